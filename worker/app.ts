@@ -1,0 +1,31 @@
+// The HTTP app: middleware, one sub-app per resource, one error renderer.
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import type { ErrorBody } from './contract/http';
+import type { AppEnv } from './env';
+import { AppError } from './errors';
+import { requireLibrary } from './auth/bearer';
+import { photos } from './routes/photos';
+
+export const app = new Hono<AppEnv>();
+
+app.use('/api/*', requestId(), requireLibrary);
+app.route('/api/photos', photos);
+
+app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } } satisfies ErrorBody, 404));
+
+app.onError((err, c: Context<AppEnv>) => {
+  const requestId = c.get('requestId');
+  if (err instanceof AppError) {
+    return c.json({ error: { code: err.code, message: err.message, requestId } } satisfies ErrorBody, err.status);
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    return c.json({ error: { code: 'invalid_request', message: err.message, requestId } } satisfies ErrorBody, err.status);
+  }
+  console.error('unhandled error', requestId, err);
+  return c.json(
+    { error: { code: 'internal', message: 'Something went wrong on our side. Quote the request id when reporting it.', requestId } } satisfies ErrorBody,
+    500,
+  );
+});

@@ -1,0 +1,31 @@
+// Every /api request names its library through its bearer token. Tokens are stored as SHA-256 hashes:
+// they are long random strings, so a fast hash is enough and a leaked table reveals no token.
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv, Bindings } from '../env';
+import { AppError } from '../errors';
+import { libraryForTokenHash } from '../db/tokens';
+import { sha256Hex } from '../hash';
+
+export const DEFAULT_LIBRARY = 'default';
+
+export const requireLibrary = createMiddleware<AppEnv>(async (c, next) => {
+  const token = c.req.header('Authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  if (!token) throw new AppError('unauthorized', 'Missing token: send "Authorization: Bearer <token>".');
+  const libraryId = await libraryForToken(c.env, token);
+  if (!libraryId) throw new AppError('unauthorized', 'The token is not valid (unknown or revoked).');
+  c.set('libraryId', libraryId);
+  await next();
+});
+
+const envTokenHash = new Map<string, Promise<string>>();
+
+export async function libraryForToken(env: Bindings, token: string): Promise<string | null> {
+  const hash = await sha256Hex(token);
+  if (env.API_TOKEN) {
+    let expected = envTokenHash.get(env.API_TOKEN);
+    if (!expected) envTokenHash.set(env.API_TOKEN, (expected = sha256Hex(env.API_TOKEN)));
+    // Comparing hashes keeps the comparison independent of how much of the token matched.
+    if (hash === (await expected)) return DEFAULT_LIBRARY;
+  }
+  return libraryForTokenHash(env.DB, hash);
+}

@@ -1,0 +1,145 @@
+// Raw prepared SQL for the photos table, one function per use case. Every query is scoped by library.
+import type { Photo, PhotoKind, PhotoStatus, StageName, StageState } from '../contract/photo';
+
+interface PhotoRow {
+  id: string;
+  filename: string;
+  sha256: string;
+  mime: string;
+  kind: PhotoKind;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  status: PhotoStatus;
+  exif: string | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  stages: string | null;
+}
+
+// Stages come back as one JSON object per photo, so a page of photos is still one query.
+const SELECT_PHOTO = `
+  SELECT p.id, p.filename, p.sha256, p.mime, p.kind, p.bytes, p.width, p.height, p.status, p.exif,
+         p.error, p.created_at, p.updated_at,
+         (SELECT json_group_object(s.stage, json_object('status', s.status, 'attempts', s.attempts,
+                                                        'ms', s.ms, 'error', s.error))
+            FROM photo_stages s WHERE s.photo_id = p.id) AS stages
+    FROM photos p`;
+
+function toPhoto(row: PhotoRow): Photo {
+  const stages: Photo['stages'] = {};
+  for (const [name, s] of Object.entries(JSON.parse(row.stages ?? '{}') as Record<string, StageState>)) {
+    stages[name as StageName] = {
+      status: s.status,
+      attempts: s.attempts,
+      ...(s.ms !== null && s.ms !== undefined && { ms: s.ms }),
+      ...(s.error && { error: s.error }),
+    };
+  }
+  return {
+    id: row.id,
+    filename: row.filename,
+    sha256: row.sha256,
+    mime: row.mime,
+    kind: row.kind,
+    bytes: row.bytes,
+    width: row.width,
+    height: row.height,
+    status: row.status,
+    stages,
+    exif: row.exif ? JSON.parse(row.exif) : null,
+    error: row.error,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+export interface NewPhoto {
+  id: string;
+  libraryId: string;
+  filename: string;
+  sha256: string;
+  mime: string;
+  kind: PhotoKind;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  exif: object | null;
+  stages: readonly string[];
+}
+
+/**
+ * Inserts the photo and its pending stages in one transaction. Returns false when the library already
+ * has these bytes: the unique (library_id, sha256) index settles concurrent uploads of the same file.
+ */
+export async function insertPhoto(db: D1Database, p: NewPhoto, now = Date.now()): Promise<boolean> {
+  const [photo] = await db.batch([
+    db
+      .prepare(
+        `INSERT INTO photos (id, library_id, filename, sha256, mime, kind, bytes, width, height, exif, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
+         ON CONFLICT (library_id, sha256) DO NOTHING`,
+      )
+      .bind(p.id, p.libraryId, p.filename, p.sha256, p.mime, p.kind, p.bytes, p.width, p.height,
+        p.exif ? JSON.stringify(p.exif) : null, now),
+    db
+      .prepare(
+        `INSERT INTO photo_stages (photo_id, stage, updated_at)
+         SELECT ?1, value, ?3 FROM json_each(?2) WHERE EXISTS (SELECT 1 FROM photos WHERE id = ?1)`,
+      )
+      .bind(p.id, JSON.stringify(p.stages), now),
+  ]);
+  return photo.meta.changes === 1;
+}
+
+export async function getPhoto(db: D1Database, libraryId: string, id: string): Promise<Photo | null> {
+  const row = await db
+    .prepare(`${SELECT_PHOTO} WHERE p.library_id = ?1 AND p.id = ?2`)
+    .bind(libraryId, id)
+    .first<PhotoRow>();
+  return row ? toPhoto(row) : null;
+}
+
+export async function getPhotoBySha(db: D1Database, libraryId: string, sha256: string): Promise<Photo | null> {
+  const row = await db
+    .prepare(`${SELECT_PHOTO} WHERE p.library_id = ?1 AND p.sha256 = ?2`)
+    .bind(libraryId, sha256)
+    .first<PhotoRow>();
+  return row ? toPhoto(row) : null;
+}
+
+/** Newest first. `cursor` is the id of the last photo of the previous page. */
+export async function listPhotos(
+  db: D1Database,
+  libraryId: string,
+  opts: { status?: PhotoStatus; cursor?: string; limit: number },
+): Promise<{ photos: Photo[]; nextCursor: string | null }> {
+  const { results } = await db
+    .prepare(
+      `${SELECT_PHOTO}
+        WHERE p.library_id = ?1 AND (?2 IS NULL OR p.status = ?2) AND (?3 IS NULL OR p.id < ?3)
+        ORDER BY p.id DESC LIMIT ?4`,
+    )
+    .bind(libraryId, opts.status ?? null, opts.cursor ?? null, opts.limit + 1)
+    .all<PhotoRow>();
+  const photos = results.slice(0, opts.limit).map(toPhoto);
+  return { photos, nextCursor: results.length > opts.limit ? photos[photos.length - 1].id : null };
+}
+
+/** Maps each of `hashes` the library already has to its photo id. */
+export async function findBySha(db: D1Database, libraryId: string, hashes: string[]): Promise<Record<string, string>> {
+  const { results } = await db
+    .prepare(`SELECT sha256, id FROM photos WHERE library_id = ?1 AND sha256 IN (SELECT value FROM json_each(?2))`)
+    .bind(libraryId, JSON.stringify(hashes))
+    .all<{ sha256: string; id: string }>();
+  return Object.fromEntries(results.map((r) => [r.sha256, r.id]));
+}
+
+export async function deletePhotoRow(db: D1Database, libraryId: string, id: string): Promise<boolean> {
+  const [, photo] = await db.batch([
+    db.prepare(`DELETE FROM photo_stages WHERE photo_id = (SELECT id FROM photos WHERE library_id = ?1 AND id = ?2)`).bind(libraryId, id),
+    db.prepare(`DELETE FROM photos WHERE library_id = ?1 AND id = ?2`).bind(libraryId, id),
+  ]);
+  return photo.meta.changes === 1;
+}

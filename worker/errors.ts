@@ -1,0 +1,30 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorCode } from './contract/http';
+
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  unauthorized: 401,
+  not_found: 404,
+  invalid_request: 400,
+  empty_file: 400,
+  length_required: 411,
+  length_mismatch: 400,
+  checksum_mismatch: 400,
+  too_large: 413,
+  unsupported_type: 415,
+  too_many_pixels: 422,
+  corrupt_image: 422,
+  internal: 500,
+};
+
+/** The one error type of the API: a machine code, a human message, and the status derived from the code. */
+export class AppError extends Error {
+  readonly status: ContentfulStatusCode;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.status = STATUS[code];
+  }
+}
