@@ -16,13 +16,13 @@ export interface StageState {
 }
 
 /** Quick metadata read from the file's head at upload; the exif stage replaces it with the full set. */
-export interface QuickExif {
+export type QuickExif = {
   make: string | null;
   model: string | null;
   /** ISO 8601; carries the offset when the file records one. */
   takenAt: string | null;
   orientation?: number;
-}
+};
 
 export interface Photo {
   id: string;
@@ -35,7 +35,8 @@ export interface Photo {
   height: number | null;
   status: PhotoStatus;
   stages: Partial<Record<StageName, StageState>>;
-  exif: (QuickExif & Record<string, unknown>) | null;
+  /** Quick fields at upload; the exif stage adds the full set. */
+  exif: (QuickExif & { [field: string]: unknown }) | null;
   error: string | null;
   createdAt: string;
   updatedAt: string;

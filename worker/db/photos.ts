@@ -65,8 +65,19 @@ export interface NewPhoto {
   bytes: number;
   width: number | null;
   height: number | null;
-  exif: object | null;
+  exif: Photo['exif'];
   stages: readonly string[];
+}
+
+/** The API shape of a photo just inserted, without reading it back. */
+export function newPhotoJson(p: NewPhoto, now: number): Photo {
+  const at = new Date(now).toISOString();
+  return {
+    id: p.id, filename: p.filename, sha256: p.sha256, mime: p.mime, kind: p.kind, bytes: p.bytes,
+    width: p.width, height: p.height, status: 'pending',
+    stages: Object.fromEntries(p.stages.map((s) => [s, { status: 'pending', attempts: 0 }])),
+    exif: p.exif as Photo['exif'], error: null, createdAt: at, updatedAt: at,
+  };
 }
 
 /**

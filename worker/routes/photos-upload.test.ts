@@ -102,34 +102,63 @@ describe('PUT /api/photos', async () => {
     expect(await leftovers(libraryId)).toEqual({ objects: 0, rows: 0 });
   });
 
-  it('streams a 48 MB body into R2 intact', async () => {
+  // Above 256 KB a body is streamed: hashed by the worker, or verified by R2 when the client declares it.
+  it.each([['without', false], ['with', true]])('streams a 48 MB body into R2 intact %s a declared SHA-256', async (_, declare) => {
     const { libraryId, token } = await newLibrary();
     const head = await fixture('photo-noexif.jpg');
     const size = 48 * 1024 * 1024;
-    const { readable, writable } = new FixedLengthStream(size);
+    const block = (sent: number) => {
+      const part = new Uint8Array(1024 * 1024).map((_, i) => (i + sent / 4096) & 0xff);
+      if (sent === 0) part.set(head);
+      return part;
+    };
     const digest = new crypto.DigestStream('SHA-256');
     const hashWriter = digest.getWriter();
+    for (let sent = 0; sent < size; sent += 1024 * 1024) await hashWriter.write(block(sent));
+    await hashWriter.close();
+    const sha256 = toHex(await digest.digest);
+
+    const { readable, writable } = new FixedLengthStream(size);
     const writing = (async () => {
       const w = writable.getWriter();
-      const chunk = new Uint8Array(1024 * 1024);
-      const first = chunk.slice();
-      first.set(head.subarray(0, first.length));
-      for (let sent = 0; sent < size; sent += chunk.length) {
-        const part = sent === 0 ? first : chunk.map((_, i) => (i + sent) & 0xff);
-        await hashWriter.write(part);
-        await w.write(part);
-      }
+      for (let sent = 0; sent < size; sent += 1024 * 1024) await w.write(block(sent));
       await w.close();
-      await hashWriter.close();
     })();
-    const res = await api('/api/photos?filename=big.jpg', { method: 'PUT', body: readable, token });
+    const headers: Record<string, string> = declare ? { 'X-Content-SHA256': sha256 } : {};
+    const res = await api('/api/photos?filename=big.jpg', { method: 'PUT', body: readable, token, headers });
     await writing;
     expect(res.status).toBe(201);
     const { photo } = await res.json<UploadResponse>();
-    expect(photo.bytes).toBe(size);
-    expect(photo.sha256).toBe(toHex(await digest.digest));
+    expect(photo).toMatchObject({ bytes: size, sha256, width: 480, height: 360 });
     const obj = await testEnv.PHOTOS.head(`lib/${libraryId}/photos/${photo.id}/original`);
     expect(obj?.size).toBe(size);
+  });
+
+  it('lets R2 catch a large body that does not match its declared SHA-256', async () => {
+    const { libraryId, token } = await newLibrary();
+    const res = await put(await fixture('photo-canon600d-gps-west.jpg'), 'x.jpg', token, { 'X-Content-SHA256': 'c'.repeat(64) });
+    expect(res.status).toBe(400);
+    expect((await res.json<ErrorBody>()).error.code).toBe('checksum_mismatch');
+    expect(await leftovers(libraryId)).toEqual({ objects: 0, rows: 0 });
+  });
+
+  it('refuses a pixel bomb with a correct declared SHA-256 and removes the stored bytes', async () => {
+    const { libraryId, token } = await newLibrary();
+    const bytes = await fixture('bomb-png-65536x65536.png');
+    const sha256 = toHex(await crypto.subtle.digest('SHA-256', bytes));
+    const res = await put(bytes, 'bomb.png', token, { 'X-Content-SHA256': sha256 });
+    expect(res.status).toBe(422);
+    expect((await res.json<ErrorBody>()).error.code).toBe('too_many_pixels');
+    expect(await leftovers(libraryId)).toEqual({ objects: 0, rows: 0 });
+  });
+
+  it('accepts a large photo with its declared SHA-256 and reads its head back for metadata', async () => {
+    const { token } = await newLibrary();
+    const bytes = await fixture('photo-blackberry-orient6.jpg');
+    const sha256 = toHex(await crypto.subtle.digest('SHA-256', bytes));
+    const res = await put(bytes, 'bb.jpg', token, { 'X-Content-SHA256': sha256 });
+    expect(res.status).toBe(201);
+    expect((await res.json<UploadResponse>()).photo).toMatchObject({ sha256, width: 1836, height: 3264, exif: { make: 'BlackBerry' } });
   });
 
   it('requires Content-Length', async () => {

@@ -61,7 +61,7 @@ export const photos = new Hono<AppEnv>()
     }
     const result = await ingest(c.env, limits(c.env), {
       libraryId: c.var.libraryId, filename: cleanFilename(query.filename), body, length, sha256,
-    });
+    }, (work) => c.executionCtx.waitUntil(work));
     const answer: UploadResponse = result.duplicate ? { photo: result.photo, duplicate: true } : { photo: result.photo };
     return c.json(answer, result.duplicate ? 200 : 201);
   })
@@ -84,8 +84,8 @@ export const photos = new Hono<AppEnv>()
       const filename = cleanFilename(file.name);
       try {
         const r = await ingest(c.env, limits(c.env), {
-          libraryId: c.var.libraryId, filename, body: file.stream(), length: file.size,
-        });
+          libraryId: c.var.libraryId, filename, body: file, length: file.size,
+        }, (work) => c.executionCtx.waitUntil(work));
         results.push(r.duplicate ? { filename, photo: r.photo, duplicate: true } : { filename, photo: r.photo });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
