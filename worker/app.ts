@@ -6,12 +6,18 @@ import type { ErrorBody } from './contract/http';
 import type { AppEnv } from './env';
 import { AppError } from './errors';
 import { requireLibrary } from './auth/bearer';
+import { media } from './routes/media';
 import { photos } from './routes/photos';
+import { settings } from './routes/settings';
 
 export const app = new Hono<AppEnv>();
 
-app.use('/api/*', requestId(), requireLibrary);
+app.use('/api/*', requestId());
+// Media URLs carry their own signature (for <img> tags); everything else needs a bearer token.
+app.route('/api/media', media);
+app.use('/api/*', requireLibrary);
 app.route('/api/photos', photos);
+app.route('/api/settings', settings);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } } satisfies ErrorBody, 404));
 

@@ -2,6 +2,8 @@
 export type Bindings = Env & {
   /** Secret: the token of the default library (`.dev.vars` locally, `wrangler secret put` in production). */
   API_TOKEN?: string;
+  /** Secret for signed media URLs; falls back to API_TOKEN when unset. */
+  MEDIA_KEY?: string;
 };
 
 export interface AppEnv {

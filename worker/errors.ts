@@ -13,6 +13,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   unsupported_type: 415,
   too_many_pixels: 422,
   corrupt_image: 422,
+  conflict: 409,
   internal: 500,
 };
 
@@ -28,3 +29,6 @@ export class AppError extends Error {
     this.status = STATUS[code];
   }
 }
+
+/** Thrown by a pipeline stage when the input itself is bad: retrying cannot help, so it fails at once. */
+export class PermanentError extends Error {}

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'unsupported_type'
   | 'too_many_pixels'
   | 'corrupt_image'
+  | 'conflict'
   | 'internal';
 
 export interface ErrorBody {
@@ -49,4 +50,8 @@ export interface PhotoListResponse {
 
 export interface PhotoResponse {
   photo: Photo;
+}
+
+export interface RetryFailedResponse {
+  retried: number;
 }

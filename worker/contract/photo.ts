@@ -15,6 +15,30 @@ export interface StageState {
   error?: string;
 }
 
+/** Full metadata from the exif stage. Text fields are data: JSON-escaped on the wire, rendered as text. */
+export interface Exif {
+  make: string | null;
+  model: string | null;
+  lens: string | null;
+  iso: number | null;
+  fNumber: number | null;
+  /** Seconds (1/250 s is 0.004). */
+  exposureTime: number | null;
+  /** Millimetres. */
+  focalLength: number | null;
+  /** 1–8; 1 when absent or invalid. */
+  orientation: number;
+  /** ISO 8601 local time, with its offset when the file records one. */
+  takenAt: string | null;
+  /** "+02:00" when recorded. */
+  offset: string | null;
+  gps: { latitude: number; longitude: number; altitude: number | null } | null;
+  software: string | null;
+  title: string | null;
+  description: string | null;
+  keywords: string[];
+}
+
 /** Quick metadata read from the file's head at upload; the exif stage replaces it with the full set. */
 export type QuickExif = {
   make: string | null;
@@ -36,8 +60,14 @@ export interface Photo {
   status: PhotoStatus;
   stages: Partial<Record<StageName, StageState>>;
   /** Quick fields at upload; the exif stage adds the full set. */
-  exif: (QuickExif & { [field: string]: unknown }) | null;
+  exif: (QuickExif & Partial<Exif>) | null;
   error: string | null;
   createdAt: string;
   updatedAt: string;
+  /** ThumbHash (base64) of the photo, for a placeholder before any thumbnail has loaded. */
+  placeholder: string | null;
+  /** Longest side → signed URL, WebP. Empty until the thumbnails stage completes. */
+  thumbnails: Record<string, string>;
+  /** Variant name → signed URL, WebP. Empty until the variants stage completes. */
+  variants: Record<string, string>;
 }

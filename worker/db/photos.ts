@@ -1,5 +1,7 @@
 // Raw prepared SQL for the photos table, one function per use case. Every query is scoped by library.
 import type { Photo, PhotoKind, PhotoStatus, StageName, StageState } from '../contract/photo';
+import { thumbnailFile } from '../pipeline/thumbnails';
+import { variantFile } from '../pipeline/variants';
 
 interface PhotoRow {
   id: string;
@@ -16,12 +18,15 @@ interface PhotoRow {
   created_at: number;
   updated_at: number;
   stages: string | null;
+  placeholder: string | null;
+  thumbnails: string | null;
+  variants: string | null;
 }
 
 // Stages come back as one JSON object per photo, so a page of photos is still one query.
 const SELECT_PHOTO = `
   SELECT p.id, p.filename, p.sha256, p.mime, p.kind, p.bytes, p.width, p.height, p.status, p.exif,
-         p.error, p.created_at, p.updated_at,
+         p.error, p.created_at, p.updated_at, p.placeholder, p.thumbnails, p.variants,
          (SELECT json_group_object(s.stage, json_object('status', s.status, 'attempts', s.attempts,
                                                         'ms', s.ms, 'error', s.error))
             FROM photo_stages s WHERE s.photo_id = p.id) AS stages
@@ -52,7 +57,16 @@ function toPhoto(row: PhotoRow): Photo {
     error: row.error,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
+    placeholder: row.placeholder,
+    // File names here; routes turn them into signed URLs (media/present.ts).
+    thumbnails: files(row.thumbnails, thumbnailFile),
+    variants: files(row.variants, variantFile),
   };
+}
+
+function files(json: string | null, name: (key: string) => string): Record<string, string> {
+  const sizes = json ? (JSON.parse(json) as Record<string, unknown>) : {};
+  return Object.fromEntries(Object.keys(sizes).map((k) => [k, name(k)]));
 }
 
 export interface NewPhoto {
@@ -77,6 +91,7 @@ export function newPhotoJson(p: NewPhoto, now: number): Photo {
     width: p.width, height: p.height, status: 'pending',
     stages: Object.fromEntries(p.stages.map((s) => [s, { status: 'pending', attempts: 0 }])),
     exif: p.exif as Photo['exif'], error: null, createdAt: at, updatedAt: at,
+    placeholder: null, thumbnails: {}, variants: {},
   };
 }
 
@@ -84,16 +99,16 @@ export function newPhotoJson(p: NewPhoto, now: number): Photo {
  * Inserts the photo and its pending stages in one transaction. Returns false when the library already
  * has these bytes: the unique (library_id, sha256) index settles concurrent uploads of the same file.
  */
-export async function insertPhoto(db: D1Database, p: NewPhoto, now = Date.now()): Promise<boolean> {
+export async function insertPhoto(db: D1Database, p: NewPhoto, now: number, queued: boolean): Promise<boolean> {
   const [photo] = await db.batch([
     db
       .prepare(
-        `INSERT INTO photos (id, library_id, filename, sha256, mime, kind, bytes, width, height, exif, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
+        `INSERT INTO photos (id, library_id, filename, sha256, mime, kind, bytes, width, height, exif, created_at, updated_at, queued_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)
          ON CONFLICT (library_id, sha256) DO NOTHING`,
       )
       .bind(p.id, p.libraryId, p.filename, p.sha256, p.mime, p.kind, p.bytes, p.width, p.height,
-        p.exif ? JSON.stringify(p.exif) : null, now),
+        p.exif ? JSON.stringify(p.exif) : null, now, queued ? now : null),
     db
       .prepare(
         `INSERT INTO photo_stages (photo_id, stage, updated_at)

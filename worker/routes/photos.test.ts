@@ -1,7 +1,7 @@
 // Reading, listing, dedupe checks, originals, deletion, auth and library isolation.
 import { describe, expect, it } from 'vitest';
 import type { CheckResponse, ErrorBody, PhotoListResponse, PhotoResponse, UploadResponse } from '../contract/http';
-import { api, DEFAULT_TOKEN, fixture, newLibrary, put, testEnv } from '../test/helpers';
+import { api, DEFAULT_TOKEN, fixture, newLibrary, put, setSettings, testEnv } from '../test/helpers';
 
 async function upload(name: string, token: string) {
   const res = await put(await fixture(name), name, token);
@@ -79,6 +79,7 @@ describe('POST /api/photos/check', () => {
 describe('GET /api/photos', () => {
   it('lists newest first with cursor pagination and a status filter', async () => {
     const { token } = await newLibrary();
+    await setSettings(token, { autoProcessOnUpload: false }); // keep them pending for the filter
     const names = ['orient-landscape-2.jpg', 'orient-landscape-3.jpg', 'orient-landscape-4.jpg', 'orient-landscape-5.jpg', 'orient-landscape-6.jpg'];
     const ids: string[] = [];
     for (const n of names) ids.push((await upload(n, token)).id);

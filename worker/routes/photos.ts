@@ -2,10 +2,14 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import type {
-  CheckResponse, MultipartUploadResponse, PhotoListResponse, PhotoResponse, UploadResponse,
+  CheckResponse, MultipartUploadResponse, PhotoListResponse, PhotoResponse, RetryFailedResponse, UploadResponse,
 } from '../contract/http';
-import { limits } from '../config';
+import { maxMultipartBytes } from '../config';
+import { cancelPending, failedPhotoIds, resetForRetry } from '../db/pipeline';
 import { deletePhotoRow, findBySha, getPhoto, listPhotos } from '../db/photos';
+import { getSettings } from '../db/settings';
+import { present } from '../media/present';
+import { enqueuePhotos } from '../pipeline/enqueue';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { isPhotoId } from '../ids';
@@ -59,10 +63,12 @@ export const photos = new Hono<AppEnv>()
     if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256)) {
       throw new AppError('invalid_request', 'X-Content-SHA256 must be a hex SHA-256.');
     }
-    const result = await ingest(c.env, limits(c.env), {
+    const settings = await getSettings(c.env.DB, c.var.libraryId, c.env);
+    const result = await ingest(c.env, settings, {
       libraryId: c.var.libraryId, filename: cleanFilename(query.filename), body, length, sha256,
     }, (work) => c.executionCtx.waitUntil(work));
-    const answer: UploadResponse = result.duplicate ? { photo: result.photo, duplicate: true } : { photo: result.photo };
+    const photo = await present(c.env, c.var.libraryId, result.photo);
+    const answer: UploadResponse = result.duplicate ? { photo, duplicate: true } : { photo };
     return c.json(answer, result.duplicate ? 200 : 201);
   })
 
@@ -70,7 +76,7 @@ export const photos = new Hono<AppEnv>()
     if (!c.req.header('Content-Type')?.startsWith('multipart/form-data')) {
       throw new AppError('invalid_request', 'Send multipart/form-data with one or more "file" fields, or PUT the raw file.');
     }
-    const max = limits(c.env).maxMultipartBytes;
+    const max = maxMultipartBytes(c.env);
     if (Number(c.req.header('Content-Length') ?? 0) > max) {
       throw new AppError('too_large', `Multipart uploads are limited to ${Math.round(max / 1048576)} MB per request; PUT large files one by one.`);
     }
@@ -80,13 +86,15 @@ export const photos = new Hono<AppEnv>()
     const files = form.getAll('file').filter((f): f is File => typeof f !== 'string');
     if (!files.length) throw new AppError('invalid_request', 'No "file" fields in the form.');
     const results: MultipartUploadResponse['results'] = [];
+    const settings = await getSettings(c.env.DB, c.var.libraryId, c.env);
     for (const file of files) {
       const filename = cleanFilename(file.name);
       try {
-        const r = await ingest(c.env, limits(c.env), {
+        const r = await ingest(c.env, settings, {
           libraryId: c.var.libraryId, filename, body: file, length: file.size,
         }, (work) => c.executionCtx.waitUntil(work));
-        results.push(r.duplicate ? { filename, photo: r.photo, duplicate: true } : { filename, photo: r.photo });
+        const photo = await present(c.env, c.var.libraryId, r.photo);
+        results.push(r.duplicate ? { filename, photo, duplicate: true } : { filename, photo });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         results.push({ filename, error: { code: err.code, message: err.message } });
@@ -99,12 +107,37 @@ export const photos = new Hono<AppEnv>()
   .get('/', validate('query', ListQuery), async (c) => {
     const { status, cursor, limit } = c.req.valid('query');
     const page = await listPhotos(c.env.DB, c.var.libraryId, { status, cursor, limit });
-    return c.json(page satisfies PhotoListResponse);
+    const photos = await Promise.all(page.photos.map((p) => present(c.env, c.var.libraryId, p)));
+    return c.json({ photos, nextCursor: page.nextCursor } satisfies PhotoListResponse);
   })
 
   .get('/:id', async (c) => {
     const photo = await findPhoto(c.env.DB, c.var.libraryId, c.req.param('id'));
-    return c.json({ photo } satisfies PhotoResponse);
+    return c.json({ photo: await present(c.env, c.var.libraryId, photo) } satisfies PhotoResponse);
+  })
+
+  .post('/retry-failed', async (c) => {
+    const failed = await failedPhotoIds(c.env.DB, c.var.libraryId, 10_000);
+    const reset = await resetForRetry(c.env.DB, c.var.libraryId, failed, Date.now());
+    await enqueuePhotos(c.env, c.var.libraryId, reset);
+    return c.json({ retried: reset.length } satisfies RetryFailedResponse);
+  })
+
+  .post('/:id/retry', async (c) => {
+    const photo = await findPhoto(c.env.DB, c.var.libraryId, c.req.param('id'));
+    if (photo.status === 'processing') throw new AppError('conflict', 'The photo is being processed right now.');
+    if (photo.status === 'completed') throw new AppError('conflict', 'The photo is already developed: nothing to retry.');
+    const [id] = await resetForRetry(c.env.DB, c.var.libraryId, [photo.id], Date.now());
+    if (id) await enqueuePhotos(c.env, c.var.libraryId, [id]);
+    return c.json({ photo: await present(c.env, c.var.libraryId, (await getPhoto(c.env.DB, c.var.libraryId, photo.id))!) } satisfies PhotoResponse);
+  })
+
+  .post('/:id/cancel', async (c) => {
+    const photo = await findPhoto(c.env.DB, c.var.libraryId, c.req.param('id'));
+    if (!(await cancelPending(c.env.DB, c.var.libraryId, photo.id, Date.now()))) {
+      throw new AppError('conflict', `Only work that has not started can be cancelled; this photo is ${photo.status}.`);
+    }
+    return c.json({ photo: await present(c.env, c.var.libraryId, (await getPhoto(c.env.DB, c.var.libraryId, photo.id))!) } satisfies PhotoResponse);
   })
 
   .get('/:id/original', async (c) => {

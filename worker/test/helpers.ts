@@ -37,6 +37,7 @@ export interface Expectation {
   exif_orientation: number | null;
   make: string | null;
   model: string | null;
+  gps: { lat: number; lon: number } | null;
   datetime_original: string | null;
   offset_time_original: string | null;
   flags: string[];
@@ -52,4 +53,41 @@ export async function newLibrary(): Promise<{ libraryId: string; token: string }
 
 export function put(body: BodyInit, filename: string, token?: string, headers: HeadersInit = {}) {
   return api(`/api/photos?filename=${encodeURIComponent(filename)}`, { method: 'PUT', body, token, headers });
+}
+
+/** Polls GET /api/photos/:id until `done(photo)` holds. */
+export async function waitForPhoto(
+  id: string,
+  token: string,
+  done: (p: import('../contract/photo').Photo) => boolean,
+  timeoutMs = 30_000,
+): Promise<import('../contract/photo').Photo> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api(`/api/photos/${id}`, { token });
+    const { photo } = await res.json<{ photo: import('../contract/photo').Photo }>();
+    if (done(photo)) return photo;
+    if (Date.now() > deadline) throw new Error(`photo ${id} still ${photo.status}: ${JSON.stringify(photo.stages)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const settled = (p: import('../contract/photo').Photo) => p.status === 'completed' || p.status === 'failed';
+
+export async function setSettings(token: string, patch: object) {
+  const res = await api('/api/settings', { method: 'PUT', token, body: JSON.stringify(patch), headers: { 'Content-Type': 'application/json' } });
+  if (res.status !== 200) throw new Error(`settings: ${res.status} ${await res.text()}`);
+}
+
+/** Mean absolute per-channel difference of two images, both squeezed to 16×16 by the image service. */
+export async function imageDistance(a: ArrayBuffer, b: ArrayBuffer): Promise<number> {
+  const { decodePng } = await import('../pipeline/png');
+  const tiny = async (img: ArrayBuffer) => {
+    const out = await testEnv.IMAGES.input(new Response(img).body!).transform({ width: 16, height: 16, fit: 'squeeze' as never }).output({ format: 'image/png' });
+    return decodePng(await new Response(out.image()).arrayBuffer()).data;
+  };
+  const [x, y] = await Promise.all([tiny(a), tiny(b)]);
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) if (i % 4 !== 3) sum += Math.abs(x[i] - y[i]);
+  return sum / ((x.length / 4) * 3);
 }

@@ -3,7 +3,7 @@
 import type { Photo } from '../contract/photo';
 import { STAGES } from '../contract/photo';
 import type { PipelineMessage } from '../contract/queue';
-import type { Limits } from '../config';
+import type { Settings } from '../contract/settings';
 import type { Bindings } from '../env';
 import { AppError } from '../errors';
 import { getPhotoBySha, insertPhoto, newPhotoJson, type NewPhoto } from '../db/photos';
@@ -31,7 +31,7 @@ export interface IngestResult {
 
 export async function ingest(
   env: Bindings,
-  limits: Limits,
+  limits: Settings,
   input: IngestInput,
   waitUntil: (work: Promise<unknown>) => void,
 ): Promise<IngestResult> {
@@ -72,7 +72,7 @@ export async function ingest(
     if (input.sha256 && input.sha256 !== sha256) {
       throw new AppError('checksum_mismatch', `The bytes received hash to ${sha256}, not the declared ${input.sha256}.`);
     }
-    if (!(await insertPhoto(env.DB, row, now))) {
+    if (!(await insertPhoto(env.DB, row, now, limits.autoProcessOnUpload))) {
       // Another upload of the same bytes won the race: answer with its photo, drop our copy.
       await env.PHOTOS.delete(key);
       const existing = await getPhotoBySha(env.DB, libraryId, sha256);
@@ -85,9 +85,12 @@ export async function ingest(
   }
 
   // The ack does not wait for the queue. If the send fails, the row still says `pending` and the cron
-  // sweep re-enqueues it: a lost message costs a delay, never a photo.
-  const message: PipelineMessage = { type: 'photo.process', libraryId, photoId: id };
-  waitUntil(env.PIPELINE.send(message).catch((err) => console.error('enqueue failed; the sweep will retry', id, err)));
+  // sweep re-enqueues it: a lost message costs a delay, never a photo. With auto-processing off the
+  // photo waits for the scheduled batch instead.
+  if (limits.autoProcessOnUpload) {
+    const message: PipelineMessage = { type: 'photo.process', libraryId, photoId: id };
+    waitUntil(env.PIPELINE.send(message).catch((err) => console.error('enqueue failed; the sweep will retry', id, err)));
+  }
   return { photo: newPhotoJson(row, now), duplicate: false };
 }
 

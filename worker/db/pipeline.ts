@@ -1,0 +1,204 @@
+// SQL for the pipeline: a photo's state for one run, stage transitions, retries and sweeps.
+import type { PhotoKind, PhotoStatus, StageName, StageStatus } from '../contract/photo';
+import type { StageResult } from '../pipeline/stage';
+
+export interface PipelinePhoto {
+  id: string;
+  libraryId: string;
+  mime: string;
+  kind: PhotoKind;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  status: PhotoStatus;
+  stages: Partial<Record<StageName, { status: StageStatus; attempts: number }>>;
+}
+
+export async function loadPipelinePhoto(db: D1Database, libraryId: string, id: string): Promise<PipelinePhoto | null> {
+  const row = await db
+    .prepare(
+      `SELECT p.id, p.library_id, p.mime, p.kind, p.bytes, p.width, p.height, p.status,
+              (SELECT json_group_object(s.stage, json_object('status', s.status, 'attempts', s.attempts))
+                 FROM photo_stages s WHERE s.photo_id = p.id) AS stages
+         FROM photos p WHERE p.library_id = ?1 AND p.id = ?2`,
+    )
+    .bind(libraryId, id)
+    .first<Omit<PipelinePhoto, 'libraryId' | 'stages'> & { library_id: string; stages: string | null }>();
+  if (!row) return null;
+  const { library_id, stages, ...rest } = row;
+  return { ...rest, libraryId: library_id, stages: JSON.parse(stages ?? '{}') };
+}
+
+export async function markProcessing(db: D1Database, id: string, now: number) {
+  await db.prepare(`UPDATE photos SET status = 'processing', updated_at = ?2 WHERE id = ?1`).bind(id, now).run();
+}
+
+/** Marks the stage running and counts the attempt; returns the attempt number. */
+export async function startStage(db: D1Database, id: string, stage: StageName, now: number): Promise<number> {
+  const [, row] = await db.batch<{ attempts: number }>([
+    db.prepare(`UPDATE photos SET updated_at = ?2 WHERE id = ?1`).bind(id, now),
+    db
+      .prepare(
+        `UPDATE photo_stages SET status = 'running', attempts = attempts + 1, started_at = ?3, error = NULL, updated_at = ?3
+          WHERE photo_id = ?1 AND stage = ?2 RETURNING attempts`,
+      )
+      .bind(id, stage, now),
+  ]);
+  return row.results[0]?.attempts ?? 1;
+}
+
+export async function completeStage(db: D1Database, id: string, stage: StageName, ms: number, result: StageResult, now: number) {
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  await db.batch([
+    db
+      .prepare(
+        `UPDATE photo_stages SET status = 'completed', ms = ?3, error = NULL, finished_at = ?4, updated_at = ?4
+          WHERE photo_id = ?1 AND stage = ?2`,
+      )
+      .bind(id, stage, ms, now),
+    db
+      .prepare(
+        `UPDATE photos SET exif = COALESCE(?2, exif), placeholder = COALESCE(?3, placeholder),
+                thumbnails = COALESCE(?4, thumbnails), variants = COALESCE(?5, variants), updated_at = ?6
+          WHERE id = ?1`,
+      )
+      .bind(id, json(result.exif), result.placeholder ?? null, json(result.thumbnails), json(result.variants), now),
+  ]);
+}
+
+/** A transient failure with attempts left: back to pending, keeping the reason for the dashboard. */
+export async function stageWillRetry(db: D1Database, id: string, stage: StageName, error: string, now: number) {
+  await db
+    .prepare(`UPDATE photo_stages SET status = 'pending', error = ?3, updated_at = ?4 WHERE photo_id = ?1 AND stage = ?2`)
+    .bind(id, stage, error, now)
+    .run();
+}
+
+export async function failStage(db: D1Database, id: string, stage: StageName, error: string, now: number) {
+  await db.batch([
+    db
+      .prepare(`UPDATE photo_stages SET status = 'failed', error = ?3, finished_at = ?4, updated_at = ?4 WHERE photo_id = ?1 AND stage = ?2`)
+      .bind(id, stage, error, now),
+    db.prepare(`UPDATE photos SET status = 'failed', error = ?2, updated_at = ?3 WHERE id = ?1`).bind(id, error, now),
+  ]);
+}
+
+/** Fails the photo and whichever stage was not finished (dead-lettered message, crashed consumer). */
+export async function failPhoto(db: D1Database, id: string, error: string, now: number) {
+  await db.batch([
+    db
+      .prepare(
+        `UPDATE photo_stages SET status = 'failed', error = ?2, finished_at = ?3, updated_at = ?3
+          WHERE photo_id = ?1 AND status IN ('pending', 'running')`,
+      )
+      .bind(id, error, now),
+    db.prepare(`UPDATE photos SET status = 'failed', error = ?2, updated_at = ?3 WHERE id = ?1 AND status != 'completed'`).bind(id, error, now),
+  ]);
+}
+
+export async function completePhoto(db: D1Database, id: string, now: number) {
+  await db.prepare(`UPDATE photos SET status = 'completed', error = NULL, updated_at = ?2 WHERE id = ?1`).bind(id, now).run();
+}
+
+/** Makes failed, skipped or unfinished stages pending again with fresh attempts; completed ones stay. */
+export async function resetForRetry(db: D1Database, libraryId: string, ids: string[], now: number): Promise<string[]> {
+  const [, photos] = await db.batch<{ id: string }>([
+    db
+      .prepare(
+        `UPDATE photo_stages SET status = 'pending', attempts = 0, error = NULL, updated_at = ?3
+          WHERE status != 'completed'
+            AND photo_id IN (SELECT id FROM photos WHERE library_id = ?1 AND id IN (SELECT value FROM json_each(?2))
+                             AND status IN ('failed', 'pending'))`,
+      )
+      .bind(libraryId, JSON.stringify(ids), now),
+    db
+      .prepare(
+        `UPDATE photos SET status = 'pending', error = NULL, queued_at = ?3, updated_at = ?3
+          WHERE library_id = ?1 AND id IN (SELECT value FROM json_each(?2)) AND status IN ('failed', 'pending')
+          RETURNING id`,
+      )
+      .bind(libraryId, JSON.stringify(ids), now),
+  ]);
+  return photos.results.map((r) => r.id);
+}
+
+export async function failedPhotoIds(db: D1Database, libraryId: string, limit: number): Promise<string[]> {
+  const { results } = await db
+    .prepare(`SELECT id FROM photos WHERE library_id = ?1 AND status = 'failed' ORDER BY id LIMIT ?2`)
+    .bind(libraryId, limit)
+    .all<{ id: string }>();
+  return results.map((r) => r.id);
+}
+
+/** Cancels a photo whose processing has not started: its stages are skipped and it reads as failed. */
+export async function cancelPending(db: D1Database, libraryId: string, id: string, now: number): Promise<boolean> {
+  const [photo] = await db.batch([
+    db
+      .prepare(
+        `UPDATE photos SET status = 'failed', error = 'Cancelled before processing started.', queued_at = NULL, updated_at = ?3
+          WHERE library_id = ?1 AND id = ?2 AND status = 'pending'
+            AND NOT EXISTS (SELECT 1 FROM photo_stages WHERE photo_id = ?2 AND (attempts > 0 OR status != 'pending'))`,
+      )
+      .bind(libraryId, id, now),
+    db
+      .prepare(`UPDATE photo_stages SET status = 'skipped', updated_at = ?2 WHERE photo_id = ?1 AND status = 'pending'
+                  AND (SELECT status FROM photos WHERE id = ?1) = 'failed'`)
+      .bind(id, now),
+  ]);
+  return photo.meta.changes === 1;
+}
+
+export async function markQueued(db: D1Database, ids: string[], now: number) {
+  await db
+    .prepare(`UPDATE photos SET queued_at = ?2, updated_at = ?2 WHERE id IN (SELECT value FROM json_each(?1))`)
+    .bind(JSON.stringify(ids), now)
+    .run();
+}
+
+/** Queued photos that have not moved since `before`: their message was lost or their consumer died. */
+export async function stuckPhotos(db: D1Database, before: number, limit: number) {
+  const { results } = await db
+    .prepare(
+      `SELECT id, library_id AS libraryId, updated_at AS updatedAt FROM photos
+        WHERE status IN ('pending', 'processing') AND queued_at IS NOT NULL AND updated_at < ?1
+        ORDER BY updated_at LIMIT ?2`,
+    )
+    .bind(before, limit)
+    .all<{ id: string; libraryId: string; updatedAt: number }>();
+  return results;
+}
+
+/** Stages left `running` by a consumer that died: count it as an attempt that failed. */
+export async function releaseRunningStages(db: D1Database, ids: string[], now: number) {
+  await db
+    .prepare(
+      `UPDATE photo_stages SET status = 'pending', error = 'Interrupted: the worker stopped mid-stage.', updated_at = ?2
+        WHERE status = 'running' AND photo_id IN (SELECT value FROM json_each(?1))`,
+    )
+    .bind(JSON.stringify(ids), now)
+    .run();
+}
+
+export async function librariesWithUnqueued(db: D1Database): Promise<string[]> {
+  const { results } = await db
+    .prepare(`SELECT DISTINCT library_id FROM photos WHERE status = 'pending' AND queued_at IS NULL`)
+    .all<{ library_id: string }>();
+  return results.map((r) => r.library_id);
+}
+
+export async function unqueuedPhotos(db: D1Database, libraryId: string, limit: number): Promise<string[]> {
+  const { results } = await db
+    .prepare(`SELECT id FROM photos WHERE library_id = ?1 AND status = 'pending' AND queued_at IS NULL ORDER BY id LIMIT ?2`)
+    .bind(libraryId, limit)
+    .all<{ id: string }>();
+  return results.map((r) => r.id);
+}
+
+/** True the first time it is called for (library, day): the scheduled batch runs once a day. */
+export async function claimScheduledBatch(db: D1Database, libraryId: string, day: string): Promise<boolean> {
+  const res = await db
+    .prepare(`INSERT INTO scheduled_batches (library_id, day) VALUES (?1, ?2) ON CONFLICT DO NOTHING`)
+    .bind(libraryId, day)
+    .run();
+  return res.meta.changes === 1;
+}

@@ -1,0 +1,78 @@
+// The image engine: every resize and encode goes through the Images binding, so decoding happens outside
+// the Worker's 128 MB isolate (locally the binding is sharp inside miniflare). EXIF orientation is
+// applied by the binding, so every output is upright and carries no orientation tag.
+import { PermanentError } from '../errors';
+
+export interface Box {
+  width: number;
+  height: number;
+}
+
+export interface Rendition {
+  bytes: ArrayBuffer;
+  width: number;
+  height: number;
+}
+
+export type EngineInput = ReadableStream<Uint8Array> | ArrayBuffer;
+
+const QUALITY = 80;
+
+/** Fit inside `box`, never upscaling, encoded as WebP. */
+export async function renderWebp(images: ImagesBinding, input: EngineInput, box: Box): Promise<Rendition> {
+  const bytes = await transform(images, input, box, 'image/webp');
+  const size = webpSize(new Uint8Array(bytes));
+  if (!size) throw new Error('the image service returned something that is not a WebP');
+  return { bytes, ...size };
+}
+
+/** A small PNG, for reading pixels back (ThumbHash). */
+export function renderPng(images: ImagesBinding, input: EngineInput, box: Box): Promise<ArrayBuffer> {
+  return transform(images, input, box, 'image/png');
+}
+
+async function transform(images: ImagesBinding, input: EngineInput, box: Box, format: 'image/webp' | 'image/png') {
+  const stream = input instanceof ArrayBuffer ? new Response(input).body! : input;
+  try {
+    const result = await images
+      .input(stream)
+      .transform({ width: box.width, height: box.height, fit: 'scale-down' })
+      .output({ format, quality: QUALITY });
+    return await new Response(result.image()).arrayBuffer();
+  } catch (err) {
+    throw classify(err);
+  }
+}
+
+/**
+ * The binding reports bad input (unsupported, truncated or corrupt data) with a 9xxx error code; those
+ * fail at once. Anything else (a network blip, an overloaded service) is worth retrying.
+ */
+export function classify(err: unknown): Error {
+  const text = String(err instanceof Error ? err.message : err);
+  if (/\b9\d{3}\b|unsupported|corrupt|premature end|truncated|bad seek|invalid|not a known file format|compression format/i.test(text)) {
+    return new PermanentError(`The image could not be decoded: ${readable(text)}`);
+  }
+  return err instanceof Error ? err : new Error(text);
+}
+
+/** The decoder's own words, without transport noise and stack lines. */
+function readable(text: string): string {
+  const lines = text.split('\n').map((l) => l.replace(/^.*?(Unexpected error response \d+:\s*)?(Error:\s*)+/i, '').trim());
+  const reason = lines.find((l) => l && !l.startsWith('at ') && !/^source: bad seek/.test(l)) ?? 'unknown decoder error';
+  return reason.replace(/^(VipsJpeg|VipsPng|VipsWebp|heif):\s*/i, '').slice(0, 200);
+}
+
+/** Width and height from a WebP header (VP8, VP8L or VP8X). */
+export function webpSize(b: Uint8Array): { width: number; height: number } | null {
+  if (b.length < 30 || String.fromCharCode(...b.subarray(8, 12)) !== 'WEBP') return null;
+  const chunk = String.fromCharCode(...b.subarray(12, 16));
+  const d = 20;
+  if (chunk === 'VP8X') return { width: 1 + (b[d + 4] | (b[d + 5] << 8) | (b[d + 6] << 16)), height: 1 + (b[d + 7] | (b[d + 8] << 8) | (b[d + 9] << 16)) };
+  if (chunk === 'VP8 ') return { width: (b[d + 6] | (b[d + 7] << 8)) & 0x3fff, height: (b[d + 8] | (b[d + 9] << 8)) & 0x3fff };
+  if (chunk === 'VP8L') {
+    const bits = (b[d + 1] | (b[d + 2] << 8) | (b[d + 3] << 16) | (b[d + 4] << 24)) >>> 0;
+    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+  }
+  return null;
+}

@@ -1,0 +1,51 @@
+// The original as engine input, for every stage of one run. A stream can be read once, so each call
+// fetches it again from R2; a HEIC that the image service cannot decode is decoded once here instead.
+import type { Settings } from '../contract/settings';
+import type { PipelinePhoto } from '../db/pipeline';
+import type { Bindings } from '../env';
+import { PermanentError } from '../errors';
+import { originalKey } from '../storage/keys';
+import type { Box, EngineInput } from './engine';
+import { decodeHeifToPng } from './heif-fallback';
+
+const HEIF = /^image\/hei[cf]$/;
+
+export class PhotoSource {
+  private decoded?: Promise<ArrayBuffer>;
+
+  constructor(
+    private readonly env: Bindings,
+    private readonly photo: PipelinePhoto,
+    private readonly settings: Settings,
+  ) {}
+
+  /** Runs `render` on the original; a HEIF the service refuses is retried through libheif. */
+  async render<T>(render: (input: EngineInput) => Promise<T>): Promise<T> {
+    if (this.decoded) return render(await this.decoded);
+    try {
+      return await render(await this.original());
+    } catch (err) {
+      if (!HEIF.test(this.photo.mime) || !(err instanceof PermanentError) || !/HEVC|compression format|heif/i.test(err.message)) throw err;
+      this.decoded = this.original().then(async (s) => decodeHeifToPng(await new Response(s).arrayBuffer(), this.largestOutput()));
+      return render(await this.decoded);
+    }
+  }
+
+  private async original(): Promise<ReadableStream<Uint8Array>> {
+    const obj = await this.env.PHOTOS.get(originalKey(this.photo.libraryId, this.photo.id));
+    if (!obj) throw new PermanentError('The original file is missing from storage.');
+    return obj.body;
+  }
+
+  /** The biggest box any output needs, turned to the photo's orientation. */
+  private largestOutput(): Box {
+    const thumb = Math.max(...this.settings.thumbnailSizes);
+    let long = thumb, short = thumb;
+    for (const v of this.settings.variantSizes) {
+      long = Math.max(long, v.width, v.height);
+      short = Math.max(short, Math.min(v.width, v.height));
+    }
+    const landscape = (this.photo.width ?? 1) >= (this.photo.height ?? 1);
+    return landscape ? { width: long, height: short } : { width: short, height: long };
+  }
+}

@@ -1,0 +1,15 @@
+// The stage runners, keyed by the stage names the contract declares in order (STAGES).
+import type { StageName } from '../contract/photo';
+import { runExif } from './exif';
+import type { StageRunner } from './stage';
+import { runThumbnails } from './thumbnails';
+import { runVariants } from './variants';
+
+export const RUNNERS: Record<StageName, StageRunner> = {
+  exif: runExif,
+  thumbnails: runThumbnails,
+  variants: runVariants,
+};
+
+/** Attempts per stage before it is marked failed (transient errors only; bad input fails at once). */
+export const MAX_ATTEMPTS = 3;

@@ -1,0 +1,55 @@
+// The cron sweep. D1 is the truth about what still needs doing, so a lost message or a consumer that
+// died costs a delay, never a photo: queued work that has not moved is queued again. And when a
+// library processes on a schedule instead of on upload, its daily batch starts here.
+import * as db from '../db/pipeline';
+import { getSettings } from '../db/settings';
+import type { Bindings } from '../env';
+import { enqueuePhotos } from './enqueue';
+
+const SCHEDULE_WINDOW_MS = 15 * 60_000;
+
+export interface SweepReport {
+  requeued: number;
+  scheduled: number;
+}
+
+export async function sweep(env: Bindings, now = Date.now()): Promise<SweepReport> {
+  const report: SweepReport = { requeued: 0, scheduled: 0 };
+
+  // Candidates idle for at least the shortest allowed timeout; each library's own timeout decides.
+  const stuck = await db.stuckPhotos(env.DB, now - 30_000, 1000);
+  const byLibrary = Map.groupBy(stuck, (p) => p.libraryId);
+  for (const [libraryId, photos] of byLibrary) {
+    const { stageTimeoutSeconds } = await getSettings(env.DB, libraryId, env);
+    const ids = photos.filter((p) => p.updatedAt < now - stageTimeoutSeconds * 1000).map((p) => p.id);
+    if (!ids.length) continue;
+    await db.releaseRunningStages(env.DB, ids, now);
+    await enqueuePhotos(env, libraryId, ids, now);
+    report.requeued += ids.length;
+  }
+
+  for (const libraryId of await db.librariesWithUnqueued(env.DB)) {
+    const settings = await getSettings(env.DB, libraryId, env);
+    if (settings.autoProcessOnUpload) {
+      // Auto-processing was switched back on: whatever waited for a batch goes now.
+      const ids = await db.unqueuedPhotos(env.DB, libraryId, settings.batchSize);
+      await enqueuePhotos(env, libraryId, ids, now);
+      report.scheduled += ids.length;
+      continue;
+    }
+    if (!settings.scheduledProcessing || !inWindow(settings.schedule, now)) continue;
+    if (!(await db.claimScheduledBatch(env.DB, libraryId, new Date(now).toISOString().slice(0, 10)))) continue;
+    const ids = await db.unqueuedPhotos(env.DB, libraryId, settings.batchSize);
+    await enqueuePhotos(env, libraryId, ids, now);
+    report.scheduled += ids.length;
+  }
+  return report;
+}
+
+/** True during the window that starts at `schedule` ("HH:MM", UTC). */
+export function inWindow(schedule: string, now: number): boolean {
+  const [h, m] = schedule.split(':').map(Number);
+  const start = new Date(now);
+  start.setUTCHours(h, m, 0, 0);
+  return now >= start.getTime() && now < start.getTime() + SCHEDULE_WINDOW_MS;
+}
