@@ -7,7 +7,7 @@ import { sweep } from './pipeline/sweeper';
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => consume(batch, env),
+  queue: (batch, env, _ctx) => consume(batch, env),
   scheduled: async (controller, env, ctx) => {
     ctx.waitUntil(sweep(env, controller.scheduledTime).then((r) => console.log('sweep', JSON.stringify(r))));
   },
