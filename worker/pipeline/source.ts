@@ -1,5 +1,6 @@
-// The original as engine input, for every stage of one run. A stream can be read once, so each call
-// fetches it again from R2; a HEIC that the image service cannot decode is decoded once here instead.
+// The original as engine input, for every stage of one run. It is read from R2 once and kept for the
+// run when it is small enough (one GET instead of one per stage); a bigger one is streamed per stage.
+// A HEIC that the image service cannot decode is decoded once here instead.
 import type { Settings } from '../contract/settings';
 import type { PipelinePhoto } from '../db/pipeline';
 import type { Bindings } from '../env';
@@ -9,9 +10,12 @@ import type { Box, EngineInput } from './engine';
 import { decodeHeifToPng } from './heif-fallback';
 
 const HEIF = /^image\/hei[cf]$/;
+/** Originals up to this size are kept in memory for the run. */
+const KEEP_BYTES = 32 * 1024 * 1024;
 
 export class PhotoSource {
   private decoded?: Promise<ArrayBuffer>;
+  private kept?: Promise<ArrayBuffer>;
 
   constructor(
     private readonly env: Bindings,
@@ -26,12 +30,17 @@ export class PhotoSource {
       return await render(await this.original());
     } catch (err) {
       if (!HEIF.test(this.photo.mime) || !(err instanceof PermanentError) || !/HEVC|compression format|heif/i.test(err.message)) throw err;
-      this.decoded = this.original().then(async (s) => decodeHeifToPng(await new Response(s).arrayBuffer(), this.largestOutput()));
+      this.decoded = this.original().then(async (s) => decodeHeifToPng(s instanceof ArrayBuffer ? s : await new Response(s).arrayBuffer(), this.largestOutput()));
       return render(await this.decoded);
     }
   }
 
-  private async original(): Promise<ReadableStream<Uint8Array>> {
+  private async original(): Promise<EngineInput> {
+    if (this.photo.bytes <= KEEP_BYTES) return (this.kept ??= this.fetch().then((s) => new Response(s).arrayBuffer()));
+    return this.fetch();
+  }
+
+  private async fetch(): Promise<ReadableStream<Uint8Array>> {
     const obj = await this.env.PHOTOS.get(originalKey(this.photo.libraryId, this.photo.id));
     if (!obj) throw new PermanentError('The original file is missing from storage.');
     return obj.body;

@@ -28,6 +28,10 @@ wrangler.on('exit', (code) => process.exit(code ?? 0));
 for (let i = 0; i < 240; i++) {
   try {
     await fetch(`http://127.0.0.1:${port}/`);
+    // wrangler dev never fires cron triggers by itself; run the sweep every minute as production would.
+    setInterval(() => {
+      fetch(`http://127.0.0.1:${port}/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`).catch(() => {});
+    }, 60_000).unref();
     console.log(`
   darkroom is running: http://localhost:${port}
   Library token (default library): ${token}
