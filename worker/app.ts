@@ -6,9 +6,11 @@ import type { ErrorBody } from './contract/http';
 import type { AppEnv } from './env';
 import { AppError } from './errors';
 import { requireLibrary } from './auth/bearer';
+import { live } from './routes/live';
 import { media } from './routes/media';
 import { photos } from './routes/photos';
 import { settings } from './routes/settings';
+import { status } from './routes/status';
 
 export const app = new Hono<AppEnv>();
 
@@ -18,6 +20,8 @@ app.route('/api/media', media);
 app.use('/api/*', requireLibrary);
 app.route('/api/photos', photos);
 app.route('/api/settings', settings);
+app.route('/api/status', status);
+app.route('/api/live', live);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } } satisfies ErrorBody, 404));
 

@@ -5,6 +5,8 @@ import type { PipelineMessage } from './contract/queue';
 import { consume } from './pipeline/consumer';
 import { sweep } from './pipeline/sweeper';
 
+export { LibraryFeed } from './feed/library-feed';
+
 export default {
   fetch: app.fetch,
   queue: (batch, env, _ctx) => consume(batch, env),

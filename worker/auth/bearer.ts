@@ -9,7 +9,7 @@ import { sha256Hex } from '../hash';
 export const DEFAULT_LIBRARY = 'default';
 
 export const requireLibrary = createMiddleware<AppEnv>(async (c, next) => {
-  const token = c.req.header('Authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  const token = c.req.header('Authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? protocolToken(c.req.raw);
   if (!token) throw new AppError('unauthorized', 'Missing token: send "Authorization: Bearer <token>".');
   const libraryId = await libraryForToken(c.env, token);
   if (!libraryId) throw new AppError('unauthorized', 'The token is not valid (unknown or revoked).');
@@ -28,4 +28,18 @@ export async function libraryForToken(env: Bindings, token: string): Promise<str
     if (hash === (await expected)) return DEFAULT_LIBRARY;
   }
   return libraryForTokenHash(env.DB, hash);
+}
+
+/**
+ * Browsers cannot set headers on a WebSocket, so the feed takes the token as a subprotocol,
+ * `new WebSocket(url, ['darkroom.v1', 'bearer.<token>'])`: unlike a query string, it stays out of logs.
+ */
+function protocolToken(req: Request): string | undefined {
+  if (req.headers.get('Upgrade')?.toLowerCase() !== 'websocket') return undefined;
+  return req.headers
+    .get('Sec-WebSocket-Protocol')
+    ?.split(',')
+    .map((p) => p.trim())
+    .find((p) => p.startsWith('bearer.'))
+    ?.slice('bearer.'.length);
 }

@@ -1,9 +1,10 @@
 // Raw prepared SQL for the photos table, one function per use case. Every query is scoped by library.
 import type { Photo, PhotoKind, PhotoStatus, StageName, StageState } from '../contract/photo';
+import { eventRows, eventStatement, photoEventStatement, statsEventStatement, type EventRow } from './events';
 import { thumbnailFile } from '../pipeline/thumbnails';
 import { variantFile } from '../pipeline/variants';
 
-interface PhotoRow {
+export interface PhotoRow {
   id: string;
   filename: string;
   sha256: string;
@@ -32,9 +33,22 @@ const SELECT_PHOTO = `
             FROM photo_stages s WHERE s.photo_id = p.id) AS stages
     FROM photos p`;
 
-function toPhoto(row: PhotoRow): Photo {
+/** The same row as one JSON value, for events written in the transaction that changes the photo. */
+export const PHOTO_JSON = `
+  json_object('id', p.id, 'filename', p.filename, 'sha256', p.sha256, 'mime', p.mime, 'kind', p.kind,
+    'bytes', p.bytes, 'width', p.width, 'height', p.height, 'status', p.status, 'exif', json(p.exif),
+    'error', p.error, 'created_at', p.created_at, 'updated_at', p.updated_at, 'placeholder', p.placeholder,
+    'thumbnails', json(p.thumbnails), 'variants', json(p.variants),
+    'stages', json((SELECT json_group_object(s.stage, json_object('status', s.status, 'attempts', s.attempts,
+                                                                  'ms', s.ms, 'error', s.error))
+                      FROM photo_stages s WHERE s.photo_id = p.id)))`;
+
+// Columns arrive as JSON text from a SELECT, or already parsed when the row came as PHOTO_JSON.
+const parsed = <T>(value: unknown, fallback: T): T => (typeof value === 'string' ? JSON.parse(value) : (value ?? fallback)) as T;
+
+export function toPhoto(row: PhotoRow): Photo {
   const stages: Photo['stages'] = {};
-  for (const [name, s] of Object.entries(JSON.parse(row.stages ?? '{}') as Record<string, StageState>)) {
+  for (const [name, s] of Object.entries(parsed<Record<string, StageState>>(row.stages, {}))) {
     stages[name as StageName] = {
       status: s.status,
       attempts: s.attempts,
@@ -53,7 +67,7 @@ function toPhoto(row: PhotoRow): Photo {
     height: row.height,
     status: row.status,
     stages,
-    exif: row.exif ? JSON.parse(row.exif) : null,
+    exif: parsed(row.exif, null),
     error: row.error,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
@@ -64,8 +78,8 @@ function toPhoto(row: PhotoRow): Photo {
   };
 }
 
-function files(json: string | null, name: (key: string) => string): Record<string, string> {
-  const sizes = json ? (JSON.parse(json) as Record<string, unknown>) : {};
+function files(json: unknown, name: (key: string) => string): Record<string, string> {
+  const sizes = parsed<Record<string, unknown>>(json, {});
   return Object.fromEntries(Object.keys(sizes).map((k) => [k, name(k)]));
 }
 
@@ -96,11 +110,11 @@ export function newPhotoJson(p: NewPhoto, now: number): Photo {
 }
 
 /**
- * Inserts the photo and its pending stages in one transaction. Returns false when the library already
- * has these bytes: the unique (library_id, sha256) index settles concurrent uploads of the same file.
+ * Inserts the photo, its pending stages and its feed events in one transaction. `inserted` is false when
+ * the library already has these bytes: the unique (library_id, sha256) index settles concurrent uploads.
  */
-export async function insertPhoto(db: D1Database, p: NewPhoto, now: number, queued: boolean): Promise<boolean> {
-  const [photo] = await db.batch([
+export async function insertPhoto(db: D1Database, p: NewPhoto, now: number, queued: boolean): Promise<{ inserted: boolean; events: EventRow[] }> {
+  const results = await db.batch([
     db
       .prepare(
         `INSERT INTO photos (id, library_id, filename, sha256, mime, kind, bytes, width, height, exif, created_at, updated_at, queued_at)
@@ -115,8 +129,12 @@ export async function insertPhoto(db: D1Database, p: NewPhoto, now: number, queu
          SELECT ?1, value, ?3 FROM json_each(?2) WHERE EXISTS (SELECT 1 FROM photos WHERE id = ?1)`,
       )
       .bind(p.id, JSON.stringify(p.stages), now),
+    photoEventStatement(db, p.libraryId, 'photo.created', p.id, now),
   ]);
-  return photo.meta.changes === 1;
+  const inserted = results[0].meta.changes === 1;
+  // Counts only move when the photo is new; a separate statement keeps the duplicate path event-free.
+  const stats = inserted ? eventRows(await db.batch([statsEventStatement(db, p.libraryId, now)])) : [];
+  return { inserted, events: [...eventRows(results.slice(2)), ...stats] };
 }
 
 export async function getPhoto(db: D1Database, libraryId: string, id: string): Promise<Photo | null> {
@@ -162,10 +180,11 @@ export async function findBySha(db: D1Database, libraryId: string, hashes: strin
   return Object.fromEntries(results.map((r) => [r.sha256, r.id]));
 }
 
-export async function deletePhotoRow(db: D1Database, libraryId: string, id: string): Promise<boolean> {
-  const [, photo] = await db.batch([
+export async function deletePhotoRow(db: D1Database, libraryId: string, id: string, now: number): Promise<EventRow[]> {
+  const results = await db.batch([
     db.prepare(`DELETE FROM photo_stages WHERE photo_id = (SELECT id FROM photos WHERE library_id = ?1 AND id = ?2)`).bind(libraryId, id),
     db.prepare(`DELETE FROM photos WHERE library_id = ?1 AND id = ?2`).bind(libraryId, id),
   ]);
-  return photo.meta.changes === 1;
+  if (results[1].meta.changes !== 1) return [];
+  return eventRows(await db.batch([eventStatement(db, libraryId, 'photo.deleted', id, {}, now), statsEventStatement(db, libraryId, now)]));
 }

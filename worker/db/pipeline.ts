@@ -1,6 +1,7 @@
 // SQL for the pipeline: a photo's state for one run, stage transitions, retries and sweeps.
 import type { PhotoKind, PhotoStatus, StageName, StageStatus } from '../contract/photo';
 import type { StageResult } from '../pipeline/stage';
+import { eventRows, photoEventStatement, stageEventStatement, statsEventStatement, type EventRow } from './events';
 
 export interface PipelinePhoto {
   id: string;
@@ -29,13 +30,16 @@ export async function loadPipelinePhoto(db: D1Database, libraryId: string, id: s
   return { ...rest, libraryId: library_id, stages: JSON.parse(stages ?? '{}') };
 }
 
-export async function markProcessing(db: D1Database, id: string, now: number) {
-  await db.prepare(`UPDATE photos SET status = 'processing', updated_at = ?2 WHERE id = ?1`).bind(id, now).run();
+export async function markProcessing(db: D1Database, libraryId: string, id: string, now: number): Promise<EventRow[]> {
+  return eventRows(await db.batch([
+    db.prepare(`UPDATE photos SET status = 'processing', updated_at = ?2 WHERE id = ?1`).bind(id, now),
+    statsEventStatement(db, libraryId, now),
+  ]));
 }
 
-/** Marks the stage running and counts the attempt; returns the attempt number. */
-export async function startStage(db: D1Database, id: string, stage: StageName, now: number): Promise<number> {
-  const [, row] = await db.batch<{ attempts: number }>([
+/** Marks the stage running and counts the attempt. */
+export async function startStage(db: D1Database, libraryId: string, id: string, stage: StageName, now: number) {
+  const results = await db.batch([
     db.prepare(`UPDATE photos SET updated_at = ?2 WHERE id = ?1`).bind(id, now),
     db
       .prepare(
@@ -43,13 +47,14 @@ export async function startStage(db: D1Database, id: string, stage: StageName, n
           WHERE photo_id = ?1 AND stage = ?2 RETURNING attempts`,
       )
       .bind(id, stage, now),
+    stageEventStatement(db, libraryId, id, stage, now),
   ]);
-  return row.results[0]?.attempts ?? 1;
+  return { attempt: (results[1].results[0] as { attempts: number } | undefined)?.attempts ?? 1, events: eventRows(results.slice(2)) };
 }
 
-export async function completeStage(db: D1Database, id: string, stage: StageName, ms: number, result: StageResult, now: number) {
+export async function completeStage(db: D1Database, libraryId: string, id: string, stage: StageName, ms: number, result: StageResult, now: number) {
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-  await db.batch([
+  return eventRows(await db.batch([
     db
       .prepare(
         `UPDATE photo_stages SET status = 'completed', ms = ?3, error = NULL, finished_at = ?4, updated_at = ?4
@@ -63,29 +68,35 @@ export async function completeStage(db: D1Database, id: string, stage: StageName
           WHERE id = ?1`,
       )
       .bind(id, json(result.exif), result.placeholder ?? null, json(result.thumbnails), json(result.variants), now),
-  ]);
+    stageEventStatement(db, libraryId, id, stage, now),
+  ]));
 }
 
 /** A transient failure with attempts left: back to pending, keeping the reason for the dashboard. */
-export async function stageWillRetry(db: D1Database, id: string, stage: StageName, error: string, now: number) {
-  await db
-    .prepare(`UPDATE photo_stages SET status = 'pending', error = ?3, updated_at = ?4 WHERE photo_id = ?1 AND stage = ?2`)
-    .bind(id, stage, error, now)
-    .run();
+export async function stageWillRetry(db: D1Database, libraryId: string, id: string, stage: StageName, error: string, now: number) {
+  return eventRows(await db.batch([
+    db
+      .prepare(`UPDATE photo_stages SET status = 'pending', error = ?3, updated_at = ?4 WHERE photo_id = ?1 AND stage = ?2`)
+      .bind(id, stage, error, now),
+    stageEventStatement(db, libraryId, id, stage, now),
+  ]));
 }
 
-export async function failStage(db: D1Database, id: string, stage: StageName, error: string, now: number) {
-  await db.batch([
+export async function failStage(db: D1Database, libraryId: string, id: string, stage: StageName, error: string, now: number) {
+  return eventRows(await db.batch([
     db
       .prepare(`UPDATE photo_stages SET status = 'failed', error = ?3, finished_at = ?4, updated_at = ?4 WHERE photo_id = ?1 AND stage = ?2`)
       .bind(id, stage, error, now),
     db.prepare(`UPDATE photos SET status = 'failed', error = ?2, updated_at = ?3 WHERE id = ?1`).bind(id, error, now),
-  ]);
+    stageEventStatement(db, libraryId, id, stage, now),
+    photoEventStatement(db, libraryId, 'photo.failed', id, now),
+    statsEventStatement(db, libraryId, now),
+  ]));
 }
 
 /** Fails the photo and whichever stage was not finished (dead-lettered message, crashed consumer). */
-export async function failPhoto(db: D1Database, id: string, error: string, now: number) {
-  await db.batch([
+export async function failPhoto(db: D1Database, libraryId: string, id: string, error: string, now: number) {
+  return eventRows(await db.batch([
     db
       .prepare(
         `UPDATE photo_stages SET status = 'failed', error = ?2, finished_at = ?3, updated_at = ?3
@@ -93,11 +104,26 @@ export async function failPhoto(db: D1Database, id: string, error: string, now: 
       )
       .bind(id, error, now),
     db.prepare(`UPDATE photos SET status = 'failed', error = ?2, updated_at = ?3 WHERE id = ?1 AND status != 'completed'`).bind(id, error, now),
-  ]);
+    photoEventStatement(db, libraryId, 'photo.failed', id, now),
+    statsEventStatement(db, libraryId, now),
+  ]));
 }
 
-export async function completePhoto(db: D1Database, id: string, now: number) {
-  await db.prepare(`UPDATE photos SET status = 'completed', error = NULL, updated_at = ?2 WHERE id = ?1`).bind(id, now).run();
+export async function completePhoto(db: D1Database, libraryId: string, id: string, now: number) {
+  return eventRows(await db.batch([
+    db.prepare(`UPDATE photos SET status = 'completed', error = NULL, updated_at = ?2 WHERE id = ?1`).bind(id, now),
+    photoEventStatement(db, libraryId, 'photo.completed', id, now),
+    statsEventStatement(db, libraryId, now),
+  ]));
+}
+
+/** `photo.updated` events (and fresh counts) after a retry, cancel or re-queue changed these photos. */
+export async function photosUpdated(db: D1Database, libraryId: string, ids: string[], now: number) {
+  if (!ids.length) return [];
+  return eventRows(await db.batch([
+    ...ids.map((id) => photoEventStatement(db, libraryId, 'photo.updated', id, now)),
+    statsEventStatement(db, libraryId, now),
+  ]));
 }
 
 /** Makes failed, skipped or unfinished stages pending again with fresh attempts; completed ones stay. */

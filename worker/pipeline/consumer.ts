@@ -2,6 +2,7 @@
 import type { PipelineMessage } from '../contract/queue';
 import { failPhoto } from '../db/pipeline';
 import type { Bindings } from '../env';
+import { publish } from '../feed/publish';
 import { developPhoto } from './run';
 
 export const DEAD_LETTER_QUEUE = 'darkroom-dlq';
@@ -27,7 +28,8 @@ export async function consume(batch: MessageBatch<PipelineMessage>, env: Binding
 async function deadLetters(batch: MessageBatch<PipelineMessage>, env: Bindings): Promise<void> {
   for (const message of batch.messages) {
     const reason = 'Processing kept crashing and was given up (moved to the dead-letter queue). Retry to try again.';
-    await failPhoto(env.DB, message.body.photoId, reason, Date.now());
+    const { libraryId, photoId } = message.body;
+    await publish(env, libraryId, await failPhoto(env.DB, libraryId, photoId, reason, Date.now()));
     console.error('dead-lettered', message.body.photoId);
     message.ack();
   }

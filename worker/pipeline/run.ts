@@ -1,44 +1,49 @@
-// Develops one photo: runs every stage that is not completed yet, in order, stamping each one.
-// Bad input fails at once; other errors are retried with backoff until MAX_ATTEMPTS.
+// Develops one photo: runs every stage that is not completed yet, in order, stamping each one and
+// publishing every change to the live feed. Bad input fails at once; other errors are retried with
+// backoff until MAX_ATTEMPTS.
 import { STAGES } from '../contract/photo';
 import type { PipelineMessage } from '../contract/queue';
 import * as db from '../db/pipeline';
 import { getSettings } from '../db/settings';
 import type { Bindings } from '../env';
 import { PermanentError } from '../errors';
+import { publish } from '../feed/publish';
 import { PhotoSource } from './source';
 import { MAX_ATTEMPTS, RUNNERS } from './stages';
 
 export type Outcome = { done: true } | { done: false; retryInSeconds: number };
 
 export async function developPhoto(env: Bindings, message: PipelineMessage): Promise<Outcome> {
-  const photo = await db.loadPipelinePhoto(env.DB, message.libraryId, message.photoId);
+  const { libraryId, photoId } = message;
+  const photo = await db.loadPipelinePhoto(env.DB, libraryId, photoId);
   // Deleted, already developed, failed or cancelled: a late or duplicate message has nothing to do.
   if (!photo || photo.status === 'completed' || photo.status === 'failed') return { done: true };
-  await db.markProcessing(env.DB, photo.id, Date.now());
+  if (photo.status !== 'processing') await publish(env, libraryId, await db.markProcessing(env.DB, libraryId, photoId, Date.now()));
 
-  const settings = await getSettings(env.DB, photo.libraryId, env);
+  const settings = await getSettings(env.DB, libraryId, env);
   const source = new PhotoSource(env, photo, settings);
   for (const stage of STAGES) {
     const state = photo.stages[stage];
     if (!state || state.status === 'completed' || state.status === 'skipped') continue;
-    const attempt = await db.startStage(env.DB, photo.id, stage, Date.now());
+    const { attempt, events } = await db.startStage(env.DB, libraryId, photoId, stage, Date.now());
+    await publish(env, libraryId, events);
     const started = performance.now();
     try {
       const result = await RUNNERS[stage]({ env, photo, settings, source });
-      await db.completeStage(env.DB, photo.id, stage, Math.round(performance.now() - started), result, Date.now());
+      const ms = Math.round(performance.now() - started);
+      await publish(env, libraryId, await db.completeStage(env.DB, libraryId, photoId, stage, ms, result, Date.now()));
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if (err instanceof PermanentError || attempt >= MAX_ATTEMPTS) {
         const why = err instanceof PermanentError ? reason : `${reason} (gave up after ${attempt} attempts)`;
-        await db.failStage(env.DB, photo.id, stage, why, Date.now());
+        await publish(env, libraryId, await db.failStage(env.DB, libraryId, photoId, stage, why, Date.now()));
         return { done: true };
       }
-      console.warn(`stage ${stage} of ${photo.id} failed (attempt ${attempt}), retrying`, reason);
-      await db.stageWillRetry(env.DB, photo.id, stage, reason, Date.now());
+      console.warn(`stage ${stage} of ${photoId} failed (attempt ${attempt}), retrying`, reason);
+      await publish(env, libraryId, await db.stageWillRetry(env.DB, libraryId, photoId, stage, reason, Date.now()));
       return { done: false, retryInSeconds: 2 ** attempt };
     }
   }
-  await db.completePhoto(env.DB, photo.id, Date.now());
+  await publish(env, libraryId, await db.completePhoto(env.DB, libraryId, photoId, Date.now()));
   return { done: true };
 }

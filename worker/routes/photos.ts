@@ -5,7 +5,8 @@ import type {
   CheckResponse, MultipartUploadResponse, PhotoListResponse, PhotoResponse, RetryFailedResponse, UploadResponse,
 } from '../contract/http';
 import { maxMultipartBytes } from '../config';
-import { cancelPending, failedPhotoIds, resetForRetry } from '../db/pipeline';
+import { cancelPending, failedPhotoIds, photosUpdated, resetForRetry } from '../db/pipeline';
+import { publish } from '../feed/publish';
 import { deletePhotoRow, findBySha, getPhoto, listPhotos } from '../db/photos';
 import { getSettings } from '../db/settings';
 import { present } from '../media/present';
@@ -120,6 +121,7 @@ export const photos = new Hono<AppEnv>()
     const failed = await failedPhotoIds(c.env.DB, c.var.libraryId, 10_000);
     const reset = await resetForRetry(c.env.DB, c.var.libraryId, failed, Date.now());
     await enqueuePhotos(c.env, c.var.libraryId, reset);
+    c.executionCtx.waitUntil(publish(c.env, c.var.libraryId, await photosUpdated(c.env.DB, c.var.libraryId, reset, Date.now())));
     return c.json({ retried: reset.length } satisfies RetryFailedResponse);
   })
 
@@ -128,7 +130,10 @@ export const photos = new Hono<AppEnv>()
     if (photo.status === 'processing') throw new AppError('conflict', 'The photo is being processed right now.');
     if (photo.status === 'completed') throw new AppError('conflict', 'The photo is already developed: nothing to retry.');
     const [id] = await resetForRetry(c.env.DB, c.var.libraryId, [photo.id], Date.now());
-    if (id) await enqueuePhotos(c.env, c.var.libraryId, [id]);
+    if (id) {
+      await enqueuePhotos(c.env, c.var.libraryId, [id]);
+      c.executionCtx.waitUntil(publish(c.env, c.var.libraryId, await photosUpdated(c.env.DB, c.var.libraryId, [id], Date.now())));
+    }
     return c.json({ photo: await present(c.env, c.var.libraryId, (await getPhoto(c.env.DB, c.var.libraryId, photo.id))!) } satisfies PhotoResponse);
   })
 
@@ -137,6 +142,7 @@ export const photos = new Hono<AppEnv>()
     if (!(await cancelPending(c.env.DB, c.var.libraryId, photo.id, Date.now()))) {
       throw new AppError('conflict', `Only work that has not started can be cancelled; this photo is ${photo.status}.`);
     }
+    c.executionCtx.waitUntil(publish(c.env, c.var.libraryId, await photosUpdated(c.env.DB, c.var.libraryId, [photo.id], Date.now())));
     return c.json({ photo: await present(c.env, c.var.libraryId, (await getPhoto(c.env.DB, c.var.libraryId, photo.id))!) } satisfies PhotoResponse);
   })
 
@@ -149,7 +155,7 @@ export const photos = new Hono<AppEnv>()
     const photo = await findPhoto(c.env.DB, c.var.libraryId, c.req.param('id'));
     // Objects first: if this fails halfway, the row still exists and a repeated DELETE finishes the job.
     await deletePhotoObjects(c.env.PHOTOS, c.var.libraryId, photo.id);
-    await deletePhotoRow(c.env.DB, c.var.libraryId, photo.id);
+    c.executionCtx.waitUntil(publish(c.env, c.var.libraryId, await deletePhotoRow(c.env.DB, c.var.libraryId, photo.id, Date.now())));
     return c.body(null, 204);
   });
 

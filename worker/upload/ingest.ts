@@ -9,6 +9,7 @@ import { AppError } from '../errors';
 import { getPhotoBySha, insertPhoto, newPhotoJson, type NewPhoto } from '../db/photos';
 import { newPhotoId } from '../ids';
 import { originalKey } from '../storage/keys';
+import { publish } from '../feed/publish';
 import { quickExif } from './quick-exif';
 import { sniff, type Sniffed } from './sniff';
 import { HEAD_BYTES, storeBuffered, storeStreamed, storeVerified } from './store';
@@ -72,7 +73,9 @@ export async function ingest(
     if (input.sha256 && input.sha256 !== sha256) {
       throw new AppError('checksum_mismatch', `The bytes received hash to ${sha256}, not the declared ${input.sha256}.`);
     }
-    if (!(await insertPhoto(env.DB, row, now, limits.autoProcessOnUpload))) {
+    const { inserted, events } = await insertPhoto(env.DB, row, now, limits.autoProcessOnUpload);
+    waitUntil(publish(env, libraryId, events));
+    if (!inserted) {
       // Another upload of the same bytes won the race: answer with its photo, drop our copy.
       await env.PHOTOS.delete(key);
       const existing = await getPhotoBySha(env.DB, libraryId, sha256);

@@ -1,0 +1,39 @@
+// Live feed events (GET /api/live, a WebSocket). Every event carries the library's `seq`; a client keeps
+// the highest it has applied and sends it back on reconnect to receive what it missed.
+import type { Photo, StageName, StageStatus } from './photo';
+
+export interface Counts {
+  pending: number;
+  processing: number;
+  completed: number;
+  failed: number;
+}
+
+interface Base {
+  seq: number;
+  /** When the change was committed to D1 (ms since epoch). */
+  at: number;
+}
+
+export type FeedEvent =
+  | (Base & { type: 'photo.created'; photoId: string; photo: Photo })
+  | (Base & { type: 'photo.stage'; photoId: string; stage: StageName; status: StageStatus; attempts: number; ms?: number; error?: string })
+  | (Base & { type: 'photo.completed'; photoId: string; photo: Photo })
+  | (Base & { type: 'photo.failed'; photoId: string; error: string; photo: Photo })
+  | (Base & { type: 'photo.updated'; photoId: string; photo: Photo })
+  | (Base & { type: 'photo.deleted'; photoId: string })
+  | (Base & { type: 'analysis.completed'; photoId: string; photo: Photo })
+  | (Base & { type: 'stats'; counts: Counts });
+
+/** Sent by the server, not logged: the state to resume from, or the news that a resume is impossible. */
+export type FeedControl =
+  | { type: 'hello'; seq: number }
+  | { type: 'snapshot'; seq: number; counts: Counts; reason: string };
+
+export type FeedMessage = FeedEvent | FeedControl;
+
+/** Client → server. */
+export type FeedRequest = { type: 'resume'; since: number };
+
+/** The WebSocket subprotocol; the token travels as a second protocol, `bearer.<token>`. */
+export const FEED_PROTOCOL = 'darkroom.v1';

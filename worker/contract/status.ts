@@ -1,0 +1,34 @@
+// GET /api/status — the processing dashboard's data, and the polling fallback when the feed is down.
+import type { Counts } from './feed';
+import type { StageName, StageStatus } from './photo';
+
+export interface Timing {
+  count: number;
+  avgMs: number | null;
+  p95Ms: number | null;
+}
+
+export interface StatusResponse {
+  counts: Counts;
+  stages: Record<StageName, Partial<Record<StageStatus, number>>>;
+  /** Photos waiting for the pipeline (pending, queued or waiting for the scheduled batch). */
+  queueDepth: number;
+  processing: Array<{ id: string; filename: string; stage: StageName | null; since: string }>;
+  recentlyCompleted: Array<{ id: string; filename: string; thumbnail: string | null; placeholder: string | null; completedAt: string; ms: number | null }>;
+  recentlyFailed: Array<{ id: string; filename: string; error: string; failedAt: string }>;
+  /** Over the last hour. */
+  stageTimes: Record<StageName, Timing>;
+  /** All stages of one photo, over the last hour. */
+  photoTimes: Timing;
+  throughput: {
+    /** Photos completed per minute over the last 10 minutes. */
+    perMinute: number;
+    lastHour: number;
+    /** Completed per minute for the last 30 minutes, oldest first. */
+    series: number[];
+  };
+  /** Seconds until the backlog is done at the current rate; null when nothing is moving. */
+  etaSeconds: number | null;
+  /** The feed's latest seq: a poller can hand it to the socket when it comes back. */
+  seq: number;
+}

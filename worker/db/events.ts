@@ -1,0 +1,87 @@
+// Feed events, written as statements inside the batch that makes the change (same transaction).
+import type { Counts } from '../contract/feed';
+import { PHOTO_JSON } from './photos';
+
+export interface EventRow {
+  seq: number;
+  type: string;
+  photo_id: string | null;
+  payload: string;
+  created_at: number;
+}
+
+const NEXT_SEQ = `(SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE library_id = ?1)`;
+const RETURNING = `RETURNING seq, type, photo_id, payload, created_at`;
+
+/** An event whose payload is known in JS. */
+export function eventStatement(db: D1Database, libraryId: string, type: string, photoId: string | null, payload: object, now: number) {
+  return db
+    .prepare(`INSERT INTO events (library_id, seq, type, photo_id, payload, created_at) VALUES (?1, ${NEXT_SEQ}, ?2, ?3, ?4, ?5) ${RETURNING}`)
+    .bind(libraryId, type, photoId, JSON.stringify(payload), now);
+}
+
+/** An event carrying the photo as it is after the earlier statements of the same batch. */
+export function photoEventStatement(db: D1Database, libraryId: string, type: string, photoId: string, now: number) {
+  return db
+    .prepare(
+      `INSERT INTO events (library_id, seq, type, photo_id, payload, created_at)
+       SELECT ?1, ${NEXT_SEQ}, ?2, ?3, json_object('photo', json(${PHOTO_JSON})), ?4 FROM photos p WHERE p.id = ?3 ${RETURNING}`,
+    )
+    .bind(libraryId, type, photoId, now);
+}
+
+const COUNTS_JSON = `json_object('pending', COALESCE(SUM(status = 'pending'), 0), 'processing', COALESCE(SUM(status = 'processing'), 0),
+  'completed', COALESCE(SUM(status = 'completed'), 0), 'failed', COALESCE(SUM(status = 'failed'), 0))`;
+
+/** The library's counts after the earlier statements of the batch. */
+export function statsEventStatement(db: D1Database, libraryId: string, now: number) {
+  return db
+    .prepare(
+      `INSERT INTO events (library_id, seq, type, photo_id, payload, created_at)
+       SELECT ?1, ${NEXT_SEQ}, 'stats', NULL, json_object('counts', json(${COUNTS_JSON})), ?2 FROM photos WHERE library_id = ?1 ${RETURNING}`,
+    )
+    .bind(libraryId, now);
+}
+
+export async function countsFor(db: D1Database, libraryId: string): Promise<Counts> {
+  const row = await db.prepare(`SELECT ${COUNTS_JSON} AS counts FROM photos WHERE library_id = ?1`).bind(libraryId).first<{ counts: string }>();
+  return JSON.parse(row!.counts);
+}
+
+export async function eventsSince(db: D1Database, libraryId: string, since: number, limit: number): Promise<EventRow[]> {
+  const { results } = await db
+    .prepare(`SELECT seq, type, photo_id, payload, created_at FROM events WHERE library_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3`)
+    .bind(libraryId, since, limit)
+    .all<EventRow>();
+  return results;
+}
+
+export async function latestSeq(db: D1Database, libraryId: string): Promise<{ latest: number; oldest: number }> {
+  const row = await db
+    .prepare(`SELECT COALESCE(MAX(seq), 0) AS latest, COALESCE(MIN(seq), 0) AS oldest FROM events WHERE library_id = ?1`)
+    .bind(libraryId)
+    .first<{ latest: number; oldest: number }>();
+  return row!;
+}
+
+/** Keeps a week of events: a client away longer gets a snapshot instead. */
+export async function pruneEvents(db: D1Database, before: number) {
+  await db.prepare(`DELETE FROM events WHERE created_at < ?1`).bind(before).run();
+}
+
+/** Rows returned by the event statements of a batch result. */
+export function eventRows(results: D1Result[]): EventRow[] {
+  return results.flatMap((r) => (r.results as unknown[]).filter((x): x is EventRow => !!x && typeof (x as EventRow).seq === 'number' && 'payload' in (x as object)));
+}
+
+/** A stage's state after the earlier statements of the batch. */
+export function stageEventStatement(db: D1Database, libraryId: string, photoId: string, stage: string, now: number) {
+  return db
+    .prepare(
+      `INSERT INTO events (library_id, seq, type, photo_id, payload, created_at)
+       SELECT ?1, ${NEXT_SEQ}, 'photo.stage', ?2,
+              json_object('stage', s.stage, 'status', s.status, 'attempts', s.attempts, 'ms', s.ms, 'error', s.error), ?4
+         FROM photo_stages s WHERE s.photo_id = ?2 AND s.stage = ?3 ${RETURNING}`,
+    )
+    .bind(libraryId, photoId, stage, now);
+}
