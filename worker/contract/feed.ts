@@ -32,6 +32,9 @@ export type FeedControl =
 
 export type FeedMessage = FeedEvent | FeedControl;
 
+/** One WebSocket frame: a message, or the events of one commit as an array (in seq order). */
+export type FeedFrame = FeedMessage | FeedEvent[];
+
 /** Client → server. */
 export type FeedRequest = { type: 'resume'; since: number };
 

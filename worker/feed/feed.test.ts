@@ -2,7 +2,7 @@
 import { SELF } from 'cloudflare:test';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import type { FeedMessage } from '../contract/feed';
+import type { FeedFrame, FeedMessage } from '../contract/feed';
 import type { UploadResponse } from '../contract/http';
 import { api, fixture, newLibrary, put, settled, waitForPhoto } from '../test/helpers';
 
@@ -11,7 +11,8 @@ class Socket {
   constructor(readonly ws: WebSocket) {
     ws.accept();
     ws.addEventListener('message', (e) => {
-      this.messages.push(JSON.parse(e.data as string));
+      const frame = JSON.parse(e.data as string) as FeedFrame;
+      this.messages.push(...(Array.isArray(frame) ? frame : [frame]));
     });
   }
   async until(pred: (m: FeedMessage[]) => boolean, timeoutMs = 15_000) {

@@ -52,17 +52,18 @@ export class LibraryFeed extends DurableObject<Bindings> {
     ws.close(code === 1005 ? 1000 : code, reason);
   }
 
-  /** Called by the Worker right after the D1 commit that produced the events. */
+  /**
+   * Called by the Worker right after the D1 commit that produced the events. Events of one commit go
+   * out as one frame (a JSON array when there are several): fan-out cost is per frame and per socket.
+   */
   async broadcast(events: FeedEvent[]): Promise<number> {
-    const frames = events.map((e) => JSON.stringify(e));
+    const frame = JSON.stringify(events.length === 1 ? events[0] : events);
     const sockets = this.ctx.getWebSockets();
     for (const ws of sockets) {
-      for (const frame of frames) {
-        try {
-          ws.send(frame);
-        } catch {
-          // A socket closing under us: its client reconnects and resumes by seq.
-        }
+      try {
+        ws.send(frame);
+      } catch {
+        // A socket closing under us: its client reconnects and resumes by seq.
       }
     }
     return sockets.length;

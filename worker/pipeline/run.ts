@@ -3,6 +3,7 @@
 // backoff until MAX_ATTEMPTS.
 import { STAGES } from '../contract/photo';
 import type { PipelineMessage } from '../contract/queue';
+import type { EventRow } from '../db/events';
 import * as db from '../db/pipeline';
 import { getSettings } from '../db/settings';
 import type { Bindings } from '../env';
@@ -18,7 +19,13 @@ export async function developPhoto(env: Bindings, message: PipelineMessage): Pro
   const photo = await db.loadPipelinePhoto(env.DB, libraryId, photoId);
   // Deleted, already developed, failed or cancelled: a late or duplicate message has nothing to do.
   if (!photo || photo.status === 'completed' || photo.status === 'failed') return { done: true };
-  if (photo.status !== 'processing') await publish(env, libraryId, await db.markProcessing(env.DB, libraryId, photoId, Date.now()));
+  // Events go out at stage boundaries: "exif completed" travels with "thumbnails running", so every
+  // socket gets one frame per boundary instead of one per event.
+  let unsent: EventRow[] = photo.status === 'processing' ? [] : await db.markProcessing(env.DB, libraryId, photoId, Date.now());
+  const flush = async (events: EventRow[]) => {
+    await publish(env, libraryId, [...unsent, ...events]);
+    unsent = [];
+  };
 
   const settings = await getSettings(env.DB, libraryId, env);
   const source = new PhotoSource(env, photo, settings);
@@ -26,24 +33,24 @@ export async function developPhoto(env: Bindings, message: PipelineMessage): Pro
     const state = photo.stages[stage];
     if (!state || state.status === 'completed' || state.status === 'skipped') continue;
     const { attempt, events } = await db.startStage(env.DB, libraryId, photoId, stage, Date.now());
-    await publish(env, libraryId, events);
+    await flush(events);
     const started = performance.now();
     try {
       const result = await RUNNERS[stage]({ env, photo, settings, source });
       const ms = Math.round(performance.now() - started);
-      await publish(env, libraryId, await db.completeStage(env.DB, libraryId, photoId, stage, ms, result, Date.now()));
+      unsent = await db.completeStage(env.DB, libraryId, photoId, stage, ms, result, Date.now());
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if (err instanceof PermanentError || attempt >= MAX_ATTEMPTS) {
         const why = err instanceof PermanentError ? reason : `${reason} (gave up after ${attempt} attempts)`;
-        await publish(env, libraryId, await db.failStage(env.DB, libraryId, photoId, stage, why, Date.now()));
+        await flush(await db.failStage(env.DB, libraryId, photoId, stage, why, Date.now()));
         return { done: true };
       }
       console.warn(`stage ${stage} of ${photoId} failed (attempt ${attempt}), retrying`, reason);
-      await publish(env, libraryId, await db.stageWillRetry(env.DB, libraryId, photoId, stage, reason, Date.now()));
+      await flush(await db.stageWillRetry(env.DB, libraryId, photoId, stage, reason, Date.now()));
       return { done: false, retryInSeconds: 2 ** attempt };
     }
   }
-  await publish(env, libraryId, await db.completePhoto(env.DB, libraryId, photoId, Date.now()));
+  await flush(await db.completePhoto(env.DB, libraryId, photoId, Date.now()));
   return { done: true };
 }
