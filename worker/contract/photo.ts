@@ -70,4 +70,6 @@ export interface Photo {
   thumbnails: Record<string, string>;
   /** Variant name → signed URL, WebP. Empty until the variants stage completes. */
   variants: Record<string, string>;
+  /** Signed URL of the original bytes (for downloads and links; same headers as /original). */
+  original?: string;
 }

@@ -6,5 +6,10 @@ import { signedUrl } from './sign';
 export async function present(env: Bindings, libraryId: string, photo: Photo): Promise<Photo> {
   const sign = async (files: Record<string, string>) =>
     Object.fromEntries(await Promise.all(Object.entries(files).map(async ([k, file]) => [k, await signedUrl(env, libraryId, photo.id, file)])));
-  return { ...photo, thumbnails: await sign(photo.thumbnails), variants: await sign(photo.variants) };
+  return {
+    ...photo,
+    thumbnails: await sign(photo.thumbnails),
+    variants: await sign(photo.variants),
+    original: await signedUrl(env, libraryId, photo.id, 'original'),
+  };
 }

@@ -22,15 +22,33 @@ interface Libheif {
 let libheif: Promise<Libheif> | undefined;
 
 function load(): Promise<Libheif> {
-  // Workers cannot compile WASM at runtime: instantiate the module the bundler imported.
-  libheif ??= (libheifFactory as (opts: object) => Promise<Libheif>)({
-    instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
-      const instance = new WebAssembly.Instance(libheifWasm, imports);
-      done(instance, libheifWasm);
-      return instance.exports;
-    },
-  });
+  libheif ??= withoutNodeDetection(() =>
+    (libheifFactory as (opts: object) => Promise<Libheif>)({
+      // Workers cannot compile WASM at runtime: instantiate the module the bundler imported.
+      instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+        const instance = new WebAssembly.Instance(libheifWasm, imports);
+        done(instance, libheifWasm);
+        return instance.exports;
+      },
+    }),
+  );
   return libheif;
+}
+
+/**
+ * Emscripten's glue takes the Node path (require('fs'), __dirname) whenever a `process` global exists,
+ * which the Workers runtime may provide. Hide it while the module initialises.
+ */
+function withoutNodeDetection<T>(init: () => T): T {
+  const g = globalThis as { process?: unknown };
+  const descriptor = Object.getOwnPropertyDescriptor(g, 'process');
+  if (!descriptor) return init();
+  Object.defineProperty(g, 'process', { value: undefined, configurable: true, writable: true });
+  try {
+    return init();
+  } finally {
+    Object.defineProperty(g, 'process', descriptor);
+  }
 }
 
 // One decode at a time per isolate: two concurrent 12 MP decodes would not fit in memory.

@@ -5,11 +5,11 @@ import { AppError } from '../errors';
 
 const SAFE_TYPES = /^(image\/(jpeg|png|gif|webp|heic|heif|avif|tiff)|video\/(mp4|quicktime))$/;
 
-export async function serveOriginal(bucket: R2Bucket, key: string, photo: Photo, req: Request): Promise<Response> {
+export async function serveOriginal(bucket: R2Bucket, key: string, photo: Photo, req: Request, download = false): Promise<Response> {
   const range = parseRange(req.headers.get('Range'), photo.bytes);
   const headers = new Headers({
     'Content-Type': SAFE_TYPES.test(photo.mime) ? photo.mime : 'application/octet-stream',
-    'Content-Disposition': `inline; filename*=UTF-8''${encodeURIComponent(photo.filename)}`,
+    'Content-Disposition': `${download ? 'attachment' : 'inline'}; filename*=UTF-8''${encodeURIComponent(photo.filename)}`,
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "default-src 'none'; sandbox",
     // The id names immutable bytes: a new upload is a new id.

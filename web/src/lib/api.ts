@@ -1,5 +1,9 @@
 // Typed client for the darkroom API. Every failure becomes an ApiError with the server's code and message.
-import type { CheckResponse, ErrorBody, PhotoListResponse, PhotoResponse, UploadResponse } from '../../../worker/contract/http';
+import type {
+  CheckResponse, ErrorBody, PhotoListResponse, PhotoResponse, RetryFailedResponse, UploadResponse,
+} from '../../../worker/contract/http';
+import type { Settings, SettingsResponse } from '../../../worker/contract/settings';
+import type { StatusResponse } from '../../../worker/contract/status';
 
 export class ApiError extends Error {
   constructor(
@@ -11,8 +15,14 @@ export class ApiError extends Error {
   }
 }
 
+export interface UploadOptions {
+  sha256?: string;
+  onProgress?: (sent: number) => void;
+  signal?: AbortSignal;
+}
+
 export class Api {
-  constructor(private readonly token: string) {}
+  constructor(readonly token: string) {}
 
   private async request<T>(path: string, init: RequestInit = {}): Promise<T> {
     const headers = new Headers(init.headers);
@@ -27,9 +37,13 @@ export class Api {
     const body = await res.json().catch(() => null);
     if (!res.ok) {
       const error = (body as ErrorBody | null)?.error;
-      throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `Request failed (${res.status}).`);
+      throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `The server answered ${res.status}.`);
     }
     return body as T;
+  }
+
+  private json<T>(path: string, method: string, body: unknown) {
+    return this.request<T>(path, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   }
 
   listPhotos(cursor?: string | null, limit = 60) {
@@ -37,37 +51,35 @@ export class Api {
     if (cursor) q.set('cursor', cursor);
     return this.request<PhotoListResponse>(`/api/photos?${q}`);
   }
+  getPhoto = (id: string) => this.request<PhotoResponse>(`/api/photos/${id}`);
+  deletePhoto = (id: string) => this.request<void>(`/api/photos/${id}`, { method: 'DELETE' });
+  retry = (id: string) => this.request<PhotoResponse>(`/api/photos/${id}/retry`, { method: 'POST' });
+  retryFailed = () => this.request<RetryFailedResponse>('/api/photos/retry-failed', { method: 'POST' });
+  check = (sha256: string[]) => this.json<CheckResponse>('/api/photos/check', 'POST', { sha256 });
+  status = () => this.request<StatusResponse>('/api/status');
+  settings = () => this.request<SettingsResponse>('/api/settings');
+  saveSettings = (patch: Partial<Settings>) => this.json<SettingsResponse>('/api/settings', 'PUT', patch);
 
-  getPhoto(id: string) {
-    return this.request<PhotoResponse>(`/api/photos/${id}`);
-  }
-
-  check(sha256: string[]) {
-    return this.request<CheckResponse>('/api/photos/check', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ sha256 }),
-    });
-  }
-
-  deletePhoto(id: string) {
-    return this.request<void>(`/api/photos/${id}`, { method: 'DELETE' });
-  }
-
-  /** PUT with upload progress (fetch cannot report it), aborted through `signal`. */
-  upload(file: Blob, filename: string, onProgress: (sent: number) => void, signal?: AbortSignal): Promise<UploadResponse> {
+  /** PUT with upload progress (fetch cannot report it on every browser), aborted through `signal`. */
+  upload(file: Blob, filename: string, { sha256, onProgress, signal }: UploadOptions = {}): Promise<UploadResponse> {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open('PUT', `/api/photos?filename=${encodeURIComponent(filename)}`);
       xhr.setRequestHeader('Authorization', `Bearer ${this.token}`);
-      xhr.upload.onprogress = (e) => onProgress(e.loaded);
+      if (sha256) xhr.setRequestHeader('X-Content-SHA256', sha256);
+      xhr.upload.onprogress = (e) => onProgress?.(e.loaded);
       xhr.onload = () => {
-        const body = JSON.parse(xhr.responseText || 'null');
-        if (xhr.status === 200 || xhr.status === 201) resolve(body as UploadResponse);
-        else reject(new ApiError(xhr.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `Upload failed (${xhr.status}).`));
+        let body: (UploadResponse & Partial<ErrorBody>) | null = null;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          // not JSON: reported below with the status
+        }
+        if ((xhr.status === 200 || xhr.status === 201) && body) resolve(body);
+        else reject(new ApiError(xhr.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `The upload failed (${xhr.status}).`));
       };
       xhr.onerror = () => reject(new ApiError(0, 'offline', 'The connection dropped during the upload.'));
-      xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled.'));
+      xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload stopped.'));
       signal?.addEventListener('abort', () => xhr.abort(), { once: true });
       xhr.send(file);
     });

@@ -1,0 +1,130 @@
+// End to end in Debian's headless Chromium: upload, dedupe, refusals, reload mid-queue, ZIP, the gallery
+// developing live, the photo page, and the processing dashboard with its polling fallback.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { zipSync } from 'fflate';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiUpload, fixture, fixtures, launch, outputDir, screenshot, signedIn } from './browser';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const entry = (page: Page, name: string) => page.locator(`.entry[data-name="${name}"]`);
+
+async function uploadFiles(page: Page, names: string[]) {
+  await page.getByRole('navigation').getByRole('link', { name: /^Upload/ }).click();
+  await page.getByTestId('file-input').setInputFiles(names.map((n) => (n.includes('/') ? n : path.join(fixtures, n))));
+}
+
+describe('upload and gallery', () => {
+  it('uploads a selection, refuses a hostile file with its reason, and the gallery develops live', async () => {
+    const page = await signedIn(browser);
+    const names = ['photo-pixel-gps.jpg', 'orient-portrait-6.jpg', 'face-obama.jpg', 'webp-htc-exif-gps.webp', 'heic-iphone7-gps.heic', 'bad-text-as.jpg'];
+    await uploadFiles(page, names);
+    for (const n of names.slice(0, 5)) await expect.poll(() => entry(page, n).locator('.state').textContent(), { timeout: 30_000 }).toMatch(/Uploaded|Already in library/);
+    await expect.poll(() => entry(page, 'bad-text-as.jpg').textContent(), { timeout: 30_000 }).toContain('Not a supported photo or video');
+    await screenshot(page, 'upload');
+
+    await page.getByRole('link', { name: 'Gallery' }).click();
+    const developed = page.locator('li.tile[data-status="completed"] img.thumb.loaded');
+    await expect.poll(() => developed.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+    // Placeholders first: every developed tile also carries its ThumbHash image.
+    expect(await page.locator('li.tile[data-status="completed"] img.placeholder').count()).toBeGreaterThanOrEqual(5);
+    await screenshot(page, 'gallery');
+    await page.context().close();
+  });
+
+  it('skips a file the library already has without uploading it', async () => {
+    const page = await signedIn(browser);
+    await apiUpload('photo-canon600d-gps-west.jpg');
+    const puts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'PUT' && r.url().includes('/api/photos')) puts.push(r.url());
+    });
+    await uploadFiles(page, ['photo-canon600d-gps-west.jpg']);
+    await expect.poll(() => entry(page, 'photo-canon600d-gps-west.jpg').locator('.state').textContent(), { timeout: 20_000 }).toBe('Already in library');
+    expect(puts).toEqual([]);
+    await page.context().close();
+  });
+
+  it('keeps the queue across a reload and finishes it', async () => {
+    const page = await signedIn(browser);
+    const names = ['orient-landscape-2.jpg', 'orient-landscape-3.jpg', 'orient-landscape-4.jpg', 'orient-landscape-5.jpg'];
+    await uploadFiles(page, names);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.reload();
+    for (const n of names) await expect.poll(() => entry(page, n).count(), { timeout: 15_000 }).toBe(1);
+    for (const n of names) await expect.poll(() => entry(page, n).locator('.state').textContent(), { timeout: 30_000 }).toMatch(/Uploaded|Already in library/);
+    await page.context().close();
+  });
+
+  it('unpacks a ZIP in the browser and lists what it skipped', async () => {
+    const page = await signedIn(browser);
+    const zip = zipSync({
+      'trip/photo-fuji-iptc-gps.jpg': fixture('photo-fuji-iptc-gps.jpg'),
+      'trip/notes.txt': new TextEncoder().encode('not a photo'),
+      'trip/photo-kodak-gps-south.jpg': fixture('photo-kodak-gps-south.jpg'),
+    });
+    const file = path.join(outputDir, 'trip.zip');
+    writeFileSync(file, zip);
+    await uploadFiles(page, [file]);
+    for (const n of ['photo-fuji-iptc-gps.jpg', 'photo-kodak-gps-south.jpg']) {
+      await expect.poll(() => entry(page, n).locator('.state').textContent(), { timeout: 30_000 }).toMatch(/Uploaded|Already in library/);
+    }
+    await expect.poll(() => entry(page, 'trip.zip: trip/notes.txt').locator('.state').textContent()).toBe('Skipped');
+    await page.context().close();
+  });
+});
+
+describe('photo page', () => {
+  it('shows the display variant, EXIF with a map link, and stage timings', async () => {
+    const page = await signedIn(browser);
+    const { photo } = await apiUpload('photo-pixel-gps.jpg');
+    await page.goto(new URL(`/photos/${photo.id}`, page.url()).href);
+    await expect.poll(() => page.locator('figure img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 30_000 }).toBeGreaterThan(0);
+    const details = await page.locator('.details').textContent();
+    expect(details).toContain('Google Pixel');
+    expect(await page.getByRole('link', { name: /50\.2996/ }).getAttribute('href')).toContain('openstreetmap.org');
+    expect(await page.locator('table.stages tbody tr').count()).toBe(3);
+    await screenshot(page, 'photo');
+    await page.context().close();
+  });
+});
+
+describe('processing dashboard', () => {
+  it('updates live from the feed, and falls back to polling when the socket dies', async () => {
+    const page = await signedIn(browser);
+    await page.getByRole('link', { name: 'Processing' }).click();
+    const completed = page.getByTestId('count-completed').locator('.n');
+    await completed.waitFor();
+    const before = Number(await completed.textContent());
+    await expect.poll(() => page.getByTestId('feed-mode').textContent()).toContain('Live');
+
+    await apiUpload('faces-two-people.jpg', Buffer.concat([fixture('faces-two-people.jpg'), Buffer.from('live-1')]));
+    await expect.poll(async () => Number(await completed.textContent()), { timeout: 20_000 }).toBe(before + 1);
+    await expect.poll(() => page.getByTestId('recent-strip').locator('img[alt="faces-two-people.jpg"]').count()).toBeGreaterThan(0);
+    await screenshot(page, 'dashboard');
+
+    // Kill the socket and keep it from coming back.
+    await page.routeWebSocket(/\/api\/live/, (ws) => ws.close());
+    await page.evaluate(() => (window as unknown as { darkroom: { feed: { socket: WebSocket } } }).darkroom.feed.socket.close());
+    await expect.poll(() => page.getByTestId('feed-mode').textContent()).toContain('refreshing every 5 s');
+    await apiUpload('faces-two-people.jpg', Buffer.concat([fixture('faces-two-people.jpg'), Buffer.from('live-2')]));
+    await expect.poll(async () => Number(await completed.textContent()), { timeout: 20_000, interval: 500 }).toBe(before + 2);
+    await screenshot(page, 'dashboard-polling');
+    await page.context().close();
+  });
+
+  it('works on a phone-sized screen', async () => {
+    const page = await signedIn(browser, { width: 390, height: 844 });
+    await page.locator('li.tile').first().waitFor({ timeout: 20_000 });
+    await screenshot(page, 'gallery-phone');
+    await page.context().close();
+  });
+});

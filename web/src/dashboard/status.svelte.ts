@@ -1,0 +1,86 @@
+// The processing dashboard's model: one /api/status snapshot, kept current by feed events while the
+// socket is up, refreshed every 5 s while it is down. Pausing freezes the view.
+import type { FeedEvent } from '../../../worker/contract/feed';
+import type { StatusResponse } from '../../../worker/contract/status';
+import { ApiError, type Api } from '../lib/api';
+
+export const POLL_MS = 5_000;
+
+export class StatusModel {
+  data = $state<StatusResponse | null>(null);
+  error = $state<string | null>(null);
+  paused = $state(false);
+  lastUpdate = $state<number | null>(null);
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly api: Pick<Api, 'status'>) {}
+
+  async refresh() {
+    if (this.paused) return;
+    try {
+      this.data = await this.api.status();
+      this.error = null;
+      this.lastUpdate = Date.now();
+    } catch (err) {
+      this.error = err instanceof ApiError ? err.message : 'Could not load the status.';
+    }
+  }
+
+  /** Timings and throughput are aggregates: refetch them shortly after things settle. */
+  private refreshSoon() {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refresh(), 1_000);
+  }
+
+  apply(event: FeedEvent) {
+    const d = this.data;
+    if (this.paused || !d) return;
+    this.lastUpdate = Date.now();
+    switch (event.type) {
+      case 'stats':
+        d.counts = event.counts;
+        d.queueDepth = event.counts.pending;
+        break;
+      case 'photo.stage': {
+        const existing = d.processing.find((p) => p.id === event.photoId);
+        if (event.status === 'running') {
+          if (existing) existing.stage = event.stage;
+          else d.processing.push({ id: event.photoId, filename: '', stage: event.stage, since: new Date(event.at).toISOString() });
+        }
+        break;
+      }
+      case 'photo.created':
+        break;
+      case 'photo.completed': {
+        d.processing = d.processing.filter((p) => p.id !== event.photoId);
+        const p = event.photo;
+        const ms = Object.values(p.stages).reduce((n, s) => n + (s.ms ?? 0), 0);
+        d.recentlyCompleted = [
+          { id: p.id, filename: p.filename, thumbnail: p.thumbnails['300'] ?? null, placeholder: p.placeholder, completedAt: new Date(event.at).toISOString(), ms },
+          ...d.recentlyCompleted.filter((x) => x.id !== p.id),
+        ].slice(0, 12);
+        d.throughput.series[d.throughput.series.length - 1]++;
+        d.throughput.lastHour++;
+        this.refreshSoon();
+        break;
+      }
+      case 'photo.failed':
+        d.processing = d.processing.filter((p) => p.id !== event.photoId);
+        d.recentlyFailed = [
+          { id: event.photoId, filename: event.photo.filename, error: event.error, failedAt: new Date(event.at).toISOString() },
+          ...d.recentlyFailed.filter((x) => x.id !== event.photoId),
+        ].slice(0, 20);
+        this.refreshSoon();
+        break;
+      case 'photo.updated':
+        if (event.photo.status !== 'failed') d.recentlyFailed = d.recentlyFailed.filter((x) => x.id !== event.photoId);
+        break;
+      case 'photo.deleted':
+        d.recentlyCompleted = d.recentlyCompleted.filter((x) => x.id !== event.photoId);
+        d.recentlyFailed = d.recentlyFailed.filter((x) => x.id !== event.photoId);
+        break;
+    }
+    // The name of a photo that started processing comes from the next snapshot if we lack it.
+    if (d.processing.some((p) => !p.filename)) this.refreshSoon();
+  }
+}

@@ -1,0 +1,88 @@
+// The photos of the library as the gallery shows them: newest first, paged in from the API, and kept
+// current by applying feed events, so no reload is ever needed.
+import type { FeedEvent } from '../../../worker/contract/feed';
+import type { Photo } from '../../../worker/contract/photo';
+import { ApiError, type Api } from '../lib/api';
+
+export class Library {
+  photos = $state<Photo[]>([]);
+  loading = $state(false);
+  done = $state(false);
+  error = $state<string | null>(null);
+  private cursor: string | null = null;
+
+  constructor(private readonly api: Pick<Api, 'listPhotos'>) {}
+
+  async loadMore() {
+    if (this.loading || this.done) return;
+    this.loading = true;
+    try {
+      const page = await this.api.listPhotos(this.cursor);
+      const known = new Set(this.photos.map((p) => p.id));
+      this.photos.push(...page.photos.filter((p) => !known.has(p.id)));
+      this.cursor = page.nextCursor;
+      this.done = !page.nextCursor;
+      this.error = null;
+    } catch (err) {
+      this.error = err instanceof ApiError ? err.message : 'Could not load photos.';
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Starts over (after a feed snapshot). */
+  async reload() {
+    this.cursor = null;
+    this.done = false;
+    this.photos = [];
+    await this.loadMore();
+  }
+
+  get(id: string) {
+    return this.photos.find((p) => p.id === id);
+  }
+
+  apply(event: FeedEvent) {
+    switch (event.type) {
+      case 'photo.created':
+      case 'photo.completed':
+      case 'photo.failed':
+      case 'photo.updated':
+      case 'analysis.completed':
+        this.upsert(event.photo);
+        break;
+      case 'photo.stage': {
+        const photo = this.get(event.photoId);
+        if (!photo) break;
+        photo.stages[event.stage] = {
+          status: event.status,
+          attempts: event.attempts,
+          ...(event.ms !== undefined && { ms: event.ms }),
+          ...(event.error !== undefined && { error: event.error }),
+        };
+        if (event.status === 'running' && photo.status === 'pending') photo.status = 'processing';
+        break;
+      }
+      case 'photo.deleted':
+        this.photos = this.photos.filter((p) => p.id !== event.photoId);
+        break;
+      case 'stats':
+        break;
+    }
+  }
+
+  /** Ids sort by creation time, so newest first is descending id order. */
+  private upsert(photo: Photo) {
+    const i = this.photos.findIndex((p) => p.id === photo.id);
+    if (i >= 0) {
+      this.photos[i] = photo;
+      return;
+    }
+    // A photo older than everything loaded so far belongs to a page not fetched yet.
+    const last = this.photos.at(-1);
+    if (last && photo.id < last.id && !this.done) return;
+    const at = this.photos.findIndex((p) => p.id < photo.id);
+    if (at === -1) this.photos.push(photo);
+    else this.photos.splice(at, 0, photo);
+  }
+}

@@ -1,0 +1,37 @@
+// A tiny path router: the Worker serves index.html for every app path, so links are real URLs.
+export type Route =
+  | { name: 'gallery' }
+  | { name: 'upload' }
+  | { name: 'dashboard' }
+  | { name: 'photo'; id: string };
+
+export function parse(pathname: string): Route {
+  const photo = pathname.match(/^\/photos\/([0-9a-z]{21})$/);
+  if (photo) return { name: 'photo', id: photo[1] };
+  if (pathname === '/upload') return { name: 'upload' };
+  if (pathname === '/dashboard') return { name: 'dashboard' };
+  return { name: 'gallery' };
+}
+
+export class Router {
+  route = $state<Route>(parse(location.pathname));
+
+  constructor() {
+    addEventListener('popstate', () => (this.route = parse(location.pathname)));
+    // Same-origin links navigate inside the app, so uploads and sockets keep running.
+    document.addEventListener('click', (e) => {
+      const a = (e.target as Element).closest?.('a');
+      if (!a || a.target || a.hasAttribute('download') || e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+      const url = new URL(a.href);
+      if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+      e.preventDefault();
+      this.go(url.pathname);
+    });
+  }
+
+  go(path: string) {
+    if (path !== location.pathname) history.pushState(null, '', path);
+    this.route = parse(path);
+    scrollTo(0, 0);
+  }
+}

@@ -1,0 +1,31 @@
+/// <reference lib="webworker" />
+// The service worker: precaches the app shell so darkroom opens offline and installs as an app, and
+// receives photos shared from the phone's share sheet. It never caches the API, originals or models.
+import { clientsClaim } from 'workbox-core';
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { idbStore } from './upload/store';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
+
+self.skipWaiting();
+clientsClaim();
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//, /^\/__/] }));
+
+// Web Share Target (see the manifest): shared files join the persisted upload queue, which the app
+// picks up when it opens.
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method === 'POST' && url.pathname === '/share') event.respondWith(receiveShare(event.request));
+});
+
+async function receiveShare(request: Request): Promise<Response> {
+  const form = await request.formData();
+  const files = form.getAll('file').filter((f): f is File => typeof f !== 'string');
+  await Promise.all(files.map((file, i) => idbStore.put({
+    id: `share-${Date.now().toString(36)}-${i}`, name: file.name || `shared-${i + 1}`, size: file.size, blob: file, addedAt: Date.now() + i,
+  })));
+  return Response.redirect(`/upload?shared=${files.length}`, 303);
+}

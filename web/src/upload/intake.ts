@@ -1,0 +1,45 @@
+// Turns whatever the user hands us (picked files, a dropped folder, a pasted image, a ZIP) into a flat
+// list of files to upload, plus the names of things that are not photos.
+import { isZip, unzip } from './zip';
+
+export interface Intake {
+  files: Array<{ name: string; blob: Blob }>;
+  skipped: string[];
+}
+
+export async function filesFromList(list: Iterable<File>): Promise<Intake> {
+  const out: Intake = { files: [], skipped: [] };
+  for (const file of list) {
+    if (isZip(file)) {
+      const inner = await unzip(file);
+      out.files.push(...inner.files);
+      out.skipped.push(...inner.skipped.map((n) => `${file.name}: ${n}`));
+    } else if (file.name.startsWith('.')) {
+      continue; // .DS_Store and friends from folder picks
+    } else {
+      out.files.push({ name: file.name || 'pasted-image', blob: file });
+    }
+  }
+  return out;
+}
+
+/** Drops can carry folders: walk them with the entries API where the browser has it. */
+export async function filesFromDataTransfer(dt: DataTransfer): Promise<Intake> {
+  const entries = [...dt.items].map((i) => i.webkitGetAsEntry?.()).filter((e): e is FileSystemEntry => !!e);
+  if (!entries.length) return filesFromList([...dt.files]);
+  const files: File[] = [];
+  const walk = async (entry: FileSystemEntry): Promise<void> => {
+    if (entry.isFile) {
+      files.push(await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject)));
+    } else if (entry.isDirectory) {
+      const reader = (entry as FileSystemDirectoryEntry).createReader();
+      for (;;) {
+        const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+        if (!batch.length) break;
+        for (const child of batch) await walk(child);
+      }
+    }
+  };
+  for (const entry of entries) await walk(entry);
+  return filesFromList(files);
+}

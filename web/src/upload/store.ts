@@ -1,0 +1,39 @@
+// The upload queue survives a reload: each pending file is kept in IndexedDB (a copy of the Blob, which
+// browsers store on disk) until it is uploaded, skipped or cancelled.
+import { openDB, type IDBPDatabase } from 'idb';
+
+export interface StoredEntry {
+  id: string;
+  name: string;
+  size: number;
+  blob: Blob;
+  addedAt: number;
+}
+
+export interface EntryStore {
+  put(entry: StoredEntry): Promise<void>;
+  delete(id: string): Promise<void>;
+  all(): Promise<StoredEntry[]>;
+}
+
+const DB = 'darkroom-uploads';
+const STORE = 'entries';
+
+let db: Promise<IDBPDatabase> | undefined;
+const open = () => (db ??= openDB(DB, 1, { upgrade: (d) => d.createObjectStore(STORE, { keyPath: 'id' }) }));
+
+export const idbStore: EntryStore = {
+  async put(entry) {
+    await (await open()).put(STORE, entry);
+  },
+  async delete(id) {
+    await (await open()).delete(STORE, id);
+  },
+  async all() {
+    const entries = (await (await open()).getAll(STORE)) as StoredEntry[];
+    return entries.sort((a, b) => a.addedAt - b.addedAt);
+  },
+};
+
+/** Used by the service worker's share target too: files shared from the OS land here. */
+export { DB as UPLOAD_DB, STORE as UPLOAD_STORE };
