@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { UploadResponse } from '../../../worker/contract/http';
+import { ApiError, type UploadOptions } from '../lib/api';
+import { UploadQueue, type QueueDeps } from './queue.svelte';
+import type { EntryStore, StoredEntry } from './store';
+
+/** An in-memory EntryStore and a scriptable server, so the queue's own logic is what is tested. */
+function harness(opts: { existing?: string[]; refuse?: Record<string, ApiError>; hold?: boolean } = {}) {
+  const stored = new Map<string, StoredEntry>();
+  const store: EntryStore = {
+    put: async (e) => void stored.set(e.id, e),
+    delete: async (id) => void stored.delete(id),
+    all: async () => [...stored.values()],
+  };
+  const uploads: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const releases: Array<() => void> = [];
+  const deps: QueueDeps = {
+    hash: async (blob) => `sha-${await blob.text()}`,
+    check: async (hashes) => ({ existing: Object.fromEntries(hashes.filter((h) => opts.existing?.includes(h)).map((h) => [h, `photo-of-${h}`])) }),
+    upload: async (blob: Blob, name: string, o: UploadOptions): Promise<UploadResponse> => {
+      uploads.push(name);
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        o.onProgress?.(blob.size / 2);
+        if (opts.hold) {
+          await new Promise<void>((resolve, reject) => {
+            releases.push(resolve);
+            o.signal?.addEventListener('abort', () => reject(new ApiError(0, 'aborted', 'stopped')));
+          });
+        }
+        if (opts.refuse?.[name]) throw opts.refuse[name];
+        return { photo: { id: `id-${name}` } as UploadResponse['photo'] };
+      } finally {
+        inFlight--;
+      }
+    },
+    store,
+  };
+  return { deps, stored, uploads, releases, max: () => maxInFlight };
+}
+
+const file = (name: string, content = name) => ({ name, blob: new Blob([content]) });
+const settle = () => new Promise((r) => setTimeout(r, 10));
+const states = (q: UploadQueue) => Object.fromEntries(q.entries.map((e) => [e.name, e.state]));
+
+describe('UploadQueue', () => {
+  it('uploads new files, marks known ones without uploading them, and forgets finished work', async () => {
+    const h = harness({ existing: ['sha-b.jpg'] });
+    const q = new UploadQueue(h.deps);
+    await q.add([file('a.jpg'), file('b.jpg')]);
+    await settle();
+    expect(states(q)).toEqual({ 'a.jpg': 'done', 'b.jpg': 'duplicate' });
+    expect(h.uploads).toEqual(['a.jpg']);
+    expect(q.entries.find((e) => e.name === 'b.jpg')?.photoId).toBe('photo-of-sha-b.jpg');
+    expect(h.stored.size).toBe(0);
+    expect(q.totals).toMatchObject({ waiting: 0, failed: 0, active: 0 });
+  });
+
+  it('never runs more uploads at once than its concurrency', async () => {
+    const h = harness({ hold: true });
+    const q = new UploadQueue(h.deps, { concurrency: 2 });
+    await q.add(['1', '2', '3', '4', '5'].map((n) => file(`${n}.jpg`)));
+    await settle();
+    expect(h.max()).toBe(2);
+    while (h.releases.length) {
+      h.releases.shift()!();
+      await settle();
+    }
+    expect(Object.values(states(q)).every((s) => s === 'done')).toBe(true);
+    expect(h.max()).toBe(2);
+  });
+
+  it("shows the server's reason for a refusal, drops the file from storage, and retries on request", async () => {
+    const h = harness({ refuse: { 'x.jpg': new ApiError(415, 'unsupported_type', 'Not a supported photo or video.') } });
+    const q = new UploadQueue(h.deps);
+    await q.add([file('x.jpg')]);
+    await settle();
+    expect(q.entries[0]).toMatchObject({ state: 'failed', error: 'Not a supported photo or video.' });
+    expect(h.stored.size).toBe(0);
+    q.retryFailed();
+    await settle();
+    expect(h.uploads).toEqual(['x.jpg', 'x.jpg']);
+  });
+
+  it('keeps a file that failed on the network so a reload can still send it', async () => {
+    const h = harness({ refuse: { 'y.jpg': new ApiError(0, 'offline', 'The connection dropped.') } });
+    const q = new UploadQueue(h.deps);
+    await q.add([file('y.jpg')]);
+    await settle();
+    expect(q.entries[0].state).toBe('failed');
+    expect(h.stored.size).toBe(1);
+  });
+
+  it('pauses by stopping uploads in flight, resumes them, and cancels one', async () => {
+    const h = harness({ hold: true });
+    const q = new UploadQueue(h.deps, { concurrency: 1 });
+    await q.add([file('a.jpg'), file('b.jpg')]);
+    await settle();
+    q.pause();
+    await settle();
+    expect(states(q)).toEqual({ 'a.jpg': 'queued', 'b.jpg': 'queued' });
+    q.cancel(q.entries[1].id);
+    q.resume();
+    await settle();
+    h.releases.at(-1)!();
+    await settle();
+    expect(states(q)).toEqual({ 'a.jpg': 'done', 'b.jpg': 'cancelled' });
+    expect(h.stored.size).toBe(0);
+  });
+
+  it('restores what a previous page load left and finishes it', async () => {
+    const h = harness({ hold: true });
+    const first = new UploadQueue(h.deps);
+    await first.add([file('p.jpg'), file('q.jpg')]);
+    first.pause(); // the page goes away mid-upload
+    expect(h.stored.size).toBe(2);
+
+    const after = harness();
+    const second = new UploadQueue({ ...after.deps, store: h.deps.store });
+    await second.restore();
+    await settle();
+    expect(states(second)).toEqual({ 'p.jpg': 'done', 'q.jpg': 'done' });
+    expect(h.stored.size).toBe(0);
+  });
+
+  it('lists skipped files without uploading them, and holds 10,000 entries', async () => {
+    const h = harness({ hold: true });
+    const q = new UploadQueue(h.deps);
+    await q.add(Array.from({ length: 10_000 }, (_, i) => file(`${i}.jpg`)), ['notes.txt']);
+    expect(q.entries).toHaveLength(10_001);
+    expect(q.entries.at(-1)).toMatchObject({ name: 'notes.txt', state: 'skipped' });
+    const started = performance.now();
+    void q.totals;
+    expect(performance.now() - started).toBeLessThan(50);
+    q.pause();
+  });
+});
