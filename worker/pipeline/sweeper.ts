@@ -1,6 +1,7 @@
 // The cron sweep. D1 is the truth about what still needs doing, so a lost message or a consumer that
 // died costs a delay, never a photo: queued work that has not moved is queued again. And when a
 // library processes on a schedule instead of on upload, its daily batch starts here.
+import { pruneEvents } from '../db/events';
 import * as db from '../db/pipeline';
 import { getSettings } from '../db/settings';
 import type { Bindings } from '../env';
@@ -43,6 +44,7 @@ export async function sweep(env: Bindings, now = Date.now()): Promise<SweepRepor
     await enqueuePhotos(env, libraryId, ids, now);
     report.scheduled += ids.length;
   }
+  await pruneEvents(env.DB, now - 7 * 86_400_000);
   return report;
 }
 
