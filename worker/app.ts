@@ -11,6 +11,7 @@ import { media } from './routes/media';
 import { photos } from './routes/photos';
 import { settings } from './routes/settings';
 import { status } from './routes/status';
+import { uploads } from './routes/uploads';
 
 export const app = new Hono<AppEnv>();
 
@@ -22,6 +23,7 @@ app.route('/api/photos', photos);
 app.route('/api/settings', settings);
 app.route('/api/status', status);
 app.route('/api/live', live);
+app.route('/api/uploads', uploads);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } } satisfies ErrorBody, 404));
 

@@ -2,6 +2,8 @@
 // died costs a delay, never a photo: queued work that has not moved is queued again. And when a
 // library processes on a schedule instead of on upload, its daily batch starts here.
 import { pruneEvents } from '../db/events';
+import { deleteUpload, staleUploads } from '../db/uploads';
+import { originalKey } from '../storage/keys';
 import * as db from '../db/pipeline';
 import { getSettings } from '../db/settings';
 import type { Bindings } from '../env';
@@ -45,6 +47,11 @@ export async function sweep(env: Bindings, now = Date.now()): Promise<SweepRepor
     report.scheduled += ids.length;
   }
   await pruneEvents(env.DB, now - 7 * 86_400_000);
+  // Resumable uploads abandoned for a week: free their parts.
+  for (const u of await staleUploads(env.DB, now - 7 * 86_400_000)) {
+    await env.PHOTOS.resumeMultipartUpload(originalKey(u.library_id, u.photo_id), u.r2_upload_id).abort().catch(() => {});
+    await deleteUpload(env.DB, u.id);
+  }
   return report;
 }
 

@@ -1,6 +1,6 @@
 // One upload, start to finish: store the bytes while validating the head, record the row, enqueue
 // processing. A refused file leaves no object and no row behind.
-import type { Photo } from '../contract/photo';
+import type { Photo, QuickExif } from '../contract/photo';
 import { STAGES } from '../contract/photo';
 import type { PipelineMessage } from '../contract/queue';
 import type { Settings } from '../contract/settings';
@@ -51,28 +51,51 @@ export async function ingest(
 
   const id = newPhotoId();
   const key = originalKey(libraryId, id);
-  const inspect = async (head: Uint8Array) => {
-    const sniffed = sniff(head, head.length >= length);
-    const exif = sniffed.kind === 'image' ? await quickExif(head, sniffed.mime) : null;
-    checkPixels(sniffed, limits.maxMegapixels);
-    return { sniffed, exif };
-  };
+  const inspect = (head: Uint8Array) => inspectHead(head, length, limits);
   const stored =
     body instanceof Blob ? await storeBuffered(env.PHOTOS, key, await body.arrayBuffer(), inspect)
     : length <= HEAD_BYTES ? await storeBuffered(env.PHOTOS, key, await new Response(body).arrayBuffer(), inspect)
     : input.sha256 ? await storeVerified(env.PHOTOS, key, body, input.sha256, inspect)
     : await storeStreamed(env.PHOTOS, key, body, length, inspect);
-  const { sha256, meta: { sniffed, exif } } = stored;
+  const { sha256, meta } = stored;
+  if (input.sha256 && input.sha256 !== sha256) {
+    await env.PHOTOS.delete(key);
+    throw new AppError('checksum_mismatch', `The bytes received hash to ${sha256}, not the declared ${input.sha256}.`);
+  }
+  return recordPhoto(env, limits, { id, libraryId, filename: input.filename, sha256, bytes: length, ...meta }, waitUntil);
+}
 
+export interface Inspected {
+  mime: string;
+  kind: Sniffed['kind'];
+  width: number | null;
+  height: number | null;
+  exif: QuickExif | null;
+}
+
+/** Validates a file's head (type, declared size, pixel limit) and reads its quick metadata. */
+export async function inspectHead(head: Uint8Array, length: number, limits: Settings): Promise<Inspected> {
+  const sniffed = sniff(head, head.length >= length);
+  const exif = sniffed.kind === 'image' ? await quickExif(head, sniffed.mime) : null;
+  checkPixels(sniffed, limits.maxMegapixels);
+  return { mime: sniffed.mime, kind: sniffed.kind, exif, ...displayed(sniffed, exif?.orientation) };
+}
+
+/**
+ * Records stored bytes as a photo (or finds the photo that already has them) and queues processing.
+ * The original must already be at `originalKey(libraryId, id)`; on a duplicate it is removed.
+ */
+export async function recordPhoto(
+  env: Bindings,
+  limits: Settings,
+  p: Inspected & { id: string; libraryId: string; filename: string; sha256: string; bytes: number },
+  waitUntil: (work: Promise<unknown>) => void,
+): Promise<IngestResult> {
+  const { id, libraryId, sha256 } = p;
+  const key = originalKey(libraryId, id);
   const now = Date.now();
-  const row: NewPhoto = {
-    id, libraryId, filename: input.filename, sha256, mime: sniffed.mime, kind: sniffed.kind, bytes: length,
-    ...displayed(sniffed, exif?.orientation), exif, stages: sniffed.kind === 'image' ? STAGES : [],
-  };
+  const row: NewPhoto = { ...p, stages: p.kind === 'image' ? STAGES : [] };
   try {
-    if (input.sha256 && input.sha256 !== sha256) {
-      throw new AppError('checksum_mismatch', `The bytes received hash to ${sha256}, not the declared ${input.sha256}.`);
-    }
     const { inserted, events } = await insertPhoto(env.DB, row, now, limits.autoProcessOnUpload);
     waitUntil(publish(env, libraryId, events));
     if (!inserted) {
