@@ -3,6 +3,7 @@ import type {
   CheckResponse, ErrorBody, PhotoListResponse, PhotoResponse, RetryFailedResponse, UploadResponse,
 } from '../../../worker/contract/http';
 import type { Settings, SettingsResponse } from '../../../worker/contract/settings';
+import type { UploadSession, UploadSessionResponse } from '../../../worker/contract/uploads';
 import type { StatusResponse } from '../../../worker/contract/status';
 
 export class ApiError extends Error {
@@ -14,6 +15,8 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+export type { UploadSession };
 
 export interface UploadOptions {
   sha256?: string;
@@ -60,16 +63,28 @@ export class Api {
   settings = () => this.request<SettingsResponse>('/api/settings');
   saveSettings = (patch: Partial<Settings>) => this.json<SettingsResponse>('/api/settings', 'PUT', patch);
 
+  // Resumable uploads for large files (R2 multipart through the Worker).
+  createUpload = (filename: string, size: number, sha256: string) =>
+    this.json<UploadSessionResponse | UploadResponse>('/api/uploads', 'POST', { filename, size, sha256 });
+  getUpload = (id: string) => this.request<UploadSessionResponse>(`/api/uploads/${id}`);
+  completeUpload = (id: string) => this.request<UploadResponse>(`/api/uploads/${id}/complete`, { method: 'POST' });
+  uploadPart = (id: string, n: number, part: Blob, options: UploadOptions = {}) =>
+    this.send<UploadSessionResponse>('PUT', `/api/uploads/${id}/parts/${n}`, part, options);
+
   /** PUT with upload progress (fetch cannot report it on every browser), aborted through `signal`. */
-  upload(file: Blob, filename: string, { sha256, onProgress, signal }: UploadOptions = {}): Promise<UploadResponse> {
+  upload(file: Blob, filename: string, options: UploadOptions = {}): Promise<UploadResponse> {
+    return this.send<UploadResponse>('PUT', `/api/photos?filename=${encodeURIComponent(filename)}`, file, options);
+  }
+
+  private send<T>(method: string, path: string, file: Blob, { sha256, onProgress, signal }: UploadOptions): Promise<T> {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
-      xhr.open('PUT', `/api/photos?filename=${encodeURIComponent(filename)}`);
+      xhr.open(method, path);
       xhr.setRequestHeader('Authorization', `Bearer ${this.token}`);
       if (sha256) xhr.setRequestHeader('X-Content-SHA256', sha256);
       xhr.upload.onprogress = (e) => onProgress?.(e.loaded);
       xhr.onload = () => {
-        let body: (UploadResponse & Partial<ErrorBody>) | null = null;
+        let body: (T & Partial<ErrorBody>) | null = null;
         try {
           body = JSON.parse(xhr.responseText);
         } catch {

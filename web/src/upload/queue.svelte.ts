@@ -2,6 +2,7 @@
 // it, upload what is new with bounded concurrency, and report progress, speed and time left. Entries
 // are persisted, so a reload resumes the queue; navigation inside the app never touches it.
 import type { UploadResponse } from '../../../worker/contract/http';
+import type { UploadSessionResponse } from '../../../worker/contract/uploads';
 import { ApiError, type UploadOptions } from '../lib/api';
 import type { EntryStore } from './store';
 
@@ -21,8 +22,17 @@ export interface QueueDeps {
   hash(blob: Blob): Promise<string>;
   check(sha256: string[]): Promise<{ existing: Record<string, string> }>;
   upload(blob: Blob, name: string, options: UploadOptions): Promise<UploadResponse>;
+  resumable: {
+    create(name: string, size: number, sha256: string): Promise<UploadSessionResponse | UploadResponse>;
+    get(id: string): Promise<UploadSessionResponse>;
+    part(id: string, n: number, part: Blob, options: UploadOptions): Promise<unknown>;
+    complete(id: string): Promise<UploadResponse>;
+  };
   store: EntryStore;
 }
+
+/** Files above this go up in resumable parts: a dropped connection costs one part, not the file. */
+export const RESUMABLE_BYTES = 100 * 1024 * 1024;
 
 const ACTIVE: EntryState[] = ['hashing', 'checking', 'uploading'];
 const FINISHED: EntryState[] = ['done', 'duplicate', 'skipped', 'cancelled'];
@@ -39,13 +49,16 @@ export class UploadQueue {
   speed = $state(0);
 
   readonly concurrency: number;
+  private readonly resumableBytes: number;
   private blobs = new Map<string, Blob>();
+  private sessions = new Map<string, string>();
   private active = new Map<string, AbortController>();
   private samples: Array<[number, number]> = [];
   private sentFinished = 0;
 
-  constructor(private readonly deps: QueueDeps, options: { concurrency?: number } = {}) {
+  constructor(private readonly deps: QueueDeps, options: { concurrency?: number; resumableBytes?: number } = {}) {
     this.concurrency = options.concurrency ?? 3;
+    this.resumableBytes = options.resumableBytes ?? RESUMABLE_BYTES;
   }
 
   get totals() {
@@ -71,6 +84,7 @@ export class UploadQueue {
     for (const stored of await this.deps.store.all()) {
       if (this.entries.some((e) => e.id === stored.id)) continue;
       this.blobs.set(stored.id, stored.blob);
+      if (stored.uploadId) this.sessions.set(stored.id, stored.uploadId);
       this.entries.push({ id: stored.id, name: stored.name, size: stored.size, state: 'queued', sent: 0 });
     }
     this.pump();
@@ -150,7 +164,9 @@ export class UploadQueue {
         entry.photoId = existing[sha256];
       } else {
         entry.state = 'uploading';
-        const res = await this.deps.upload(blob, entry.name, { sha256, signal: ctrl.signal, onProgress: (sent) => this.progress(entry, sent) });
+        const res = blob.size > this.resumableBytes
+          ? await this.sendInParts(entry, blob, sha256, ctrl.signal)
+          : await this.deps.upload(blob, entry.name, { sha256, signal: ctrl.signal, onProgress: (sent) => this.progress(entry, sent) });
         entry.state = res.duplicate ? 'duplicate' : 'done';
         entry.photoId = res.photo.id;
       }
@@ -173,6 +189,32 @@ export class UploadQueue {
       this.active.delete(entry.id);
       this.pump();
     }
+  }
+
+  /** Resumes the file's session if it has one (after a pause or a reload), sending only missing parts. */
+  private async sendInParts(entry: Entry, blob: Blob, sha256: string, signal: AbortSignal): Promise<UploadResponse> {
+    const { resumable } = this.deps;
+    const known = this.sessions.get(entry.id);
+    let session = known ? (await resumable.get(known).catch(() => null))?.upload : undefined;
+    if (!session) {
+      const created = await resumable.create(entry.name, blob.size, sha256);
+      if ('photo' in created) return created;
+      session = created.upload;
+      this.sessions.set(entry.id, session.id);
+      await this.deps.store.put({ id: entry.id, name: entry.name, size: entry.size, blob, addedAt: Date.now(), uploadId: session.id });
+    }
+    const have = new Set(session.parts);
+    const doneBytes = () => [...have].reduce((n, p) => n + Math.min(session.partSize, blob.size - (p - 1) * session.partSize), 0);
+    for (let n = 1; n <= session.partCount; n++) {
+      if (have.has(n)) continue;
+      const part = blob.slice((n - 1) * session.partSize, n * session.partSize);
+      const base = doneBytes();
+      await resumable.part(session.id, n, part, { signal, onProgress: (sent) => this.progress(entry, base + sent) });
+      have.add(n);
+    }
+    const result = await resumable.complete(session.id);
+    this.sessions.delete(entry.id);
+    return result;
   }
 
   private forget(entry: Entry) {

@@ -13,6 +13,10 @@ function harness(opts: { existing?: string[]; refuse?: Record<string, ApiError>;
     all: async () => [...stored.values()],
   };
   const uploads: string[] = [];
+  // A resumable-upload server with 4-byte parts; part 2 of a file named "flaky" fails once.
+  const sessions = new Map<string, { name: string; size: number; parts: Set<number> }>();
+  const partsSent: string[] = [];
+  let flaked = false;
   let inFlight = 0;
   let maxInFlight = 0;
   const releases: Array<() => void> = [];
@@ -37,9 +41,31 @@ function harness(opts: { existing?: string[]; refuse?: Record<string, ApiError>;
         inFlight--;
       }
     },
+    resumable: {
+      create: async (name, size) => {
+        const id = `s${sessions.size + 1}`;
+        sessions.set(id, { name, size, parts: new Set() });
+        return { upload: { id, filename: name, size, partSize: 4, partCount: Math.ceil(size / 4), parts: [] } };
+      },
+      get: async (id) => {
+        const s = sessions.get(id)!;
+        return { upload: { id, filename: s.name, size: s.size, partSize: 4, partCount: Math.ceil(s.size / 4), parts: [...s.parts].sort() } };
+      },
+      part: async (id, n, part) => {
+        const s = sessions.get(id)!;
+        if (s.name === 'flaky.jpg' && n === 2 && !flaked) {
+          flaked = true;
+          throw new ApiError(0, 'offline', 'The connection dropped during the upload.');
+        }
+        partsSent.push(`${s.name}#${n}:${await part.text()}`);
+        s.parts.add(n);
+        return {};
+      },
+      complete: async (id) => ({ photo: { id: `id-${sessions.get(id)!.name}` } as UploadResponse['photo'] }),
+    },
     store,
   };
-  return { deps, stored, uploads, releases, max: () => maxInFlight };
+  return { deps, stored, uploads, releases, partsSent, max: () => maxInFlight };
 }
 
 const file = (name: string, content = name) => ({ name, blob: new Blob([content]) });
@@ -124,6 +150,20 @@ describe('UploadQueue', () => {
     await settle();
     expect(states(second)).toEqual({ 'p.jpg': 'done', 'q.jpg': 'done' });
     expect(h.stored.size).toBe(0);
+  });
+
+  it('sends large files in parts and, after a dropped part, resends only what is missing', async () => {
+    const h = harness();
+    const q = new UploadQueue(h.deps, { resumableBytes: 8 });
+    await q.add([file('flaky.jpg', 'aaaabbbbcc'), file('small.jpg', 'tiny')]);
+    await settle();
+    expect(states(q)).toEqual({ 'flaky.jpg': 'failed', 'small.jpg': 'done' });
+    expect(h.stored.get(q.entries[0].id)?.uploadId).toBe('s1'); // kept, with its session, for a reload
+    q.retry(q.entries[0].id);
+    await settle();
+    expect(states(q)).toEqual({ 'flaky.jpg': 'done', 'small.jpg': 'done' });
+    expect(h.partsSent).toEqual(['flaky.jpg#1:aaaa', 'flaky.jpg#2:bbbb', 'flaky.jpg#3:cc']);
+    expect(h.uploads).toEqual(['small.jpg']);
   });
 
   it('lists skipped files without uploading them, and holds 10,000 entries', async () => {

@@ -8,6 +8,8 @@ export interface StoredEntry {
   size: number;
   blob: Blob;
   addedAt: number;
+  /** The resumable upload session of a large file, so a reload continues where it stopped. */
+  uploadId?: string;
 }
 
 export interface EntryStore {
