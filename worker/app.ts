@@ -6,6 +6,7 @@ import type { ErrorBody } from './contract/http';
 import type { AppEnv } from './env';
 import { AppError } from './errors';
 import { requireLibrary } from './auth/bearer';
+import { analysis } from './routes/analysis';
 import { live } from './routes/live';
 import { media } from './routes/media';
 import { photos } from './routes/photos';
@@ -24,6 +25,7 @@ app.route('/api/settings', settings);
 app.route('/api/status', status);
 app.route('/api/live', live);
 app.route('/api/uploads', uploads);
+app.route('/api/analysis', analysis);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } } satisfies ErrorBody, 404));
 

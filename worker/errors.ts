@@ -14,6 +14,10 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   too_many_pixels: 422,
   corrupt_image: 422,
   conflict: 409,
+  lease_conflict: 409,
+  invalid_embedding: 400,
+  invalid_box: 400,
+  text_too_long: 400,
   internal: 500,
 };
 

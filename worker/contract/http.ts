@@ -14,6 +14,10 @@ export type ErrorCode =
   | 'too_many_pixels'
   | 'corrupt_image'
   | 'conflict'
+  | 'lease_conflict'
+  | 'invalid_embedding'
+  | 'invalid_box'
+  | 'text_too_long'
   | 'internal';
 
 export interface ErrorBody {

@@ -1,8 +1,12 @@
 // Wire types for photos. The web app imports these; never rename a field (external checks depend on them).
 
+import type { PhotoAnalysis } from './analysis';
+
 /** Pipeline stages in the order they run. Declared once; everything else derives from it. */
 export const STAGES = ['exif', 'thumbnails', 'variants'] as const;
-export type StageName = (typeof STAGES)[number];
+/** Edge stages, plus `analysis`, which browsers run on leased jobs once the variants exist. */
+export type EdgeStage = (typeof STAGES)[number];
+export type StageName = EdgeStage | 'analysis';
 
 export type PhotoStatus = 'pending' | 'processing' | 'completed' | 'failed';
 export type StageStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
@@ -72,4 +76,6 @@ export interface Photo {
   variants: Record<string, string>;
   /** Signed URL of the original bytes (for downloads and links; same headers as /original). */
   original?: string;
+  /** Results of the in-browser analysis; null until an analysis tab has posted them. */
+  analysis: PhotoAnalysis | null;
 }

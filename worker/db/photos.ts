@@ -1,5 +1,6 @@
 // Raw prepared SQL for the photos table, one function per use case. Every query is scoped by library.
 import type { Photo, PhotoKind, PhotoStatus, StageName, StageState } from '../contract/photo';
+import type { PhotoAnalysis } from '../contract/analysis';
 import { eventRows, eventStatement, photoEventStatement, statsEventStatement, type EventRow } from './events';
 import { thumbnailFile } from '../pipeline/thumbnails';
 import { variantFile } from '../pipeline/variants';
@@ -22,12 +23,20 @@ export interface PhotoRow {
   placeholder: string | null;
   thumbnails: string | null;
   variants: string | null;
+  analysis?: unknown;
 }
+
+/** The analysis of a photo as one JSON value (NULL until results exist); `p` is the photos row. */
+// Lives here, not in analysis.ts: that module imports events, which imports this one.
+const ANALYSIS_JSON = `(SELECT json_object('caption', a.caption, 'tags', json(a.tags), 'faces', json(a.faces),
+    'embedding_model', a.embedding_model, 'embedding_dims', a.embedding_dims, 'models', json(a.models),
+    'device', json(a.device), 'timings', json(a.timings))
+   FROM photo_analysis a WHERE a.photo_id = p.id AND a.embedding_model IS NOT NULL)`;
 
 // Stages come back as one JSON object per photo, so a page of photos is still one query.
 const SELECT_PHOTO = `
   SELECT p.id, p.filename, p.sha256, p.mime, p.kind, p.bytes, p.width, p.height, p.status, p.exif,
-         p.error, p.created_at, p.updated_at, p.placeholder, p.thumbnails, p.variants,
+         p.error, p.created_at, p.updated_at, p.placeholder, p.thumbnails, p.variants, ${ANALYSIS_JSON} AS analysis,
          (SELECT json_group_object(s.stage, json_object('status', s.status, 'attempts', s.attempts,
                                                         'ms', s.ms, 'error', s.error))
             FROM photo_stages s WHERE s.photo_id = p.id) AS stages
@@ -38,7 +47,7 @@ export const PHOTO_JSON = `
   json_object('id', p.id, 'filename', p.filename, 'sha256', p.sha256, 'mime', p.mime, 'kind', p.kind,
     'bytes', p.bytes, 'width', p.width, 'height', p.height, 'status', p.status, 'exif', json(p.exif),
     'error', p.error, 'created_at', p.created_at, 'updated_at', p.updated_at, 'placeholder', p.placeholder,
-    'thumbnails', json(p.thumbnails), 'variants', json(p.variants),
+    'thumbnails', json(p.thumbnails), 'variants', json(p.variants), 'analysis', json(${ANALYSIS_JSON}),
     'stages', json((SELECT json_group_object(s.stage, json_object('status', s.status, 'attempts', s.attempts,
                                                                   'ms', s.ms, 'error', s.error))
                       FROM photo_stages s WHERE s.photo_id = p.id)))`;
@@ -75,6 +84,26 @@ export function toPhoto(row: PhotoRow): Photo {
     // File names here; routes turn them into signed URLs (media/present.ts).
     thumbnails: files(row.thumbnails, thumbnailFile),
     variants: files(row.variants, variantFile),
+    analysis: toAnalysis(parsed<AnalysisRow | null>(row.analysis, null)),
+  };
+}
+
+interface AnalysisRow {
+  caption: string | null;
+  tags: PhotoAnalysis['tags'] | null;
+  faces: PhotoAnalysis['faces'] | null;
+  embedding_model: string;
+  embedding_dims: number;
+  models: PhotoAnalysis['models'];
+  device: PhotoAnalysis['device'];
+  timings: PhotoAnalysis['timings'];
+}
+
+function toAnalysis(a: AnalysisRow | null): PhotoAnalysis | null {
+  if (!a) return null;
+  return {
+    caption: a.caption, tags: a.tags ?? [], faces: a.faces ?? [], embedding: { model: a.embedding_model, dims: a.embedding_dims },
+    models: a.models, device: a.device, timings: a.timings,
   };
 }
 
@@ -105,7 +134,7 @@ export function newPhotoJson(p: NewPhoto, now: number): Photo {
     width: p.width, height: p.height, status: 'pending',
     stages: Object.fromEntries(p.stages.map((s) => [s, { status: 'pending', attempts: 0 }])),
     exif: p.exif as Photo['exif'], error: null, createdAt: at, updatedAt: at,
-    placeholder: null, thumbnails: {}, variants: {},
+    placeholder: null, thumbnails: {}, variants: {}, analysis: null,
   };
 }
 
@@ -183,8 +212,9 @@ export async function findBySha(db: D1Database, libraryId: string, hashes: strin
 export async function deletePhotoRow(db: D1Database, libraryId: string, id: string, now: number): Promise<EventRow[]> {
   const results = await db.batch([
     db.prepare(`DELETE FROM photo_stages WHERE photo_id = (SELECT id FROM photos WHERE library_id = ?1 AND id = ?2)`).bind(libraryId, id),
+    db.prepare(`DELETE FROM photo_analysis WHERE library_id = ?1 AND photo_id = ?2`).bind(libraryId, id),
     db.prepare(`DELETE FROM photos WHERE library_id = ?1 AND id = ?2`).bind(libraryId, id),
   ]);
-  if (results[1].meta.changes !== 1) return [];
+  if (results[2].meta.changes < 1) return [];
   return eventRows(await db.batch([eventStatement(db, libraryId, 'photo.deleted', id, {}, now), statsEventStatement(db, libraryId, now)]));
 }

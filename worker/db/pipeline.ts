@@ -1,6 +1,7 @@
 // SQL for the pipeline: a photo's state for one run, stage transitions, retries and sweeps.
 import type { PhotoKind, PhotoStatus, StageName, StageStatus } from '../contract/photo';
 import type { StageResult } from '../pipeline/stage';
+import { openAnalysisStatements } from './analysis';
 import { eventRows, photoEventStatement, stageEventStatement, statsEventStatement, type EventRow } from './events';
 
 export interface PipelinePhoto {
@@ -112,6 +113,7 @@ export async function failPhoto(db: D1Database, libraryId: string, id: string, e
 export async function completePhoto(db: D1Database, libraryId: string, id: string, now: number) {
   return eventRows(await db.batch([
     db.prepare(`UPDATE photos SET status = 'completed', error = NULL, updated_at = ?2 WHERE id = ?1`).bind(id, now),
+    ...openAnalysisStatements(db, libraryId, id, now),
     photoEventStatement(db, libraryId, 'photo.completed', id, now),
     statsEventStatement(db, libraryId, now),
   ]));

@@ -53,7 +53,7 @@ const Event = v.variant('type', [
   v.strictObject({ type: v.literal('snapshot'), seq: v.number(), counts: Counts, reason: v.string() }),
   v.strictObject({ type: v.literal('photo.created'), ...base, photoId: v.string(), photo: Photo }),
   v.strictObject({
-    type: v.literal('photo.stage'), ...base, photoId: v.string(), stage: v.picklist(['exif', 'thumbnails', 'variants']),
+    type: v.literal('photo.stage'), ...base, photoId: v.string(), stage: v.picklist(['exif', 'thumbnails', 'variants', 'analysis']),
     status: v.picklist(['pending', 'running', 'completed', 'failed']), attempts: v.number(), ms: v.optional(v.number()), error: v.optional(v.string()),
   }),
   v.strictObject({ type: v.literal('photo.completed'), ...base, photoId: v.string(), photo: Photo }),

@@ -1,11 +1,11 @@
 // The stage runners, keyed by the stage names the contract declares in order (STAGES).
-import type { StageName } from '../contract/photo';
+import type { EdgeStage } from '../contract/photo';
 import { runExif } from './exif';
 import type { StageRunner } from './stage';
 import { runThumbnails } from './thumbnails';
 import { runVariants } from './variants';
 
-export const RUNNERS: Record<StageName, StageRunner> = {
+export const RUNNERS: Record<EdgeStage, StageRunner> = {
   exif: runExif,
   thumbnails: runThumbnails,
   variants: runVariants,

@@ -1,6 +1,7 @@
 // The cron sweep. D1 is the truth about what still needs doing, so a lost message or a consumer that
 // died costs a delay, never a photo: queued work that has not moved is queued again. And when a
 // library processes on a schedule instead of on upload, its daily batch starts here.
+import { failAbandonedAnalyses } from '../db/analysis';
 import { pruneEvents } from '../db/events';
 import { deleteUpload, staleUploads } from '../db/uploads';
 import { originalKey } from '../storage/keys';
@@ -47,6 +48,7 @@ export async function sweep(env: Bindings, now = Date.now()): Promise<SweepRepor
     report.scheduled += ids.length;
   }
   await pruneEvents(env.DB, now - 7 * 86_400_000);
+  await failAbandonedAnalyses(env.DB, now);
   // Resumable uploads abandoned for a week: free their parts.
   for (const u of await staleUploads(env.DB, now - 7 * 86_400_000)) {
     await env.PHOTOS.resumeMultipartUpload(originalKey(u.library_id, u.photo_id), u.r2_upload_id).abort().catch(() => {});

@@ -5,6 +5,7 @@ import type {
   CheckResponse, MultipartUploadResponse, PhotoListResponse, PhotoResponse, RetryFailedResponse, UploadResponse,
 } from '../contract/http';
 import { maxMultipartBytes } from '../config';
+import { retryAnalysis } from '../db/analysis';
 import { cancelPending, failedPhotoIds, photosUpdated, resetForRetry } from '../db/pipeline';
 import { publish } from '../feed/publish';
 import { deletePhotoRow, findBySha, getPhoto, listPhotos } from '../db/photos';
@@ -128,7 +129,13 @@ export const photos = new Hono<AppEnv>()
   .post('/:id/retry', async (c) => {
     const photo = await findPhoto(c.env.DB, c.var.libraryId, c.req.param('id'));
     if (photo.status === 'processing') throw new AppError('conflict', 'The photo is being processed right now.');
-    if (photo.status === 'completed') throw new AppError('conflict', 'The photo is already developed: nothing to retry.');
+    if (photo.status === 'completed') {
+      if (photo.stages.analysis?.status !== 'failed') throw new AppError('conflict', 'The photo is already developed: nothing to retry.');
+      // Only the browser analysis failed: put it back in the pool for the next analysis tab.
+      const events = await retryAnalysis(c.env.DB, c.var.libraryId, photo.id, Date.now());
+      c.executionCtx.waitUntil(publish(c.env, c.var.libraryId, events));
+      return c.json({ photo: await present(c.env, c.var.libraryId, (await getPhoto(c.env.DB, c.var.libraryId, photo.id))!) } satisfies PhotoResponse);
+    }
     const [id] = await resetForRetry(c.env.DB, c.var.libraryId, [photo.id], Date.now());
     if (id) {
       await enqueuePhotos(c.env, c.var.libraryId, [id]);

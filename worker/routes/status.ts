@@ -30,10 +30,11 @@ export const status = new Hono<AppEnv>().get('/', async (c) => {
     q.recentlyFinished(DB, lib, 'failed', 20), q.stageTimings(DB, lib, now - HOUR), q.completedSince(DB, lib, now - HOUR), latestSeq(DB, lib),
   ]);
 
-  const stages = Object.fromEntries(STAGES.map((s) => [s, {}])) as StatusResponse['stages'];
+  const all: StageName[] = [...STAGES, 'analysis'];
+  const stages = Object.fromEntries(all.map((s) => [s, {}])) as StatusResponse['stages'];
   for (const r of stageRows) if (r.stage in stages) stages[r.stage][r.status] = r.n;
 
-  const perStage = new Map<StageName, number[]>(STAGES.map((s) => [s, []]));
+  const perStage = new Map<StageName, number[]>(all.map((s) => [s, []]));
   const perPhoto = new Map<string, number>();
   for (const t of timings) {
     perStage.get(t.stage)?.push(t.ms);

@@ -1,0 +1,157 @@
+// Analysis leases and results. A claim is one UPDATE … RETURNING, so concurrent tabs can never lease the
+// same photo: SQLite serialises the writes and each re-checks that the job is still free.
+import type { AnalysisSubmission, DeviceInfo } from '../contract/analysis';
+import { eventRows, photoEventStatement, stageEventStatement, type EventRow } from './events';
+
+/** A photo whose analysis leases expired this many times is failed instead of leased again. */
+export const MAX_ANALYSIS_ATTEMPTS = 5;
+
+/** Statements that open the analysis stage once a photo has display variants (idempotent). */
+export function openAnalysisStatements(db: D1Database, libraryId: string, photoId: string, now: number) {
+  const ready = `EXISTS (SELECT 1 FROM photos WHERE id = ?1 AND kind = 'image' AND variants IS NOT NULL)`;
+  return [
+    db.prepare(`INSERT INTO photo_stages (photo_id, stage, status, updated_at) SELECT ?1, 'analysis', 'pending', ?2 WHERE ${ready} ON CONFLICT DO NOTHING`).bind(photoId, now),
+    db.prepare(`INSERT INTO photo_analysis (photo_id, library_id, updated_at) SELECT ?1, ?2, ?3 WHERE ${ready} ON CONFLICT DO NOTHING`).bind(photoId, libraryId, now),
+  ];
+}
+
+
+
+export async function claimJobs(db: D1Database, libraryId: string, max: number, device: DeviceInfo, lease: string, leaseMs: number, now: number) {
+  const results = await db.batch([
+    db
+      .prepare(
+        `UPDATE photo_analysis SET lease = ?3, lease_expires_at = ?4, device = ?5, updated_at = ?6
+          WHERE photo_id IN (
+            SELECT a.photo_id FROM photo_analysis a JOIN photo_stages s ON s.photo_id = a.photo_id AND s.stage = 'analysis'
+             WHERE a.library_id = ?1 AND s.attempts < ${MAX_ANALYSIS_ATTEMPTS}
+               AND (s.status = 'pending' OR (s.status = 'running' AND a.lease_expires_at < ?6))
+             ORDER BY a.photo_id DESC LIMIT ?2)
+          RETURNING photo_id`,
+      )
+      .bind(libraryId, max, lease, now + leaseMs, JSON.stringify(device), now),
+    db
+      .prepare(
+        `UPDATE photo_stages SET status = 'running', attempts = attempts + 1, started_at = ?2, error = NULL, updated_at = ?2
+          WHERE stage = 'analysis' AND photo_id IN (SELECT photo_id FROM photo_analysis WHERE lease = ?1)`,
+      )
+      .bind(lease, now),
+  ]);
+  return (results[0].results as Array<{ photo_id: string }>).map((r) => r.photo_id);
+}
+
+export async function extendLease(db: D1Database, libraryId: string, photoId: string, lease: string, expiresAt: number, now: number) {
+  const res = await db
+    .prepare(
+      `UPDATE photo_analysis SET lease_expires_at = ?4 WHERE photo_id = ?1 AND library_id = ?2 AND lease = ?3 AND lease_expires_at >= ?5
+         AND EXISTS (SELECT 1 FROM photo_stages WHERE photo_id = ?1 AND stage = 'analysis' AND status = 'running')`,
+    )
+    .bind(photoId, libraryId, lease, expiresAt, now)
+    .run();
+  return res.meta.changes === 1;
+}
+
+/** An int8 vector and its scale: a quarter of float32, about 1% error on cosine similarity. */
+export function quantize(values: number[]): { bytes: Uint8Array; scale: number } {
+  const max = Math.max(...values.map(Math.abs)) || 1;
+  const scale = max / 127;
+  const bytes = new Uint8Array(new Int8Array(values.map((v) => Math.round(v / scale))).buffer);
+  return { bytes, scale };
+}
+
+export function dequantize(bytes: ArrayBuffer | Uint8Array | number[], scale: number): number[] {
+  const view = bytes instanceof ArrayBuffer ? new Int8Array(bytes) : new Int8Array(Uint8Array.from(bytes as ArrayLike<number>).buffer);
+  return Array.from(view, (q) => q * scale);
+}
+
+/** Dimensions already used by this embedding model in the library (null when it is new). */
+export async function knownDims(db: D1Database, libraryId: string, model: string): Promise<number | null> {
+  const row = await db
+    .prepare(`SELECT embedding_dims FROM photo_analysis WHERE library_id = ?1 AND embedding_model = ?2 LIMIT 1`)
+    .bind(libraryId, model)
+    .first<{ embedding_dims: number }>();
+  return row?.embedding_dims ?? null;
+}
+
+/** Stores results if the lease is still this caller's; returns null when it is not. */
+export async function completeAnalysis(
+  db: D1Database, libraryId: string, photoId: string, s: AnalysisSubmission, embeddingModel: string, now: number,
+): Promise<EventRow[] | null> {
+  const embedding = quantize(s.embedding.values);
+  const faceVectors = (s.faces ?? []).map((f) => (f.embedding ? quantize(f.embedding) : null));
+  const faceBytes = new Uint8Array(faceVectors.reduce((n, v) => n + (v?.bytes.length ?? 0), 0));
+  faceVectors.reduce((at, v) => (v ? (faceBytes.set(v.bytes, at), at + v.bytes.length) : at), 0);
+  const faces = (s.faces ?? []).map(({ embedding: e, ...f }) => ({ ...f, ...(e && { embedding: { dims: e.length } }) }));
+  const totalMs = s.timings?.totalMs ?? null;
+
+  // Results and stage first, both guarded by the lease (which stays held), then events and the lease
+  // release: a stale or foreign lease changes nothing and writes no event.
+  const held = `EXISTS (SELECT 1 FROM photo_analysis WHERE photo_id = ?1 AND library_id = ?2 AND lease = ?3 AND lease_expires_at >= ?4)`;
+  const [results] = await db.batch([
+    db
+      .prepare(
+        `UPDATE photo_analysis SET device = ?5, models = ?6, caption = ?7, tags = ?8, faces = ?9, face_embeddings = ?10,
+                face_embedding_scales = ?11, embedding = ?12, embedding_scale = ?13, embedding_model = ?14, embedding_dims = ?15,
+                timings = ?16, updated_at = ?4
+          WHERE photo_id = ?1 AND library_id = ?2 AND lease = ?3 AND lease_expires_at >= ?4`,
+      )
+      .bind(photoId, libraryId, s.lease, now, JSON.stringify(s.device), JSON.stringify(s.models), s.caption ?? null,
+        JSON.stringify(s.tags ?? []), JSON.stringify(faces), faceBytes.length ? faceBytes : null,
+        JSON.stringify(faceVectors.map((v) => v?.scale ?? null)), embedding.bytes, embedding.scale, embeddingModel,
+        s.embedding.dims, JSON.stringify(s.timings ?? {})),
+    db
+      .prepare(
+        `UPDATE photo_stages SET status = 'completed', ms = ?5, error = NULL, finished_at = ?4, updated_at = ?4
+          WHERE photo_id = ?1 AND stage = 'analysis' AND ${held}`,
+      )
+      .bind(photoId, libraryId, s.lease, now, totalMs === null ? null : Math.round(totalMs)),
+  ]);
+  if (results.meta.changes !== 1) return null;
+  return releaseWithEvents(db, libraryId, photoId, now, true);
+}
+
+async function releaseWithEvents(db: D1Database, libraryId: string, photoId: string, now: number, completed: boolean) {
+  return eventRows(await db.batch([
+    db.prepare(`UPDATE photo_analysis SET lease = NULL, lease_expires_at = NULL WHERE photo_id = ?1`).bind(photoId),
+    stageEventStatement(db, libraryId, photoId, 'analysis', now),
+    ...(completed ? [photoEventStatement(db, libraryId, 'analysis.completed', photoId, now)] : []),
+  ]));
+}
+
+/** The analysing tab reports a failure (the image would not decode, a model threw). */
+export async function failAnalysis(db: D1Database, libraryId: string, photoId: string, lease: string, error: string, now: number) {
+  const res = await db
+    .prepare(
+      `UPDATE photo_stages SET status = 'failed', error = ?5, finished_at = ?4, updated_at = ?4
+        WHERE photo_id = ?1 AND stage = 'analysis' AND status = 'running'
+          AND EXISTS (SELECT 1 FROM photo_analysis WHERE photo_id = ?1 AND library_id = ?2 AND lease = ?3 AND lease_expires_at >= ?4)`,
+    )
+    .bind(photoId, libraryId, lease, now, error)
+    .run();
+  if (res.meta.changes !== 1) return null;
+  return releaseWithEvents(db, libraryId, photoId, now, false);
+}
+
+/** Jobs whose leases kept expiring (a tab crashing on them, say): fail them with the reason. */
+export async function failAbandonedAnalyses(db: D1Database, now: number) {
+  await db
+    .prepare(
+      `UPDATE photo_stages SET status = 'failed', error = 'Analysis never finished: ${MAX_ANALYSIS_ATTEMPTS} leases expired.', finished_at = ?1, updated_at = ?1
+        WHERE stage = 'analysis' AND status = 'running' AND attempts >= ${MAX_ANALYSIS_ATTEMPTS}
+          AND photo_id IN (SELECT photo_id FROM photo_analysis WHERE lease_expires_at < ?1)`,
+    )
+    .bind(now)
+    .run();
+}
+
+export async function retryAnalysis(db: D1Database, libraryId: string, photoId: string, now: number) {
+  return eventRows(await db.batch([
+    db.prepare(`UPDATE photo_stages SET status = 'pending', attempts = 0, error = NULL, updated_at = ?2 WHERE photo_id = ?1 AND stage = 'analysis'`).bind(photoId, now),
+    stageEventStatement(db, libraryId, photoId, 'analysis', now),
+  ]));
+}
+
+/** `photo.stage` events for the analysis stage of these photos, as they are now. */
+export async function stageEvents(db: D1Database, libraryId: string, photoIds: string[], now: number) {
+  return eventRows(await db.batch(photoIds.map((id) => stageEventStatement(db, libraryId, id, 'analysis', now))));
+}
