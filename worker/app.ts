@@ -9,6 +9,7 @@ import { requireLibrary } from './auth/bearer';
 import { analysis } from './routes/analysis';
 import { live } from './routes/live';
 import { media } from './routes/media';
+import { models } from './routes/models';
 import { photos } from './routes/photos';
 import { settings } from './routes/settings';
 import { status } from './routes/status';
@@ -17,6 +18,7 @@ import { uploads } from './routes/uploads';
 export const app = new Hono<AppEnv>();
 
 app.use('/api/*', requestId());
+app.route('/models', models);
 // Media URLs carry their own signature (for <img> tags); everything else needs a bearer token.
 app.route('/api/media', media);
 app.use('/api/*', requireLibrary);

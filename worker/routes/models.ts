@@ -1,0 +1,31 @@
+// /models/* — model files for the browser analysis (configs, tokenizers, ONNX weights, the ONNX Runtime
+// WASM build), served from R2 under `models/`, so a self-hosted darkroom needs no model hub. Model files
+// are public by nature (no library data), immutable per path, and fetched by the analysis Web Worker.
+import { Hono } from 'hono';
+import type { AppEnv } from '../env';
+import { AppError } from '../errors';
+
+const TYPES: Record<string, string> = {
+  json: 'application/json', onnx: 'application/octet-stream', onnx_data: 'application/octet-stream', bin: 'application/octet-stream',
+  wasm: 'application/wasm', mjs: 'text/javascript', js: 'text/javascript', txt: 'text/plain', model: 'application/octet-stream',
+};
+
+export const models = new Hono<AppEnv>().get('/*', async (c) => {
+  const path = decodeURIComponent(c.req.path.replace(/^\/models\//, ''));
+  if (!path || path.split('/').some((seg) => seg === '..' || seg === '' || seg.startsWith('.'))) {
+    throw new AppError('not_found', 'No such model file.');
+  }
+  const obj = await c.env.PHOTOS.get(`models/${path}`, { onlyIf: c.req.raw.headers });
+  if (!obj) throw new AppError('not_found', `No model file at /models/${path}. Import models with "npm run models:import -- <folder>".`);
+  const headers = new Headers({
+    'Content-Type': TYPES[path.split('.').pop() ?? ''] ?? 'application/octet-stream',
+    'Cache-Control': 'public, max-age=86400',
+    // The app is cross-origin isolated (COEP require-corp): say these may be loaded by it.
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'X-Content-Type-Options': 'nosniff',
+    ETag: obj.httpEtag,
+  });
+  if (!('body' in obj)) return new Response(null, { status: 304, headers });
+  headers.set('Content-Length', String(obj.size));
+  return new Response(obj.body, { headers });
+});
