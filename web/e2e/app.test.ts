@@ -5,7 +5,7 @@ import path from 'node:path';
 import { zipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiUpload, fixture, fixtures, launch, outputDir, screenshot, signedIn } from './browser';
+import { api, apiUpload, fixture, fixtures, launch, outputDir, screenshot, signedIn } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -91,7 +91,22 @@ describe('photo page', () => {
     const details = await page.locator('.details').textContent();
     expect(details).toContain('Google Pixel');
     expect(await page.getByRole('link', { name: /50\.2996/ }).getAttribute('href')).toContain('openstreetmap.org');
-    expect(await page.locator('table.stages tbody tr').count()).toBe(3);
+    expect(await page.locator('table.stages tbody tr').count()).toBe(4); // exif, thumbnails, variants, analysis
+
+    // An analysis tab elsewhere posts results: caption, tags and face boxes appear live.
+    const claim = await api('/api/analysis/claim', { max: 32, device: { backend: 'wasm' } });
+    const job = claim.jobs.find((j: { photoId: string }) => j.photoId === photo.id);
+    expect(job).toBeDefined();
+    const posted = await api(`/api/analysis/${photo.id}`, {
+      lease: job.lease, models: { caption: { id: 'tiny/captioner' }, embedding: { id: 'tiny/clip' }, faces: { id: 'tiny/yunet' } },
+      caption: 'a path between fields under a blue sky', embedding: { dims: 4, values: [0.1, 0.2, 0.3, 0.4] },
+      tags: [{ label: 'landscape', score: 0.8 }, { label: 'sky', score: 0.7 }], faces: [{ box: [0.4, 0.5, 0.1, 0.15], score: 0.9 }],
+      device: { backend: 'wasm' }, timings: { totalMs: 120 },
+    });
+    expect(posted.ok).toBe(true);
+    await expect.poll(() => page.getByTestId('caption').textContent(), { timeout: 10_000 }).toContain('a path between fields');
+    expect(await page.locator('.tags li').allTextContents()).toEqual(['landscape', 'sky']);
+    expect(await page.locator('.face').count()).toBe(1);
     await screenshot(page, 'photo');
     await page.context().close();
   });

@@ -46,3 +46,12 @@ export async function apiUpload(name: string, bytes = fixture(name)) {
   });
   return (await res.json()) as { photo: { id: string } };
 }
+
+/** A JSON POST to the API with the library token. */
+export async function api(path: string, body: unknown) {
+  const res = await fetch(`${baseUrl()}${path}`, {
+    method: 'POST', body: JSON.stringify(body), headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
+  });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return (await res.json()) as any;
+}

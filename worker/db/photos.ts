@@ -1,5 +1,5 @@
 // Raw prepared SQL for the photos table, one function per use case. Every query is scoped by library.
-import type { Photo, PhotoKind, PhotoStatus, StageName, StageState } from '../contract/photo';
+import { STAGES, type Photo, type PhotoKind, type PhotoStatus, type StageName, type StageState } from '../contract/photo';
 import type { PhotoAnalysis } from '../contract/analysis';
 import { eventRows, eventStatement, photoEventStatement, statsEventStatement, type EventRow } from './events';
 import { thumbnailFile } from '../pipeline/thumbnails';
@@ -57,8 +57,12 @@ const parsed = <T>(value: unknown, fallback: T): T => (typeof value === 'string'
 
 export function toPhoto(row: PhotoRow): Photo {
   const stages: Photo['stages'] = {};
-  for (const [name, s] of Object.entries(parsed<Record<string, StageState>>(row.stages, {}))) {
-    stages[name as StageName] = {
+  const raw = parsed<Record<string, StageState>>(row.stages, {});
+  // Pipeline order, then analysis: SQLite hands the rows back alphabetically.
+  for (const name of [...STAGES, 'analysis'] as StageName[]) {
+    const s = raw[name];
+    if (!s) continue;
+    stages[name] = {
       status: s.status,
       attempts: s.attempts,
       ...(s.ms !== null && s.ms !== undefined && { ms: s.ms }),
