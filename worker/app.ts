@@ -9,7 +9,7 @@ import { requireLibrary } from './auth/bearer';
 import { analysis } from './routes/analysis';
 import { live } from './routes/live';
 import { media } from './routes/media';
-import { models } from './routes/models';
+import { models, modelsAdmin } from './routes/models';
 import { photos } from './routes/photos';
 import { settings } from './routes/settings';
 import { status } from './routes/status';
@@ -28,6 +28,7 @@ app.route('/api/status', status);
 app.route('/api/live', live);
 app.route('/api/uploads', uploads);
 app.route('/api/analysis', analysis);
+app.route('/api/models', modelsAdmin);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } } satisfies ErrorBody, 404));
 

@@ -1,6 +1,6 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { testEnv } from '../test/helpers';
+import { api, newLibrary, testEnv } from '../test/helpers';
 
 describe('GET /models/*', () => {
   it('serves imported model files with their types, without a token, and nothing outside models/', async () => {
@@ -19,5 +19,14 @@ describe('GET /models/*', () => {
     for (const path of ['/models/../lib/default/photos/x/original', '/models/%2e%2e/lib/x', '/models/']) {
       expect((await SELF.fetch(`http://darkroom.test${path}`)).status, path).toBe(404);
     }
+  });
+
+  it('takes new model files from the instance token only', async () => {
+    const body = '{"hello":"model"}';
+    expect((await api('/api/models/tiny/new/config.json', { method: 'PUT', body })).status).toBe(204);
+    expect(await (await SELF.fetch('http://darkroom.test/models/tiny/new/config.json')).json()).toEqual({ hello: 'model' });
+    const { token } = await newLibrary();
+    expect((await api('/api/models/tiny/new/config.json', { method: 'PUT', body: '{}', token })).status).toBe(404);
+    expect((await api('/api/models/tiny/new/config.json', { method: 'PUT', body, token: null })).status).toBe(401);
   });
 });

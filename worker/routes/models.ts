@@ -2,6 +2,7 @@
 // WASM build), served from R2 under `models/`, so a self-hosted darkroom needs no model hub. Model files
 // are public by nature (no library data), immutable per path, and fetched by the analysis Web Worker.
 import { Hono } from 'hono';
+import { DEFAULT_LIBRARY } from '../auth/bearer';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 
@@ -28,4 +29,19 @@ export const models = new Hono<AppEnv>().get('/*', async (c) => {
   if (!('body' in obj)) return new Response(null, { status: 304, headers });
   headers.set('Content-Length', String(obj.size));
   return new Response(obj.body, { headers });
+});
+
+/**
+ * PUT /api/models/<path> — adds a model file. Only the instance's own token (API_TOKEN, the default
+ * library) may: models are shared by every library of this darkroom.
+ */
+export const modelsAdmin = new Hono<AppEnv>().put('/*', async (c) => {
+  if (c.var.libraryId !== DEFAULT_LIBRARY) throw new AppError('not_found', 'No such route.');
+  const path = decodeURIComponent(c.req.path.replace(/^\/api\/models\//, ''));
+  if (!path || path.split('/').some((seg) => seg === '..' || seg === '' || seg.startsWith('.'))) {
+    throw new AppError('invalid_request', 'Give a relative model file path, like tiny/clip/config.json.');
+  }
+  if (!c.req.raw.body || !c.req.header('Content-Length')) throw new AppError('length_required', 'Content-Length is required.');
+  await c.env.PHOTOS.put(`models/${path}`, c.req.raw.body);
+  return c.body(null, 204);
 });
