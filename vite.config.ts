@@ -1,7 +1,19 @@
 // Builds the Svelte PWA in web/ into dist/, which the Worker serves as static assets.
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+
+/**
+ * onnxruntime-web references its 27 MB WASM build by URL, so the bundler copies it into the app. The
+ * model worker loads the runtime from /models/_ort/ instead (served from R2), and Cloudflare's static
+ * assets cap files at 25 MiB: drop the copy.
+ */
+const dropOrtWasm: Plugin = {
+  name: 'darkroom-drop-ort-wasm',
+  generateBundle(_, bundle) {
+    for (const name of Object.keys(bundle)) if (/ort-wasm.*\.wasm$/.test(name)) delete bundle[name];
+  },
+};
 
 export default defineConfig({
   root: 'web',
@@ -37,8 +49,10 @@ export default defineConfig({
       },
     }),
   ],
-  build: { outDir: '../dist', emptyOutDir: true, target: 'es2022' },
-  worker: { format: 'es' },
+  build: { outDir: '../dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 1500 },
+  // transformers.js and onnxruntime-web load WASM relative to themselves: leave them unbundled in dev.
+  optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
+  worker: { format: 'es', plugins: () => [dropOrtWasm] },
   server: {
     // `npm run dev:web` hot-reloads the UI against the API of a running `npm start`.
     proxy: { '/api': { target: 'http://127.0.0.1:8787', ws: true } },

@@ -1,6 +1,6 @@
 // Global setup for the browser tests: build the app, then serve it with `wrangler dev` on a fresh local
 // state (real R2, D1, Queues, Durable Objects and Images binding), exactly as `npm start` does.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -18,13 +18,32 @@ export default async function setup(project: TestProject) {
     port: E2E_PORT, persistTo: state, quiet: !process.env.E2E_VERBOSE,
     extraArgs: ['--var', `API_TOKEN:${E2E_TOKEN}`],
   });
-  project.provide('baseUrl', `http://127.0.0.1:${E2E_PORT}`);
+  const baseUrl = `http://127.0.0.1:${E2E_PORT}`;
+  await importTinyModels(baseUrl, state);
+  project.provide('baseUrl', baseUrl);
   project.provide('token', E2E_TOKEN);
   return () => {
     server.stop();
     rmSync(state, { recursive: true, force: true });
   };
 }
+
+/** The analysis tab's models: generated tiny stand-ins plus the ONNX Runtime build, put into R2. */
+async function importTinyModels(baseUrl: string, state: string) {
+  const dir = path.join(state, 'models');
+  run('node', ['worker/scripts/models/make-tiny-models.mjs', dir], { stdio: 'ignore' });
+  const ort = path.join(root, 'node_modules/onnxruntime-web/dist');
+  const files: Array<[string, string]> = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => { const full = path.join(e.parentPath, e.name); return [path.relative(dir, full), full]; });
+  for (const name of ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm']) files.push([`_ort/${name}`, path.join(ort, name)]);
+  for (const [rel, full] of files) {
+    const res = await fetch(`${baseUrl}/api/models/${rel}`, { method: 'PUT', body: readFileSync(full), headers: { Authorization: `Bearer ${E2E_TOKEN}` } });
+    if (res.status !== 204) throw new Error(`model import of ${rel}: ${res.status} ${await res.text()}`);
+  }
+}
+
+const root = path.resolve(import.meta.dirname, '../..');
 
 declare module 'vitest' {
   export interface ProvidedContext {

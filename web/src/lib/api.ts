@@ -2,6 +2,7 @@
 import type {
   CheckResponse, ErrorBody, PhotoListResponse, PhotoResponse, RetryFailedResponse, UploadResponse,
 } from '../../../worker/contract/http';
+import type { AnalysisSubmission, ClaimResponse, DeviceInfo } from '../../../worker/contract/analysis';
 import type { Settings, SettingsResponse } from '../../../worker/contract/settings';
 import type { UploadSession, UploadSessionResponse } from '../../../worker/contract/uploads';
 import type { StatusResponse } from '../../../worker/contract/status';
@@ -62,6 +63,12 @@ export class Api {
   status = () => this.request<StatusResponse>('/api/status');
   settings = () => this.request<SettingsResponse>('/api/settings');
   saveSettings = (patch: Partial<Settings>) => this.json<SettingsResponse>('/api/settings', 'PUT', patch);
+
+  // In-browser analysis jobs.
+  claimAnalysis = (max: number, device: DeviceInfo) => this.json<ClaimResponse>('/api/analysis/claim', 'POST', { max, device });
+  heartbeat = (photoId: string, lease: string) => this.json<{ expiresAt: string }>(`/api/analysis/${photoId}/heartbeat`, 'POST', { lease });
+  postAnalysis = (photoId: string, result: AnalysisSubmission) => this.json<{ ok: true }>(`/api/analysis/${photoId}`, 'POST', result);
+  failAnalysis = (photoId: string, lease: string, error: string) => this.json<void>(`/api/analysis/${photoId}/fail`, 'POST', { lease, error });
 
   // Resumable uploads for large files (R2 multipart through the Worker).
   createUpload = (filename: string, size: number, sha256: string) =>

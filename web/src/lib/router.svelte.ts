@@ -3,6 +3,7 @@ export type Route =
   | { name: 'gallery' }
   | { name: 'upload' }
   | { name: 'dashboard' }
+  | { name: 'analysis' }
   | { name: 'photo'; id: string };
 
 export function parse(pathname: string): Route {
@@ -10,6 +11,7 @@ export function parse(pathname: string): Route {
   if (photo) return { name: 'photo', id: photo[1] };
   if (pathname === '/upload') return { name: 'upload' };
   if (pathname === '/dashboard') return { name: 'dashboard' };
+  if (pathname === '/analysis') return { name: 'analysis' };
   return { name: 'gallery' };
 }
 

@@ -1,0 +1,71 @@
+// The analysis tab in Debian's Chromium: real transformers.js and onnxruntime-web code, loading the
+// generated tiny models from this darkroom's /models/ route, analysing every developed photo.
+import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Photo } from '../../worker/contract/photo';
+import { apiUpload, baseUrl, fixture, launch, screenshot, signedIn, token } from './browser';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function getPhoto(id: string): Promise<Photo> {
+  const res = await fetch(`${baseUrl()}/api/photos/${id}`, { headers: { Authorization: `Bearer ${token()}` } });
+  return ((await res.json()) as { photo: Photo }).photo;
+}
+
+async function until(id: string, done: (p: Photo) => boolean, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const p = await getPhoto(id);
+    if (done(p)) return p;
+    if (Date.now() > deadline) throw new Error(`timeout: ${JSON.stringify(p.stages)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('analysis tab', () => {
+  it('captions, tags, embeds and finds faces in every developed photo, on this device, without leaving localhost', async () => {
+    // A real photo, and a red one whose results the tiny models make predictable: they caption and tag
+    // by dominant colour, and their face detector fires on strongly red patches.
+    const red = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 220, g: 20, b: 30 } } }).jpeg().toBuffer();
+    const ids = [(await apiUpload('face-obama.jpg', Buffer.concat([fixture('face-obama.jpg'), Buffer.from('analysis-e2e')]))).photo.id];
+    ids.push((await apiUpload('red.jpg', red)).photo.id);
+    for (const id of ids) await until(id, (p) => p.stages.analysis?.status === 'pending');
+
+    const page = await signedIn(browser);
+    const external: string[] = [];
+    page.context().on('request', (r) => {
+      const url = new URL(r.url());
+      if ((url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'ws:') && url.hostname !== '127.0.0.1') external.push(r.url());
+    });
+    await page.goto(`${baseUrl()}/analysis?preset=tiny`);
+    await page.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => page.getByTestId('device').textContent(), { timeout: 60_000 }).toMatch(/WebAssembly/);
+
+    const results = [];
+    for (const id of ids) {
+      const photo = await until(id, (p) => p.stages.analysis?.status === 'completed' || p.stages.analysis?.status === 'failed', 90_000);
+      expect(photo.stages.analysis?.status, photo.stages.analysis?.error).toBe('completed');
+      expect(photo.analysis?.caption).toMatch(/^a photo of a\b/);
+      expect(photo.analysis?.embedding).toEqual({ model: 'tiny/clip-vit-base-patch32', dims: 512 });
+      expect(photo.analysis?.device?.backend).toBe('wasm');
+      expect(photo.analysis?.timings?.totalMs).toBeGreaterThan(0);
+      results.push(photo.analysis!);
+    }
+    const [, redResult] = results;
+    expect(redResult.caption).toBe('a photo of a red thing');
+    expect(redResult.tags[0].label).toBe('red');
+    expect(redResult.faces.length).toBeGreaterThan(0);
+    expect(redResult.faces[0].embedding).toEqual({ dims: 512 });
+    await expect.poll(async () => Number(await page.getByTestId('analysed').textContent())).toBeGreaterThanOrEqual(2);
+    await screenshot(page, 'analysis');
+    expect(external).toEqual([]);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,39 @@
+// Which models the analysis tab runs, and where their files come from. Every model is configurable by id.
+
+export interface ModelConfig {
+  /** 'self': this darkroom's /models/ route (files imported into R2); 'hub': a Hugging Face-style hub. */
+  host: 'self' | 'hub';
+  hubUrl: string;
+  /** transformers.js image-to-text model. */
+  caption: string;
+  /** CLIP model: image embeddings, and text embeddings of the tag vocabulary for zero-shot tags. */
+  clip: string;
+  /** Folder with face_config.json, a face detector and a face embedder (run with onnxruntime-web). */
+  faces: string;
+  /** Labels for zero-shot tagging, scored against the image as "a photo of <label>". */
+  tags: string[];
+}
+
+// Words the tiny test models know, and sensible tags for real photos too.
+const VOCABULARY = ['person', 'face', 'dog', 'cat', 'beach', 'mountain', 'city', 'tree', 'snow', 'sunset', 'night', 'food', 'car', 'red', 'green', 'blue'];
+
+export const PRESETS: Record<'default' | 'tiny', ModelConfig> = {
+  // Real models. Sizes are the q8 ONNX files transformers.js loads on WASM.
+  //  - Xenova/vit-gpt2-image-captioning (Apache-2.0, ~240 MB): captions
+  //  - Xenova/clip-vit-base-patch32 (MIT, ~88 MB vision + ~64 MB text): embeddings (512-d) and tags
+  //  - opencv/yunet-sface (YuNet detector MIT 0.2 MB, SFace embedder Apache-2.0 37 MB; import with
+  //    `npm run models:import`): faces. InsightFace SCRFD/ArcFace are avoided: non-commercial licence.
+  default: {
+    host: 'self', hubUrl: 'https://huggingface.co/',
+    caption: 'Xenova/vit-gpt2-image-captioning', clip: 'Xenova/clip-vit-base-patch32', faces: 'opencv/yunet-sface', tags: VOCABULARY,
+  },
+  // Generated stand-ins with the same layout and input/output names (npm run models:tiny).
+  tiny: {
+    host: 'self', hubUrl: 'https://huggingface.co/',
+    caption: 'tiny/vit-gpt2-image-captioning', clip: 'tiny/clip-vit-base-patch32', faces: 'tiny/face', tags: VOCABULARY,
+  },
+};
+
+export function modelFileUrl(config: ModelConfig, model: string, file: string, origin: string): string {
+  return config.host === 'self' ? `${origin}/models/${model}/${file}` : `${config.hubUrl}${model}/resolve/main/${file}`;
+}

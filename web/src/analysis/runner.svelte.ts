@@ -1,0 +1,141 @@
+// The analysis loop of this tab: load the models, then claim jobs (leases), analyse each photo's display
+// variant in the model worker, heartbeat long jobs, and post the results. Closing the tab simply lets
+// the leases expire; another tab picks the jobs up.
+import type { AnalysisJob, DeviceInfo } from '../../../worker/contract/analysis';
+import { ApiError, type Api } from '../lib/api';
+import { Comlink, ModelBridge } from './bridge';
+import type { Device, Progress } from './model.worker';
+import type { ModelConfig } from './models';
+
+export type RunnerState = 'idle' | 'loading' | 'running' | 'paused' | 'error';
+
+const IDLE_POLL_MS = 3_000;
+const HEARTBEAT_MS = 60_000;
+
+export class AnalysisRunner {
+  state = $state<RunnerState>('idle');
+  error = $state<string | null>(null);
+  device = $state<DeviceInfo | null>(null);
+  /** Model files: bytes loaded of total, per file. */
+  files = $state<Record<string, { loaded: number; total: number; done: boolean }>>({});
+  done = $state(0);
+  failed = $state(0);
+  /** Timings of the last photo, per step. */
+  last = $state<Record<string, number> | null>(null);
+  /** Photos per minute since Start. */
+  perMinute = $state(0);
+  concurrency = $state(1);
+  current = $state<string[]>([]);
+
+  private bridge = new ModelBridge();
+  private config!: ModelConfig;
+  private startedAt = 0;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly api: Pick<Api, 'claimAnalysis' | 'heartbeat' | 'postAnalysis' | 'failAnalysis'>) {}
+
+  async start(config: ModelConfig, preferred: Device | 'auto' = 'auto') {
+    if (this.state === 'running' || this.state === 'loading') return;
+    this.state = 'loading';
+    this.error = null;
+    this.config = config;
+    try {
+      const device = preferred === 'auto' ? await chooseDevice() : preferred;
+      const loaded = await this.bridge.api.load(config, device, Comlink.proxy((p: Progress) => {
+        this.files[p.file] = { loaded: p.loaded, total: p.total, done: p.done };
+      }));
+      this.device = { backend: loaded.device, threads: loaded.threads, userAgent: navigator.userAgent.slice(0, 200) };
+    } catch (err) {
+      this.state = 'error';
+      this.error = `The models could not be loaded: ${err instanceof Error ? err.message : String(err)}. Check that they are imported (npm run models:import) or that the model host is reachable.`;
+      this.bridge.terminate();
+      return;
+    }
+    this.state = 'running';
+    this.startedAt = performance.now();
+    void this.loop();
+  }
+
+  pause() {
+    if (this.state === 'running') this.state = 'paused';
+  }
+
+  resume() {
+    if (this.state !== 'paused') return;
+    this.state = 'running';
+    this.wake?.();
+  }
+
+  stop() {
+    this.state = 'idle';
+    this.wake?.();
+    this.bridge.terminate();
+  }
+
+  private async loop() {
+    while (this.state === 'running' || this.state === 'paused') {
+      if (this.state === 'paused') {
+        await this.sleep(IDLE_POLL_MS);
+        continue;
+      }
+      let jobs: AnalysisJob[] = [];
+      try {
+        jobs = (await this.api.claimAnalysis(this.concurrency, this.device!)).jobs;
+      } catch (err) {
+        this.error = err instanceof ApiError ? err.message : 'Could not ask for work.';
+      }
+      if (!jobs.length) {
+        await this.sleep(IDLE_POLL_MS);
+        continue;
+      }
+      this.error = null;
+      await Promise.all(jobs.map((job) => this.process(job)));
+    }
+  }
+
+  private async process(job: AnalysisJob) {
+    this.current = [...this.current, job.photoId];
+    const heartbeat = setInterval(() => void this.api.heartbeat(job.photoId, job.lease).catch(() => {}), HEARTBEAT_MS);
+    try {
+      const result = await this.bridge.api.analyse(job.imageUrl);
+      await this.api.postAnalysis(job.photoId, {
+        lease: job.lease,
+        models: { caption: { id: this.config.caption }, embedding: { id: this.config.clip }, faces: { id: this.config.faces } },
+        ...result,
+        device: this.device!,
+      });
+      this.done++;
+      this.last = result.timings;
+    } catch (err) {
+      if (this.state === 'idle') return; // stopped mid-job: the lease simply expires
+      this.failed++;
+      const message = err instanceof Error ? err.message : String(err);
+      await this.api.failAnalysis(job.photoId, job.lease, message.slice(0, 500)).catch(() => {});
+    } finally {
+      clearInterval(heartbeat);
+      this.current = this.current.filter((id) => id !== job.photoId);
+      const minutes = (performance.now() - this.startedAt) / 60_000;
+      this.perMinute = minutes > 0 ? this.done / minutes : 0;
+    }
+  }
+
+  private sleep(ms: number) {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+/**
+ * WebGPU when a real adapter exists; software adapters (SwiftShader) are 20–150× slower than WASM
+ * for these models, so they are only used when asked for.
+ */
+async function chooseDevice(): Promise<Device> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { isFallbackAdapter?: boolean } } | null> } }).gpu;
+  const adapter = await gpu?.requestAdapter().catch(() => null);
+  return adapter && !adapter.info?.isFallbackAdapter ? 'webgpu' : 'wasm';
+}
