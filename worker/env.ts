@@ -4,6 +4,8 @@ export type Bindings = Env & {
   API_TOKEN?: string;
   /** Secret for signed media URLs; falls back to API_TOKEN when unset. */
   MEDIA_KEY?: string;
+  /** Lease length for analysis jobs; default 180. */
+  ANALYSIS_LEASE_SECONDS?: string;
 };
 
 export interface AppEnv {

@@ -68,4 +68,47 @@ describe('analysis tab', () => {
     expect(external).toEqual([]);
     await page.context().close();
   });
+
+  it('lets a closed tab\'s jobs expire and another tab finish them', async () => {
+    const ids = [];
+    for (let i = 0; i < 6; i++) {
+      const red = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 200 + i, g: 10, b: 10 } } }).png().toBuffer();
+      ids.push((await apiUpload(`red-${i}.png`, red)).photo.id);
+    }
+    for (const id of ids) await until(id, (p) => p.stages.analysis?.status === 'pending');
+
+    const first = await signedIn(browser);
+    await first.goto(`${baseUrl()}/analysis?preset=tiny`);
+    await first.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(async () => Number(await first.getByTestId('analysed').textContent()), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(1);
+    await first.context().close(); // mid-job: the loop always holds a lease while running
+
+    const second = await signedIn(browser);
+    await second.goto(`${baseUrl()}/analysis?preset=tiny`);
+    await second.getByRole('button', { name: 'Start' }).click();
+    const done = await Promise.all(ids.map((id) => until(id, (p) => p.stages.analysis?.status === 'completed', 90_000)));
+    // At least one job was leased by the closed tab, expired, and was leased again.
+    expect(Math.max(...done.map((p) => p.stages.analysis!.attempts))).toBeGreaterThanOrEqual(2);
+    await second.context().close();
+  });
+
+  it('runs on WebGPU too (SwiftShader in headless Chromium)', { timeout: 300_000 }, async () => {
+    const gpuBrowser = await launch(['--enable-unsafe-webgpu']);
+    try {
+      const red = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 10, g: 10, b: 230 } } }).png().toBuffer();
+      const { photo } = await apiUpload('blue.png', red);
+      await until(photo.id, (p) => p.stages.analysis?.status === 'pending');
+      const page = await signedIn(gpuBrowser);
+      await page.goto(`${baseUrl()}/analysis?preset=tiny&device=webgpu`);
+      await page.getByRole('button', { name: 'Start' }).click();
+      await expect.poll(() => page.getByTestId('device').getAttribute('data-backend'), { timeout: 120_000 }).toBe('webgpu');
+      const done = await until(photo.id, (p) => p.stages.analysis?.status === 'completed' || p.stages.analysis?.status === 'failed', 120_000);
+      expect(done.stages.analysis?.error).toBeUndefined();
+      expect(done.analysis?.caption).toBe('a photo of a blue thing');
+      expect(done.analysis?.device?.backend).toBe('webgpu');
+      await page.context().close();
+    } finally {
+      await gpuBrowser.close();
+    }
+  });
 });

@@ -16,7 +16,8 @@ export default async function setup(project: TestProject) {
   run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { stdio: 'ignore' });
   const server = await startWrangler({
     port: E2E_PORT, persistTo: state, quiet: !process.env.E2E_VERBOSE,
-    extraArgs: ['--var', `API_TOKEN:${E2E_TOKEN}`],
+    // Short analysis leases, so a closed tab's jobs come back within the test.
+    extraArgs: ['--var', `API_TOKEN:${E2E_TOKEN}`, '--var', 'ANALYSIS_LEASE_SECONDS:4'],
   });
   const baseUrl = `http://127.0.0.1:${E2E_PORT}`;
   await importTinyModels(baseUrl, state);

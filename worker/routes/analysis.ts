@@ -14,8 +14,8 @@ import { signedUrl } from '../media/sign';
 import { variantFile } from '../pipeline/variants';
 import { validate } from '../validate';
 
-/** How long a claim holds a job without a heartbeat. */
-export const LEASE_MS = 3 * 60_000;
+/** How long a claim holds a job without a heartbeat (ANALYSIS_LEASE_SECONDS overrides; tests shorten it). */
+const leaseMs = (env: { ANALYSIS_LEASE_SECONDS?: string }) => (Number(env.ANALYSIS_LEASE_SECONDS) > 0 ? Number(env.ANALYSIS_LEASE_SECONDS) * 1000 : 3 * 60_000);
 
 const Device = v.object({
   backend: v.picklist(['webgpu', 'wasm']),
@@ -81,7 +81,7 @@ export const analysis = new Hono<AppEnv>()
     const lib = c.var.libraryId;
     const now = Date.now();
     const lease = crypto.randomUUID();
-    const ids = await claimJobs(c.env.DB, lib, max, device, lease, LEASE_MS, now);
+    const ids = await claimJobs(c.env.DB, lib, max, device, lease, leaseMs(c.env), now);
     if (ids.length) c.executionCtx.waitUntil(publish(c.env, lib, await stageEvents(c.env.DB, lib, ids, now)));
     const jobs: AnalysisJob[] = [];
     for (const photoId of ids) {
@@ -90,14 +90,14 @@ export const analysis = new Hono<AppEnv>()
       // The smaller display variant is plenty for 224–768 px models and cheap to fetch.
       const names = Object.keys(photo.variants);
       const name = names.includes('1080') ? '1080' : names[0];
-      jobs.push({ photoId, lease, imageUrl: await signedUrl(c.env, lib, photoId, variantFile(name)), expiresAt: new Date(now + LEASE_MS).toISOString() });
+      jobs.push({ photoId, lease, imageUrl: await signedUrl(c.env, lib, photoId, variantFile(name)), expiresAt: new Date(now + leaseMs(c.env)).toISOString() });
     }
     return c.json({ jobs } satisfies ClaimResponse);
   })
 
   .post('/:photoId/heartbeat', validate('json', v.object({ lease: Lease })), async (c) => {
     const photoId = photoIdParam(c.req.param('photoId'));
-    const expiresAt = Date.now() + LEASE_MS;
+    const expiresAt = Date.now() + leaseMs(c.env);
     if (!(await extendLease(c.env.DB, c.var.libraryId, photoId, c.req.valid('json').lease, expiresAt, Date.now()))) {
       throw new AppError('lease_conflict', 'This job is no longer leased to you (it expired, or another tab has it).');
     }

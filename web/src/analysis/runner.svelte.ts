@@ -10,7 +10,6 @@ import type { ModelConfig } from './models';
 export type RunnerState = 'idle' | 'loading' | 'running' | 'paused' | 'error';
 
 const IDLE_POLL_MS = 3_000;
-const HEARTBEAT_MS = 60_000;
 
 export class AnalysisRunner {
   state = $state<RunnerState>('idle');
@@ -95,7 +94,9 @@ export class AnalysisRunner {
 
   private async process(job: AnalysisJob) {
     this.current = [...this.current, job.photoId];
-    const heartbeat = setInterval(() => void this.api.heartbeat(job.photoId, job.lease).catch(() => {}), HEARTBEAT_MS);
+    // Renew at a third of the lease, so a slow device (or a slow model) never loses a job it is working on.
+    const every = Math.max(1_000, (Date.parse(job.expiresAt) - Date.now()) / 3);
+    const heartbeat = setInterval(() => void this.api.heartbeat(job.photoId, job.lease).catch(() => {}), every);
     try {
       const result = await this.bridge.api.analyse(job.imageUrl);
       await this.api.postAnalysis(job.photoId, {
