@@ -13,15 +13,19 @@ import { modelFileUrl, type ModelConfig } from './models';
 export type Device = 'webgpu' | 'wasm';
 export type Progress = { file: string; loaded: number; total: number; done: boolean };
 
-interface Loaded {
-  captioner: ImageToTextPipeline;
-  processor: Processor;
-  vision: PreTrainedModel;
-  tagEmbeds: Float32Array[];
+interface Faces {
   detector: ort.InferenceSession;
   embedder: ort.InferenceSession;
   embedderInput: string;
   embedderSize: number;
+}
+
+interface Loaded {
+  captioner: ImageToTextPipeline | null;
+  processor: Processor;
+  vision: PreTrainedModel;
+  tagEmbeds: Float32Array[];
+  faces: Faces | null;
 }
 
 let loading: Promise<Loaded> | undefined;
@@ -66,7 +70,7 @@ async function load(onProgress: (p: Progress) => void): Promise<Loaded> {
   };
   const options = { device, progress_callback };
   const [captioner, processor, vision, tokenizer, textModel] = await Promise.all([
-    pipeline('image-to-text', config.caption, options) as Promise<ImageToTextPipeline>,
+    config.caption ? (pipeline('image-to-text', config.caption, options) as Promise<ImageToTextPipeline>) : null,
     AutoProcessor.from_pretrained(config.clip, { progress_callback }),
     CLIPVisionModelWithProjection.from_pretrained(config.clip, options),
     AutoTokenizer.from_pretrained(config.clip, { progress_callback }) as Promise<PreTrainedTokenizer>,
@@ -78,17 +82,47 @@ async function load(onProgress: (p: Progress) => void): Promise<Loaded> {
   const dims = text_embeds.dims[1];
   const tagEmbeds = config.tags.map((_, i) => Float32Array.from(l2normalize((text_embeds.data as Float32Array).subarray(i * dims, (i + 1) * dims))));
 
+  return { captioner, processor, vision, tagEmbeds, faces: config.faces ? await loadFaces(onProgress) : null };
+}
+
+async function loadFaces(onProgress: (p: Progress) => void): Promise<Faces> {
   const origin = self.location.origin;
-  const faceConfig = await (await fetch(modelFileUrl(config, config.faces, 'face_config.json', origin))).json();
+  const res = await fetch(modelFileUrl(config, config.faces, 'face_config.json', origin));
+  if (!res.ok) throw new Error(`Could not load ${config.faces}/face_config.json (${res.status}).`);
+  const faceConfig = await res.json();
   const providers = [device === 'webgpu' ? 'webgpu' : 'wasm'];
-  const [detector, embedder] = await Promise.all([
-    fetchBytes(modelFileUrl(config, config.faces, faceConfig.detector.file, origin), onProgress).then((b) => ort.InferenceSession.create(b, { executionProviders: providers })),
-    fetchBytes(modelFileUrl(config, config.faces, faceConfig.embedder.file, origin), onProgress).then((b) => ort.InferenceSession.create(b, { executionProviders: providers })),
-  ]);
-  return { captioner, processor, vision, tagEmbeds, detector, embedder, embedderInput: faceConfig.embedder.input, embedderSize: faceConfig.embedder.size ?? 112 };
+  const session = (file: string) =>
+    fetchBytes(modelFileUrl(config, config.faces, file, origin), onProgress).then((b) => ort.InferenceSession.create(b, { executionProviders: providers }));
+  const [detector, embedder] = await Promise.all([session(faceConfig.detector.file), session(faceConfig.embedder.file)]);
+  return { detector, embedder, embedderInput: faceConfig.embedder.input, embedderSize: faceConfig.embedder.size ?? 112 };
+}
+
+// Images fetched and decoded ahead of time while the previous photo is in the models.
+const prefetched = new Map<string, Promise<{ image: RawImage; fetchMs: number; decodeMs: number }>>();
+
+function fetchImage(imageUrl: string) {
+  let entry = prefetched.get(imageUrl);
+  if (!entry) {
+    entry = (async () => {
+      const t0 = performance.now();
+      const res = await fetch(imageUrl);
+      if (!res.ok) throw new Error(`The display variant could not be fetched (${res.status}).`);
+      const blob = await res.blob();
+      const t1 = performance.now();
+      const image = await RawImage.fromBlob(blob);
+      return { image, fetchMs: Math.round(t1 - t0), decodeMs: Math.round(performance.now() - t1) };
+    })();
+    prefetched.set(imageUrl, entry);
+  }
+  return entry;
 }
 
 const api = {
+  /** Starts fetching and decoding the next photo so it is ready when the models are. */
+  prefetch(imageUrl: string) {
+    fetchImage(imageUrl).catch(() => {}); // analyse() reports the error, if any
+  },
+
   /** Loads every model (once); progress is reported per file. */
   async load(c: ModelConfig, d: Device, onProgress: (p: Progress) => void): Promise<{ device: Device; threads: number }> {
     if (!loading) {
@@ -113,20 +147,21 @@ const api = {
       }
     };
     const started = performance.now();
-    const blob = await t('fetchMs', async () => {
-      const res = await fetch(imageUrl);
-      if (!res.ok) throw new Error(`The display variant could not be fetched (${res.status}).`);
-      return res.blob();
-    });
-    const image = await t('decodeMs', () => RawImage.fromBlob(blob));
+    // Waiting here is what prefetching did not hide; the fetch and decode times themselves are reported too.
+    const ready = await t('waitImageMs', () => fetchImage(imageUrl).finally(() => prefetched.delete(imageUrl)));
+    const { image } = ready;
+    timings.fetchMs = ready.fetchMs;
+    timings.decodeMs = ready.decodeMs;
 
-    const caption = await t('captionMs', async () => {
-      const out = (await m.captioner(image, { max_new_tokens: 30 })) as Array<{ generated_text: string }>;
-      return out[0]?.generated_text.trim() ?? '';
-    });
+    const caption = m.captioner
+      ? await t('captionMs', async () => {
+          const out = (await m.captioner!(image, { max_new_tokens: 30 })) as Array<{ generated_text: string }>;
+          return out[0]?.generated_text.trim() ?? '';
+        })
+      : undefined;
 
+    const inputs = await t('preprocessMs', () => m.processor(image));
     const embedding = await t('embeddingMs', async () => {
-      const inputs = await m.processor(image);
       const { image_embeds } = await m.vision(inputs);
       return l2normalize(image_embeds.data as Float32Array);
     });
@@ -142,17 +177,18 @@ const api = {
         .filter((tag, i) => i < 5 && tag.score >= 0.05);
     });
 
-    const faces = await t('facesMs', async () => {
+    const faces = !m.faces ? undefined : await t('facesMs', async () => {
+      const f = m.faces!;
       const small = await (await image.resize(DETECTOR_SIZE, DETECTOR_SIZE)).rgb();
       const input = new ort.Tensor('float32', toChw(small.data, DETECTOR_SIZE, DETECTOR_SIZE, 3), [1, 3, DETECTOR_SIZE, DETECTOR_SIZE]);
-      const detected = decodeDetections(await m.detector.run({ [m.detector.inputNames[0]]: input }));
+      const detected = decodeDetections(await f.detector.run({ [f.detector.inputNames[0]]: input }));
       const out = [];
       for (const face of detected.slice(0, 5)) {
         const [x, y, w, h] = face.box;
         const crop = await (await (await image.crop([x * image.width, y * image.height, (x + w) * image.width, (y + h) * image.height].map(Math.round) as [number, number, number, number]))
-          .resize(m.embedderSize, m.embedderSize)).rgb();
-        const tensor = new ort.Tensor('float32', toChw(crop.data, m.embedderSize, m.embedderSize, 3, 1 / 127.5, 127.5), [1, 3, m.embedderSize, m.embedderSize]);
-        const result = await m.embedder.run({ [m.embedderInput]: tensor });
+          .resize(f.embedderSize, f.embedderSize)).rgb();
+        const tensor = new ort.Tensor('float32', toChw(crop.data, f.embedderSize, f.embedderSize, 3, 1 / 127.5, 127.5), [1, 3, f.embedderSize, f.embedderSize]);
+        const result = await f.embedder.run({ [f.embedderInput]: tensor });
         out.push({ ...face, embedding: l2normalize(Object.values(result)[0].data as Float32Array) });
       }
       return [...out, ...detected.slice(5)];

@@ -4,11 +4,11 @@ export interface ModelConfig {
   /** 'self': this darkroom's /models/ route (files imported into R2); 'hub': a Hugging Face-style hub. */
   host: 'self' | 'hub';
   hubUrl: string;
-  /** transformers.js image-to-text model. */
+  /** transformers.js image-to-text model ('' skips captions). */
   caption: string;
   /** CLIP model: image embeddings, and text embeddings of the tag vocabulary for zero-shot tags. */
   clip: string;
-  /** Folder with face_config.json, a face detector and a face embedder (run with onnxruntime-web). */
+  /** Folder with face_config.json, a face detector and a face embedder, run with onnxruntime-web ('' skips faces). */
   faces: string;
   /** Labels for zero-shot tagging, scored against the image as "a photo of <label>". */
   tags: string[];
@@ -17,7 +17,7 @@ export interface ModelConfig {
 // Words the tiny test models know, and sensible tags for real photos too.
 const VOCABULARY = ['person', 'face', 'dog', 'cat', 'beach', 'mountain', 'city', 'tree', 'snow', 'sunset', 'night', 'food', 'car', 'red', 'green', 'blue'];
 
-export const PRESETS: Record<'default' | 'tiny', ModelConfig> = {
+export const PRESETS: Record<'default' | 'tiny' | 'bench', ModelConfig> = {
   // Real models. Sizes are the q8 ONNX files transformers.js loads on WASM.
   //  - Xenova/vit-gpt2-image-captioning (Apache-2.0, ~240 MB): captions
   //  - Xenova/clip-vit-base-patch32 (MIT, ~88 MB vision + ~64 MB text): embeddings (512-d) and tags
@@ -31,6 +31,10 @@ export const PRESETS: Record<'default' | 'tiny', ModelConfig> = {
   tiny: {
     host: 'self', hubUrl: 'https://huggingface.co/',
     caption: 'tiny/vit-gpt2-image-captioning', clip: 'tiny/clip-vit-base-patch32', faces: 'tiny/face', tags: VOCABULARY,
+  },
+  // bench:analysis: CLIP with the compute of ViT-B/32 vision, nothing else, to weigh model time against overhead.
+  bench: {
+    host: 'self', hubUrl: 'https://huggingface.co/', caption: '', clip: 'bench/clip-vit-b32-compute', faces: '', tags: VOCABULARY,
   },
 };
 

@@ -25,6 +25,8 @@ export class AnalysisRunner {
   perMinute = $state(0);
   concurrency = $state(1);
   current = $state<string[]>([]);
+  /** Per-photo timings, including what happens on this thread (the worker round trip and the post). */
+  history: Array<Record<string, number>> = [];
 
   private bridge = new ModelBridge();
   private config!: ModelConfig;
@@ -79,7 +81,8 @@ export class AnalysisRunner {
       }
       let jobs: AnalysisJob[] = [];
       try {
-        jobs = (await this.api.claimAnalysis(this.concurrency, this.device!)).jobs;
+        // Two per lane: while one photo is in the models, the next is fetched and decoded.
+        jobs = (await this.api.claimAnalysis(this.concurrency * 2, this.device!)).jobs;
       } catch (err) {
         this.error = err instanceof ApiError ? err.message : 'Could not ask for work.';
       }
@@ -88,9 +91,20 @@ export class AnalysisRunner {
         continue;
       }
       this.error = null;
-      await Promise.all(jobs.map((job) => this.process(job)));
+      const lanes = Array.from({ length: this.concurrency }, (_, lane) => jobs.filter((_, i) => i % this.concurrency === lane));
+      await Promise.all(lanes.map(async (lane) => {
+        for (const [i, job] of lane.entries()) {
+          if (this.state === 'idle') return;
+          if (lane[i + 1]) void this.bridge.api.prefetch(lane[i + 1].imageUrl);
+          await this.process(job);
+        }
+      }));
+      await Promise.all(this.posting); // every result is in before the next claim
+      this.posting = [];
     }
   }
+
+  private posting: Promise<unknown>[] = [];
 
   private async process(job: AnalysisJob) {
     this.current = [...this.current, job.photoId];
@@ -98,15 +112,37 @@ export class AnalysisRunner {
     const every = Math.max(1_000, (Date.parse(job.expiresAt) - Date.now()) / 3);
     const heartbeat = setInterval(() => void this.api.heartbeat(job.photoId, job.lease).catch(() => {}), every);
     try {
+      const called = performance.now();
       const result = await this.bridge.api.analyse(job.imageUrl);
-      await this.api.postAnalysis(job.photoId, {
-        lease: job.lease,
-        models: { caption: { id: this.config.caption }, embedding: { id: this.config.clip }, faces: { id: this.config.faces } },
-        ...result,
-        device: this.device!,
-      });
-      this.done++;
+      const finishedAt = performance.now();
+      const roundTripMs = finishedAt - called - result.timings.totalMs;
+      const entry: Record<string, number> = { ...result.timings, roundTripMs, finishedAt };
+      this.history.push(entry);
       this.last = result.timings;
+      // Posting runs alongside the next photo's models instead of in front of them.
+      const posted = this.api
+        .postAnalysis(job.photoId, {
+          lease: job.lease,
+          models: {
+            embedding: { id: this.config.clip },
+            ...(this.config.caption && { caption: { id: this.config.caption } }),
+            ...(this.config.faces && { faces: { id: this.config.faces } }),
+          },
+          ...result,
+          device: this.device!,
+        })
+        .then(
+          () => {
+            entry.postMs = performance.now() - finishedAt;
+            this.done++;
+          },
+          async (err) => {
+            this.failed++;
+            const message = err instanceof Error ? err.message : String(err);
+            await this.api.failAnalysis(job.photoId, job.lease, message.slice(0, 500)).catch(() => {});
+          },
+        );
+      this.posting.push(posted);
     } catch (err) {
       if (this.state === 'idle') return; // stopped mid-job: the lease simply expires
       this.failed++;
