@@ -101,7 +101,10 @@ describe('analysis tab', () => {
       const page = await signedIn(gpuBrowser);
       await page.goto(`${baseUrl()}/analysis?preset=tiny&device=webgpu`);
       await page.getByRole('button', { name: 'Start' }).click();
-      await expect.poll(() => page.getByTestId('device').getAttribute('data-backend'), { timeout: 120_000 }).toBe('webgpu');
+      // The error text, if any, makes a failure say why.
+      await expect
+        .poll(async () => `${await page.getByTestId('device').getAttribute('data-backend')}${(await page.locator('.error').allTextContents()).join(' ')}`, { timeout: 120_000 })
+        .toBe('webgpu');
       const done = await until(photo.id, (p) => p.stages.analysis?.status === 'completed' || p.stages.analysis?.status === 'failed', 120_000);
       expect(done.stages.analysis?.error).toBeUndefined();
       expect(done.analysis?.caption).toBe('a photo of a blue thing');

@@ -4,4 +4,9 @@ import App from './App.svelte';
 import './app.css';
 
 mount(App, { target: document.getElementById('app')! });
-registerSW({ immediate: true });
+registerSW({
+  immediate: true,
+  // A new version (or a worker installed by another tab) must not reload this page: uploads and the
+  // analysis loop may be running. The new app shell is used from the next page load on.
+  onNeedReload() {},
+});

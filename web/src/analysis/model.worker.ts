@@ -69,13 +69,12 @@ async function load(onProgress: (p: Progress) => void): Promise<Loaded> {
     if (p.status === 'done') onProgress({ file: `${p.name}/${p.file}`, loaded: 1, total: 1, done: true });
   };
   const options = { device, progress_callback };
-  const [captioner, processor, vision, tokenizer, textModel] = await Promise.all([
-    config.caption ? (pipeline('image-to-text', config.caption, options) as Promise<ImageToTextPipeline>) : null,
-    AutoProcessor.from_pretrained(config.clip, { progress_callback }),
-    CLIPVisionModelWithProjection.from_pretrained(config.clip, options),
-    AutoTokenizer.from_pretrained(config.clip, { progress_callback }) as Promise<PreTrainedTokenizer>,
-    CLIPTextModelWithProjection.from_pretrained(config.clip, options),
-  ]);
+  // One model at a time: the WebGPU execution provider refuses to create two sessions at once.
+  const captioner = config.caption ? ((await pipeline('image-to-text', config.caption, options)) as ImageToTextPipeline) : null;
+  const processor = await AutoProcessor.from_pretrained(config.clip, { progress_callback });
+  const vision = await CLIPVisionModelWithProjection.from_pretrained(config.clip, options);
+  const tokenizer = (await AutoTokenizer.from_pretrained(config.clip, { progress_callback })) as PreTrainedTokenizer;
+  const textModel = await CLIPTextModelWithProjection.from_pretrained(config.clip, options);
   // Tag vocabulary: embedded once per load.
   const text = tokenizer(config.tags.map((t) => `a photo of ${t}`), { padding: true, truncation: true });
   const { text_embeds } = await textModel(text);
@@ -93,7 +92,8 @@ async function loadFaces(onProgress: (p: Progress) => void): Promise<Faces> {
   const providers = [device === 'webgpu' ? 'webgpu' : 'wasm'];
   const session = (file: string) =>
     fetchBytes(modelFileUrl(config, config.faces, file, origin), onProgress).then((b) => ort.InferenceSession.create(b, { executionProviders: providers }));
-  const [detector, embedder] = await Promise.all([session(faceConfig.detector.file), session(faceConfig.embedder.file)]);
+  const detector = await session(faceConfig.detector.file);
+  const embedder = await session(faceConfig.embedder.file);
   return { detector, embedder, embedderInput: faceConfig.embedder.input, embedderSize: faceConfig.embedder.size ?? 112 };
 }
 
