@@ -1,18 +1,12 @@
 // SQL for the pipeline: a photo's state for one run, stage transitions, retries and sweeps.
-import type { PhotoKind, PhotoStatus, StageName, StageStatus } from '../contract/photo';
+import type { Photo, StageName, StageStatus } from '../contract/photo';
 import type { StageResult } from '../pipeline/stage';
 import { openAnalysisStatements } from './analysis';
 import { eventRows, photoEventStatement, stageEventStatement, statsEventStatement, type EventRow } from './events';
 
-export interface PipelinePhoto {
-  id: string;
+/** What one pipeline run needs of a photo. */
+export interface PipelinePhoto extends Pick<Photo, 'id' | 'mime' | 'kind' | 'bytes' | 'width' | 'height' | 'status'> {
   libraryId: string;
-  mime: string;
-  kind: PhotoKind;
-  bytes: number;
-  width: number | null;
-  height: number | null;
-  status: PhotoStatus;
   stages: Partial<Record<StageName, { status: StageStatus; attempts: number }>>;
 }
 
