@@ -17,7 +17,7 @@ export default async function setup(project: TestProject) {
   const server = await startWrangler({
     port: E2E_PORT, persistTo: state, quiet: !process.env.E2E_VERBOSE,
     // Short analysis leases, so a closed tab's jobs come back within the test.
-    extraArgs: ['--var', `API_TOKEN:${E2E_TOKEN}`, '--var', 'ANALYSIS_LEASE_SECONDS:4'],
+    extraArgs: ['--var', `API_TOKEN:${E2E_TOKEN}`, '--var', 'ANALYSIS_LEASE_SECONDS:12'],
   });
   const baseUrl = `http://127.0.0.1:${E2E_PORT}`;
   await importTinyModels(baseUrl, state);

@@ -91,6 +91,11 @@ export class AnalysisRunner {
         continue;
       }
       this.error = null;
+      // Every claimed job is kept alive from now on, including those waiting behind the current photo.
+      const heartbeats = jobs.map((job) => {
+        const every = Math.max(1_000, (Date.parse(job.expiresAt) - Date.now()) / 3);
+        return setInterval(() => void this.api.heartbeat(job.photoId, job.lease).catch(() => {}), every);
+      });
       const lanes = Array.from({ length: this.concurrency }, (_, lane) => jobs.filter((_, i) => i % this.concurrency === lane));
       await Promise.all(lanes.map(async (lane) => {
         for (const [i, job] of lane.entries()) {
@@ -101,6 +106,7 @@ export class AnalysisRunner {
       }));
       await Promise.all(this.posting); // every result is in before the next claim
       this.posting = [];
+      heartbeats.forEach(clearInterval);
     }
   }
 
@@ -108,9 +114,6 @@ export class AnalysisRunner {
 
   private async process(job: AnalysisJob) {
     this.current = [...this.current, job.photoId];
-    // Renew at a third of the lease, so a slow device (or a slow model) never loses a job it is working on.
-    const every = Math.max(1_000, (Date.parse(job.expiresAt) - Date.now()) / 3);
-    const heartbeat = setInterval(() => void this.api.heartbeat(job.photoId, job.lease).catch(() => {}), every);
     try {
       const called = performance.now();
       const result = await this.bridge.api.analyse(job.imageUrl);
@@ -149,7 +152,6 @@ export class AnalysisRunner {
       const message = err instanceof Error ? err.message : String(err);
       await this.api.failAnalysis(job.photoId, job.lease, message.slice(0, 500)).catch(() => {});
     } finally {
-      clearInterval(heartbeat);
       this.current = this.current.filter((id) => id !== job.photoId);
       const minutes = (performance.now() - this.startedAt) / 60_000;
       this.perMinute = minutes > 0 ? this.done / minutes : 0;
