@@ -2,6 +2,7 @@
 // the Worker's 128 MB isolate (locally the binding is sharp inside miniflare). EXIF orientation is
 // applied by the binding, so every output is upright and carries no orientation tag.
 import { PermanentError } from '../errors';
+import { webpSize } from '../upload/sniff';
 
 export interface Box {
   width: number;
@@ -23,7 +24,7 @@ export async function renderWebp(images: ImagesBinding, input: EngineInput, box:
   const bytes = await transform(images, input, box, 'image/webp');
   const size = webpSize(new Uint8Array(bytes));
   if (!size) throw new Error('the image service returned something that is not a WebP');
-  return { bytes, ...size };
+  return { bytes, width: size[0], height: size[1] };
 }
 
 /** A small PNG, for reading pixels back (ThumbHash). */
@@ -61,18 +62,4 @@ function readable(text: string): string {
   const lines = text.split('\n').map((l) => l.replace(/^.*?(Unexpected error response \d+:\s*)?(Error:\s*)+/i, '').trim());
   const reason = lines.find((l) => l && !l.startsWith('at ') && !/^source: bad seek/.test(l)) ?? 'unknown decoder error';
   return reason.replace(/^(VipsJpeg|VipsPng|VipsWebp|heif):\s*/i, '').slice(0, 200);
-}
-
-/** Width and height from a WebP header (VP8, VP8L or VP8X). */
-export function webpSize(b: Uint8Array): { width: number; height: number } | null {
-  if (b.length < 30 || String.fromCharCode(...b.subarray(8, 12)) !== 'WEBP') return null;
-  const chunk = String.fromCharCode(...b.subarray(12, 16));
-  const d = 20;
-  if (chunk === 'VP8X') return { width: 1 + (b[d + 4] | (b[d + 5] << 8) | (b[d + 6] << 16)), height: 1 + (b[d + 7] | (b[d + 8] << 8) | (b[d + 9] << 16)) };
-  if (chunk === 'VP8 ') return { width: (b[d + 6] | (b[d + 7] << 8)) & 0x3fff, height: (b[d + 8] | (b[d + 9] << 8)) & 0x3fff };
-  if (chunk === 'VP8L') {
-    const bits = (b[d + 1] | (b[d + 2] << 8) | (b[d + 3] << 16) | (b[d + 4] << 24)) >>> 0;
-    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
-  }
-  return null;
 }

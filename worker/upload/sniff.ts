@@ -84,7 +84,8 @@ function gif(b: Uint8Array): Sniffed | null {
   return image('image/gif', [u16le(b, 6), u16le(b, 8)]);
 }
 
-function webpSize(b: Uint8Array): [number, number] | null {
+/** Width and height from a WebP header (VP8, VP8L or VP8X). */
+export function webpSize(b: Uint8Array): [number, number] | null {
   if (b.length < 30) return null;
   const chunk = ascii(b, 12, 4);
   const d = 20; // chunk payload
