@@ -6,7 +6,9 @@ import type { PhotoAnalysis } from './analysis';
 export const STAGES = ['exif', 'thumbnails', 'variants'] as const;
 /** Edge stages, plus `analysis`, which browsers run on leased jobs once the variants exist. */
 export type EdgeStage = (typeof STAGES)[number];
-export type StageName = EdgeStage | 'analysis';
+/** Every stage a photo shows, in pipeline order: the edge stages, then the browser's analysis. */
+export const ALL_STAGES = [...STAGES, 'analysis'] as const;
+export type StageName = (typeof ALL_STAGES)[number];
 
 export type PhotoStatus = 'pending' | 'processing' | 'completed' | 'failed';
 export type StageStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
