@@ -2,6 +2,9 @@
 
 export const ANALYSIS_STAGE = 'analysis';
 
+/** The longest caption, or failure message, a tab may post (characters). */
+export const ANALYSIS_TEXT_MAX = 500;
+
 export interface ModelRef {
   id: string;
   version?: string;

@@ -11,6 +11,8 @@ export const ALL_STAGES = [...STAGES, 'analysis'] as const;
 export type StageName = (typeof ALL_STAGES)[number];
 
 export type PhotoStatus = 'pending' | 'processing' | 'completed' | 'failed';
+/** Every photo status, in the order a photo moves through them (the dashboard's counts). */
+export const PHOTO_STATUSES = ['pending', 'processing', 'completed', 'failed'] as const satisfies readonly PhotoStatus[];
 export type StageStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
 export type PhotoKind = 'image' | 'video';
 
@@ -53,6 +55,9 @@ export type QuickExif = {
   takenAt: string | null;
   orientation?: number;
 };
+
+/** A photo id: 21 characters of [0-9a-z], sortable by creation time. */
+export const PHOTO_ID_PATTERN = /^[0-9a-z]{21}$/;
 
 export interface Photo {
   id: string;
