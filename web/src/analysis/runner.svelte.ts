@@ -2,7 +2,7 @@
 // variant in the model worker, heartbeat long jobs, and post the results. Closing the tab simply lets
 // the leases expire; another tab picks the jobs up.
 import type { AnalysisJob, DeviceInfo } from '../../../worker/contract/analysis';
-import { ApiError, type Api } from '../lib/api';
+import { errorMessage, type Api } from '../lib/api';
 import { Comlink, ModelBridge } from './bridge';
 import type { Device, Progress } from './model.worker';
 import type { ModelConfig } from './models';
@@ -84,7 +84,7 @@ export class AnalysisRunner {
         // Two per lane: while one photo is in the models, the next is fetched and decoded.
         jobs = (await this.api.claimAnalysis(this.concurrency * 2, this.device!)).jobs;
       } catch (err) {
-        this.error = err instanceof ApiError ? err.message : 'Could not ask for work.';
+        this.error = errorMessage(err, 'Could not ask for work.');
       }
       if (!jobs.length) {
         await this.sleep(IDLE_POLL_MS);

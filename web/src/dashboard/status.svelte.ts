@@ -2,7 +2,7 @@
 // socket is up, refreshed every 5 s while it is down. Pausing freezes the view.
 import type { FeedEvent } from '../../../worker/contract/feed';
 import type { StatusResponse } from '../../../worker/contract/status';
-import { ApiError, type Api } from '../lib/api';
+import { errorMessage, type Api } from '../lib/api';
 
 export const POLL_MS = 5_000;
 
@@ -22,7 +22,7 @@ export class StatusModel {
       this.error = null;
       this.lastUpdate = Date.now();
     } catch (err) {
-      this.error = err instanceof ApiError ? err.message : 'Could not load the status.';
+      this.error = errorMessage(err, 'Could not load the status.');
     }
   }
 

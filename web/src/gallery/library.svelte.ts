@@ -2,7 +2,7 @@
 // current by applying feed events, so no reload is ever needed.
 import type { FeedEvent } from '../../../worker/contract/feed';
 import type { Photo } from '../../../worker/contract/photo';
-import { ApiError, type Api } from '../lib/api';
+import { errorMessage, type Api } from '../lib/api';
 
 export class Library {
   photos = $state<Photo[]>([]);
@@ -24,7 +24,7 @@ export class Library {
       this.done = !page.nextCursor;
       this.error = null;
     } catch (err) {
-      this.error = err instanceof ApiError ? err.message : 'Could not load photos.';
+      this.error = errorMessage(err, 'Could not load photos.');
     } finally {
       this.loading = false;
     }

@@ -17,6 +17,11 @@ export class ApiError extends Error {
   }
 }
 
+/** What to tell the user about a failed call: the server's message, or `fallback` for anything that is not an ApiError. */
+export function errorMessage(err: unknown, fallback: string): string {
+  return err instanceof ApiError ? err.message : fallback;
+}
+
 export type { UploadSession };
 
 export interface UploadOptions {

@@ -1,4 +1,6 @@
 // A tiny path router: the Worker serves index.html for every app path, so links are real URLs.
+import { PHOTO_ID_PATTERN } from '../../../worker/contract/photo';
+
 export type Route =
   | { name: 'gallery' }
   | { name: 'upload' }
@@ -6,9 +8,9 @@ export type Route =
   | { name: 'analysis' }
   | { name: 'photo'; id: string };
 
-export function parse(pathname: string): Route {
-  const photo = pathname.match(/^\/photos\/([0-9a-z]{21})$/);
-  if (photo) return { name: 'photo', id: photo[1] };
+function parse(pathname: string): Route {
+  const photo = pathname.match(/^\/photos\/([^/]+)$/)?.[1];
+  if (photo && PHOTO_ID_PATTERN.test(photo)) return { name: 'photo', id: photo };
   if (pathname === '/upload') return { name: 'upload' };
   if (pathname === '/dashboard') return { name: 'dashboard' };
   if (pathname === '/analysis') return { name: 'analysis' };

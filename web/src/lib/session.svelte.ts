@@ -1,5 +1,5 @@
 // The library token, kept across reloads. Verified against the API before it is stored.
-import { Api, ApiError } from './api';
+import { Api, ApiError, errorMessage } from './api';
 
 const KEY = 'darkroom.token';
 
@@ -14,7 +14,7 @@ export class Session {
       await new Api(trimmed).listPhotos(null, 1);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return 'That token is not valid for this darkroom.';
-      return err instanceof ApiError ? err.message : 'Could not check the token.';
+      return errorMessage(err, 'Could not check the token.');
     }
     localStorage.setItem(KEY, trimmed);
     this.token = trimmed;

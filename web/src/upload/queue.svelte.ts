@@ -3,7 +3,7 @@
 // are persisted, so a reload resumes the queue; navigation inside the app never touches it.
 import type { UploadResponse } from '../../../worker/contract/http';
 import type { UploadSessionResponse } from '../../../worker/contract/uploads';
-import { ApiError, type UploadOptions } from '../lib/api';
+import { ApiError, errorMessage, type UploadOptions } from '../lib/api';
 import type { EntryStore } from './store';
 
 export type EntryState = 'queued' | 'hashing' | 'checking' | 'uploading' | 'done' | 'duplicate' | 'failed' | 'cancelled' | 'skipped';
@@ -32,7 +32,7 @@ export interface QueueDeps {
 }
 
 /** Files above this go up in resumable parts: a dropped connection costs one part, not the file. */
-export const RESUMABLE_BYTES = 100 * 1024 * 1024;
+const RESUMABLE_BYTES = 100 * 1024 * 1024;
 
 const ACTIVE: EntryState[] = ['hashing', 'checking', 'uploading'];
 const FINISHED: EntryState[] = ['done', 'duplicate', 'skipped', 'cancelled'];
@@ -181,7 +181,7 @@ export class UploadQueue {
         }
       } else {
         entry.state = 'failed';
-        entry.error = err instanceof ApiError ? err.message : 'Upload failed.';
+        entry.error = errorMessage(err, 'Upload failed.');
         // A file the server refused will be refused again: no need to keep it across reloads.
         if (err instanceof ApiError && !TRANSIENT.has(err.code)) void this.deps.store.delete(entry.id);
       }

@@ -18,6 +18,7 @@ export interface EntryStore {
   all(): Promise<StoredEntry[]>;
 }
 
+// The service worker's share target writes here too (through idbStore): files shared from the OS.
 const DB = 'darkroom-uploads';
 const STORE = 'entries';
 
@@ -36,6 +37,3 @@ export const idbStore: EntryStore = {
     return entries.sort((a, b) => a.addedAt - b.addedAt);
   },
 };
-
-/** Used by the service worker's share target too: files shared from the OS land here. */
-export { DB as UPLOAD_DB, STORE as UPLOAD_STORE };
