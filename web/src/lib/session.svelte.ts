@@ -1,11 +1,17 @@
-// The library token, kept across reloads. Verified against the API before it is stored.
+// The library token, kept across reloads and verified against the API before it is stored. Signing in
+// builds the app's services; signing out closes them.
 import { Api, ApiError, errorMessage } from './api';
+import { Services } from './services.svelte';
 
 const KEY = 'darkroom.token';
 
 export class Session {
-  token = $state<string | null>(localStorage.getItem(KEY));
-  api = $derived(this.token ? new Api(this.token) : null);
+  services = $state.raw<Services | null>(null);
+
+  constructor() {
+    const token = localStorage.getItem(KEY);
+    if (token) this.open(token);
+  }
 
   async signIn(token: string): Promise<string | null> {
     const trimmed = token.trim();
@@ -17,12 +23,18 @@ export class Session {
       return errorMessage(err, 'Could not check the token.');
     }
     localStorage.setItem(KEY, trimmed);
-    this.token = trimmed;
+    this.open(trimmed);
     return null;
   }
 
   signOut() {
     localStorage.removeItem(KEY);
-    this.token = null;
+    this.services?.close();
+    this.services = null;
+  }
+
+  private open(token: string) {
+    this.services?.close();
+    this.services = new Services(new Api(token));
   }
 }
