@@ -26,10 +26,15 @@ export class StatusModel {
     }
   }
 
-  /** Timings and throughput are aggregates: refetch them shortly after things settle. */
+  /**
+   * Queue depth, timings, throughput and the recent strip are the server's aggregates: refetched shortly
+   * after they change, never recomputed here. At most one refetch a second, however busy the feed.
+   */
   private refreshSoon() {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.refresh(), 1_000);
+    this.refreshTimer ??= setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refresh();
+    }, 1_000);
   }
 
   apply(event: FeedEvent) {
@@ -39,7 +44,7 @@ export class StatusModel {
     switch (event.type) {
       case 'stats':
         d.counts = event.counts;
-        d.queueDepth = event.counts.pending;
+        this.refreshSoon();
         break;
       case 'photo.stage': {
         const existing = d.processing.find((p) => p.id === event.photoId);
@@ -50,20 +55,12 @@ export class StatusModel {
         break;
       }
       case 'photo.created':
+      case 'analysis.completed':
         break;
-      case 'photo.completed': {
+      case 'photo.completed':
         d.processing = d.processing.filter((p) => p.id !== event.photoId);
-        const p = event.photo;
-        const ms = Object.values(p.stages).reduce((n, s) => n + (s.ms ?? 0), 0);
-        d.recentlyCompleted = [
-          { id: p.id, filename: p.filename, thumbnail: p.thumbnails['300'] ?? null, placeholder: p.placeholder, completedAt: new Date(event.at).toISOString(), ms },
-          ...d.recentlyCompleted.filter((x) => x.id !== p.id),
-        ].slice(0, 12);
-        d.throughput.series[d.throughput.series.length - 1]++;
-        d.throughput.lastHour++;
         this.refreshSoon();
         break;
-      }
       case 'photo.failed':
         d.processing = d.processing.filter((p) => p.id !== event.photoId);
         d.recentlyFailed = [
