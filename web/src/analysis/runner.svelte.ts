@@ -1,11 +1,12 @@
 // The analysis loop of this tab: load the models, then claim jobs (leases), analyse each photo's display
-// variant in the model worker, heartbeat long jobs, and post the results. Closing the tab simply lets
-// the leases expire; another tab picks the jobs up.
-import type { AnalysisJob, DeviceInfo } from '../../../worker/contract/analysis';
-import { errorMessage, type Api } from '../lib/api';
-import { Comlink, ModelBridge } from './bridge';
-import type { Device, Progress } from './model.worker';
-import type { ModelConfig } from './models';
+// variant in a model worker, and post the results. Each lane of work has its own worker (bridge.ts), so
+// "2 at a time" means two photos in two workers. A job whose lease is lost is dropped at once; closing
+// the tab simply lets the leases expire, and another tab picks the jobs up.
+import { ANALYSIS_TEXT_MAX, type AnalysisJob, type DeviceInfo } from '../../../worker/contract/analysis';
+import { ApiError, errorMessage, type Api } from '../lib/api';
+import { ModelBridge, ModelLoadError } from './bridge';
+import { Lease } from './lease';
+import type { Analysis, Device, ModelConfig } from './protocol';
 
 export type RunnerState = 'idle' | 'loading' | 'running' | 'paused' | 'error';
 
@@ -28,33 +29,38 @@ export class AnalysisRunner {
   /** Per-photo timings, including what happens on this thread (the worker round trip and the post). */
   history: Array<Record<string, number>> = [];
 
-  private bridge = new ModelBridge();
+  /** One bridge (one worker) per lane, started on first use. */
+  private bridges: ModelBridge[] = [];
+  private leases = new Set<Lease>();
+  private posting: Promise<unknown>[] = [];
   private config!: ModelConfig;
+  private backend: Device = 'wasm';
   private startedAt = 0;
   private wake: (() => void) | null = null;
+  /** Bumped by every start and stop, so a loop left over from before ends instead of running twice. */
+  private generation = 0;
 
   constructor(private readonly api: Pick<Api, 'claimAnalysis' | 'heartbeat' | 'postAnalysis' | 'failAnalysis'>) {}
 
   async start(config: ModelConfig, preferred: Device | 'auto' = 'auto') {
     if (this.state === 'running' || this.state === 'loading') return;
+    const generation = ++this.generation;
     this.state = 'loading';
     this.error = null;
     this.config = config;
+    this.terminateAll();
     try {
-      const device = preferred === 'auto' ? await chooseDevice() : preferred;
-      const loaded = await this.bridge.api.load(config, device, Comlink.proxy((p: Progress) => {
-        this.files[p.file] = { loaded: p.loaded, total: p.total, done: p.done };
-      }));
+      this.backend = preferred === 'auto' ? await chooseDevice() : preferred;
+      const loaded = await this.bridge(0).load();
       this.device = { backend: loaded.device, threads: loaded.threads, userAgent: navigator.userAgent.slice(0, 200) };
     } catch (err) {
-      this.state = 'error';
-      this.error = `The models could not be loaded: ${err instanceof Error ? err.message : String(err)}. Check that they are imported (npm run models:import) or that the model host is reachable.`;
-      this.bridge.terminate();
+      if (generation === this.generation) this.halt(err);
       return;
     }
+    if (generation !== this.generation) return; // stopped while loading
     this.state = 'running';
     this.startedAt = performance.now();
-    void this.loop();
+    void this.loop(generation);
   }
 
   pause() {
@@ -68,13 +74,38 @@ export class AnalysisRunner {
   }
 
   stop() {
+    this.generation++;
     this.state = 'idle';
     this.wake?.();
-    this.bridge.terminate();
+    this.terminateAll();
   }
 
-  private async loop() {
-    while (this.state === 'running' || this.state === 'paused') {
+  private bridge(lane: number): ModelBridge {
+    return (this.bridges[lane] ??= new ModelBridge({
+      config: this.config,
+      device: this.backend,
+      onProgress: (p) => (this.files[p.file] = { loaded: p.loaded, total: p.total, done: p.done }),
+    }));
+  }
+
+  /** Drops every job in hand (their leases expire) and every worker with its models. */
+  private terminateAll() {
+    for (const lease of this.leases) lease.abandon('Analysis stopped.');
+    this.leases.clear();
+    for (const bridge of this.bridges) bridge.terminate();
+    this.bridges = [];
+  }
+
+  /** The models cannot run here: say why and stop, rather than fail photos that are not at fault. */
+  private halt(err: unknown) {
+    this.stop();
+    this.state = 'error';
+    this.error = `The models could not be loaded: ${err instanceof Error ? err.message : String(err)}. Check that they are imported (npm run models:import) or that the model host is reachable.`;
+  }
+
+  private async loop(generation: number) {
+    const live = () => generation === this.generation;
+    while (live() && (this.state === 'running' || this.state === 'paused')) {
       if (this.state === 'paused') {
         await this.sleep(IDLE_POLL_MS);
         continue;
@@ -86,76 +117,79 @@ export class AnalysisRunner {
       } catch (err) {
         this.error = errorMessage(err, 'Could not ask for work.');
       }
+      if (!live()) return;
       if (!jobs.length) {
         await this.sleep(IDLE_POLL_MS);
         continue;
       }
       this.error = null;
       // Every claimed job is kept alive from now on, including those waiting behind the current photo.
-      const heartbeats = jobs.map((job) => {
-        const every = Math.max(1_000, (Date.parse(job.expiresAt) - Date.now()) / 3);
-        return setInterval(() => void this.api.heartbeat(job.photoId, job.lease).catch(() => {}), every);
-      });
-      const lanes = Array.from({ length: this.concurrency }, (_, lane) => jobs.filter((_, i) => i % this.concurrency === lane));
-      await Promise.all(lanes.map(async (lane) => {
-        for (const [i, job] of lane.entries()) {
-          if (this.state === 'idle') return;
-          if (lane[i + 1]) void this.bridge.api.prefetch(lane[i + 1].imageUrl);
-          await this.process(job);
+      const leases = jobs.map((job) => new Lease(job, this.api));
+      for (const lease of leases) this.leases.add(lease);
+      const lanes = this.concurrency;
+      await Promise.all(Array.from({ length: lanes }, async (_, lane) => {
+        const mine = leases.filter((_, i) => i % lanes === lane);
+        for (const [i, lease] of mine.entries()) {
+          if (!live()) return;
+          await this.process(this.bridge(lane), lease, mine[i + 1]?.job.imageUrl);
         }
       }));
       await Promise.all(this.posting); // every result is in before the next claim
       this.posting = [];
-      heartbeats.forEach(clearInterval);
+      for (const lease of leases) {
+        lease.release();
+        this.leases.delete(lease);
+      }
     }
   }
 
-  private posting: Promise<unknown>[] = [];
-
-  private async process(job: AnalysisJob) {
+  private async process(bridge: ModelBridge, lease: Lease, next: string | undefined) {
+    const { job } = lease;
+    if (lease.signal.aborted) return; // lost while it waited its turn
     this.current = [...this.current, job.photoId];
     try {
       const called = performance.now();
-      const result = await this.bridge.api.analyse(job.imageUrl);
+      const result = await bridge.analyse(job.imageUrl, next, lease.signal);
       const finishedAt = performance.now();
-      const roundTripMs = finishedAt - called - result.timings.totalMs;
-      const entry: Record<string, number> = { ...result.timings, roundTripMs, finishedAt };
+      const entry: Record<string, number> = { ...result.timings, roundTripMs: finishedAt - called - result.timings.totalMs, finishedAt };
       this.history.push(entry);
       this.last = result.timings;
+      lease.release();
       // Posting runs alongside the next photo's models instead of in front of them.
-      const posted = this.api
-        .postAnalysis(job.photoId, {
-          lease: job.lease,
-          models: {
-            embedding: { id: this.config.clip },
-            ...(this.config.caption && { caption: { id: this.config.caption } }),
-            ...(this.config.faces && { faces: { id: this.config.faces } }),
-          },
-          ...result,
-          device: this.device!,
-        })
-        .then(
-          () => {
-            entry.postMs = performance.now() - finishedAt;
-            this.done++;
-          },
-          async (err) => {
-            this.failed++;
-            const message = err instanceof Error ? err.message : String(err);
-            await this.api.failAnalysis(job.photoId, job.lease, message.slice(0, 500)).catch(() => {});
-          },
-        );
-      this.posting.push(posted);
+      this.posting.push(this.post(lease, result, entry));
     } catch (err) {
-      if (this.state === 'idle') return; // stopped mid-job: the lease simply expires
-      this.failed++;
-      const message = err instanceof Error ? err.message : String(err);
-      await this.api.failAnalysis(job.photoId, job.lease, message.slice(0, 500)).catch(() => {});
+      if (lease.signal.aborted) return; // stopped, or the lease was lost: the job is no longer ours
+      if (err instanceof ModelLoadError) return this.halt(err); // the photo is not at fault: its lease simply expires
+      await this.reportFailure(job, err);
     } finally {
       this.current = this.current.filter((id) => id !== job.photoId);
       const minutes = (performance.now() - this.startedAt) / 60_000;
       this.perMinute = minutes > 0 ? this.done / minutes : 0;
     }
+  }
+
+  private async post(lease: Lease, result: Analysis, entry: Record<string, number>) {
+    const { job } = lease;
+    const models = {
+      embedding: { id: this.config.clip },
+      ...(this.config.caption && { caption: { id: this.config.caption } }),
+      ...(this.config.faces && { faces: { id: this.config.faces } }),
+    };
+    try {
+      await this.api.postAnalysis(job.photoId, { lease: job.lease, models, ...result, device: this.device! });
+      entry.postMs = performance.now() - entry.finishedAt;
+      this.done++;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'lease_conflict') return; // another tab has the job now
+      await this.reportFailure(job, err);
+    }
+  }
+
+  private async reportFailure(job: AnalysisJob, err: unknown) {
+    this.failed++;
+    const message = err instanceof Error ? err.message : String(err);
+    // If this does not get through either, the lease expires and another claim retries the photo.
+    await this.api.failAnalysis(job.photoId, job.lease, message.slice(0, ANALYSIS_TEXT_MAX)).catch(() => {});
   }
 
   private sleep(ms: number) {

@@ -1,18 +1,5 @@
-// Which models the analysis tab runs, and where their files come from. Every model is configurable by id.
-
-export interface ModelConfig {
-  /** 'self': this darkroom's /models/ route (files imported into R2); 'hub': a Hugging Face-style hub. */
-  host: 'self' | 'hub';
-  hubUrl: string;
-  /** transformers.js image-to-text model ('' skips captions). */
-  caption: string;
-  /** CLIP model: image embeddings, and text embeddings of the tag vocabulary for zero-shot tags. */
-  clip: string;
-  /** Folder with face_config.json, a face detector and a face embedder, run with onnxruntime-web ('' skips faces). */
-  faces: string;
-  /** Labels for zero-shot tagging, scored against the image as "a photo of <label>". */
-  tags: string[];
-}
+// The model sets the analysis tab offers: real models, the generated tiny stand-ins, and the benchmark's.
+import type { ModelConfig } from './protocol';
 
 // Words the tiny test models know, and sensible tags for real photos too.
 const VOCABULARY = ['person', 'face', 'dog', 'cat', 'beach', 'mountain', 'city', 'tree', 'snow', 'sunset', 'night', 'food', 'car', 'red', 'green', 'blue'];
@@ -37,7 +24,3 @@ export const PRESETS: Record<'default' | 'tiny' | 'bench', ModelConfig> = {
     host: 'self', hubUrl: 'https://huggingface.co/', caption: '', clip: 'bench/clip-vit-b32-compute', faces: '', tags: VOCABULARY,
   },
 };
-
-export function modelFileUrl(config: ModelConfig, model: string, file: string, origin: string): string {
-  return config.host === 'self' ? `${origin}/models/${model}/${file}` : `${config.hubUrl}${model}/resolve/main/${file}`;
-}

@@ -1,0 +1,44 @@
+// CLIP: an image embedding for search, and zero-shot tags scored against the text embeddings of a
+// vocabulary, which are computed once per load.
+import {
+  AutoProcessor, AutoTokenizer, CLIPTextModelWithProjection, CLIPVisionModelWithProjection,
+  type PreTrainedTokenizer, type ProgressInfo, type RawImage,
+} from '@huggingface/transformers';
+import type { Analysis, Device } from '../protocol';
+import { l2normalize } from './runtime';
+
+/** At most this many tags, each with at least this probability. */
+const MAX_TAGS = 5;
+const MIN_TAG_SCORE = 0.05;
+
+export async function loadClip(model: string, vocabulary: string[], device: Device, progress_callback: (p: ProgressInfo) => void) {
+  const processor = await AutoProcessor.from_pretrained(model, { progress_callback });
+  const vision = await CLIPVisionModelWithProjection.from_pretrained(model, { device, progress_callback });
+  const tokenizer = (await AutoTokenizer.from_pretrained(model, { progress_callback })) as PreTrainedTokenizer;
+  const textModel = await CLIPTextModelWithProjection.from_pretrained(model, { device, progress_callback });
+  const text = tokenizer(vocabulary.map((t) => `a photo of ${t}`), { padding: true, truncation: true });
+  const { text_embeds } = await textModel(text);
+  const dims = text_embeds.dims[1];
+  const tagEmbeds = vocabulary.map((_, i) => Float32Array.from(l2normalize((text_embeds.data as Float32Array).subarray(i * dims, (i + 1) * dims))));
+
+  return {
+    preprocess: (image: RawImage) => processor(image),
+    async embed(inputs: Awaited<ReturnType<typeof processor>>): Promise<number[]> {
+      const { image_embeds } = await vision(inputs);
+      return l2normalize(image_embeds.data as Float32Array);
+    },
+    tags(embedding: number[]): Analysis['tags'] {
+      // Cosine similarity × CLIP's logit scale (100), softmax over the vocabulary.
+      const logits = tagEmbeds.map((te) => 100 * te.reduce((s, v, i) => s + v * embedding[i], 0));
+      const max = Math.max(...logits);
+      const exp = logits.map((l) => Math.exp(l - max));
+      const sum = exp.reduce((a, b) => a + b, 0);
+      return vocabulary
+        .map((label, i) => ({ label, score: Math.round((exp[i] / sum) * 1000) / 1000 }))
+        .sort((a, b) => b.score - a.score)
+        .filter((tag, i) => i < MAX_TAGS && tag.score >= MIN_TAG_SCORE);
+    },
+  };
+}
+
+export type Clip = Awaited<ReturnType<typeof loadClip>>;

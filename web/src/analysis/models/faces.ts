@@ -1,0 +1,107 @@
+// Faces: a YuNet-style detector and an embedder (SFace by default), run with onnxruntime-web directly.
+// The folder's face_config.json names the two files and the embedder's input.
+import type { RawImage } from '@huggingface/transformers';
+import * as ort from 'onnxruntime-web/webgpu';
+import type { Face } from '../../../../worker/contract/analysis';
+import type { Device, ModelConfig, Progress } from '../protocol';
+import { l2normalize, modelFileUrl } from './runtime';
+
+type Detected = Required<Omit<Face, 'embedding'>>;
+
+const DETECTOR_SIZE = 320;
+const SCORE_MIN = 0.6;
+const IOU_MAX = 0.3;
+const MAX_FACES = 20;
+/** Faces embedded per photo; the others are reported with their box only. */
+const MAX_EMBEDDED = 5;
+
+export async function loadFaces(config: ModelConfig, device: Device, onProgress: (p: Progress) => void) {
+  const url = (file: string) => modelFileUrl(config, config.faces, file);
+  const res = await fetch(url('face_config.json'));
+  if (!res.ok) throw new Error(`Could not load ${config.faces}/face_config.json (${res.status}).`);
+  const faceConfig = await res.json();
+  const providers = [device === 'webgpu' ? 'webgpu' : 'wasm'];
+  const session = (file: string) => fetchBytes(url(file), onProgress).then((b) => ort.InferenceSession.create(b, { executionProviders: providers }));
+  // One session at a time: the WebGPU execution provider refuses to create two at once.
+  const detector = await session(faceConfig.detector.file);
+  const embedder = await session(faceConfig.embedder.file);
+  const embedderInput: string = faceConfig.embedder.input;
+  const embedderSize: number = faceConfig.embedder.size ?? 112;
+
+  return async function find(image: RawImage): Promise<Face[]> {
+    const small = await (await image.resize(DETECTOR_SIZE, DETECTOR_SIZE)).rgb();
+    const input = new ort.Tensor('float32', toChw(small.data, DETECTOR_SIZE, DETECTOR_SIZE, 3), [1, 3, DETECTOR_SIZE, DETECTOR_SIZE]);
+    const detected = decodeDetections(await detector.run({ [detector.inputNames[0]]: input }));
+    const out: Face[] = [];
+    for (const face of detected.slice(0, MAX_EMBEDDED)) {
+      const [x, y, w, h] = face.box;
+      const region = [x * image.width, y * image.height, (x + w) * image.width, (y + h) * image.height].map(Math.round) as [number, number, number, number];
+      const crop = await (await (await image.crop(region)).resize(embedderSize, embedderSize)).rgb();
+      const tensor = new ort.Tensor('float32', toChw(crop.data, embedderSize, embedderSize, 3, 1 / 127.5, 127.5), [1, 3, embedderSize, embedderSize]);
+      const result = await embedder.run({ [embedderInput]: tensor });
+      out.push({ ...face, embedding: l2normalize(Object.values(result)[0].data as Float32Array) });
+    }
+    return [...out, ...detected.slice(MAX_EMBEDDED)];
+  };
+}
+
+export type FaceFinder = Awaited<ReturnType<typeof loadFaces>>;
+
+async function fetchBytes(url: string, onProgress: (p: Progress) => void): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`Could not load ${url} (${res.status}).`);
+  const total = Number(res.headers.get('Content-Length') ?? 0);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  onProgress({ file: url.split('/').slice(-2).join('/'), loaded: bytes.length, total: total || bytes.length, done: true });
+  return bytes;
+}
+
+/** RGB bytes (HWC, 3 or 4 channels) to a planar float tensor, values 0–255 or normalised. */
+function toChw(data: Uint8ClampedArray | Uint8Array, width: number, height: number, channels: number, scale = 1, mean = 0): Float32Array {
+  const out = new Float32Array(3 * width * height);
+  const plane = width * height;
+  for (let i = 0; i < plane; i++) {
+    for (let c = 0; c < 3; c++) out[c * plane + i] = (data[i * channels + c] - mean) * scale;
+  }
+  return out;
+}
+
+/** Decodes per-stride cls/obj/bbox/kps outputs into boxes normalised to 0–1, after NMS. */
+function decodeDetections(outputs: Record<string, ort.Tensor>, size = DETECTOR_SIZE, strides = [8, 16, 32]): Detected[] {
+  const found: Detected[] = [];
+  for (const s of strides) {
+    const cls = outputs[`cls_${s}`].data as Float32Array;
+    const obj = outputs[`obj_${s}`].data as Float32Array;
+    const bbox = outputs[`bbox_${s}`].data as Float32Array;
+    const kps = outputs[`kps_${s}`].data as Float32Array;
+    const cols = Math.ceil(size / s);
+    for (let i = 0; i < cls.length; i++) {
+      const score = Math.sqrt(Math.max(0, cls[i] * obj[i]));
+      if (score < SCORE_MIN) continue;
+      const col = i % cols, row = Math.floor(i / cols);
+      const cx = (col + bbox[i * 4]) * s, cy = (row + bbox[i * 4 + 1]) * s;
+      const w = Math.exp(bbox[i * 4 + 2]) * s, h = Math.exp(bbox[i * 4 + 3]) * s;
+      const x0 = clamp((cx - w / 2) / size), y0 = clamp((cy - h / 2) / size);
+      const x1 = clamp((cx + w / 2) / size), y1 = clamp((cy + h / 2) / size);
+      if (x1 <= x0 || y1 <= y0) continue;
+      const landmarks = Array.from({ length: 5 }, (_, k): [number, number] => [clamp(((col + kps[i * 10 + k * 2]) * s) / size), clamp(((row + kps[i * 10 + k * 2 + 1]) * s) / size)]);
+      found.push({ box: [x0, y0, x1 - x0, y1 - y0], score, landmarks });
+    }
+  }
+  return nms(found).slice(0, MAX_FACES);
+}
+
+const clamp = (v: number) => Math.min(1, Math.max(0, v));
+
+function iou(a: Face['box'], b: Face['box']) {
+  const x0 = Math.max(a[0], b[0]), y0 = Math.max(a[1], b[1]);
+  const x1 = Math.min(a[0] + a[2], b[0] + b[2]), y1 = Math.min(a[1] + a[3], b[1] + b[3]);
+  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  return inter / (a[2] * a[3] + b[2] * b[3] - inter);
+}
+
+function nms(faces: Detected[]): Detected[] {
+  const kept: Detected[] = [];
+  for (const f of [...faces].sort((a, b) => b.score - a.score)) if (kept.every((k) => iou(k.box, f.box) < IOU_MAX)) kept.push(f);
+  return kept;
+}

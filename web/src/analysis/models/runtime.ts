@@ -1,0 +1,43 @@
+// The runtimes under the models, configured once per worker: where transformers.js finds model files,
+// where ONNX Runtime finds its WASM build (our own /models/ route, never a CDN), and how many threads.
+import { env, type ProgressInfo } from '@huggingface/transformers';
+import type { ModelConfig, Progress } from '../protocol';
+
+export function configureRuntime(config: ModelConfig) {
+  const origin = self.location.origin;
+  if (config.host === 'self') {
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = '/models/'; // a path, not a URL: transformers.js skips local checks for http(s) paths
+  } else {
+    env.allowLocalModels = false;
+    env.allowRemoteModels = true;
+    env.remoteHost = config.hubUrl;
+  }
+  env.useBrowserCache = true; // model files are cached by the browser after the first download
+  env.backends.onnx.wasm!.wasmPaths = {
+    mjs: `${origin}/models/_ort/ort-wasm-simd-threaded.asyncify.mjs`,
+    wasm: `${origin}/models/_ort/ort-wasm-simd-threaded.asyncify.wasm`,
+  };
+  env.backends.onnx.wasm!.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+}
+
+export const wasmThreads = () => env.backends.onnx.wasm!.numThreads ?? 1;
+
+/** transformers.js reports progress per file in its own shape; the page wants ours. */
+export function progressCallback(onProgress: (p: Progress) => void) {
+  return (p: ProgressInfo) => {
+    if (p.status === 'progress') onProgress({ file: `${p.name}/${p.file}`, loaded: p.loaded, total: p.total, done: false });
+    if (p.status === 'done') onProgress({ file: `${p.name}/${p.file}`, loaded: 1, total: 1, done: true });
+  };
+}
+
+/** A model file's URL on the configured host, for the models loaded without transformers.js. */
+export function modelFileUrl(config: ModelConfig, model: string, file: string): string {
+  return config.host === 'self' ? `${self.location.origin}/models/${model}/${file}` : `${config.hubUrl}${model}/resolve/main/${file}`;
+}
+
+export function l2normalize(v: Float32Array): number[] {
+  const norm = Math.hypot(...v) || 1;
+  return Array.from(v, (x) => x / norm);
+}
