@@ -1,6 +1,6 @@
 // Feed events, written as statements inside the batch that makes the change (same transaction).
 import type { Counts } from '../contract/feed';
-import { PHOTO_JSON } from './photos';
+import { PHOTO_JSON } from './photo-json';
 
 export interface EventRow {
   seq: number;

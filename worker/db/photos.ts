@@ -1,120 +1,11 @@
 // Raw prepared SQL for the photos table, one function per use case. Every query is scoped by library.
-import { STAGES, type Photo, type PhotoKind, type PhotoStatus, type StageName, type StageState } from '../contract/photo';
-import type { PhotoAnalysis } from '../contract/analysis';
+import type { Photo, PhotoKind, PhotoStatus } from '../contract/photo';
 import { eventRows, eventStatement, photoEventStatement, statsEventStatement, type EventRow } from './events';
-import { thumbnailFile } from '../pipeline/thumbnails';
-import { variantFile } from '../pipeline/variants';
+import { PHOTO_JSON, toPhoto, type PhotoJson } from './photo-json';
 
-export interface PhotoRow {
-  id: string;
-  filename: string;
-  sha256: string;
-  mime: string;
-  kind: PhotoKind;
-  bytes: number;
-  width: number | null;
-  height: number | null;
-  status: PhotoStatus;
-  exif: string | null;
-  error: string | null;
-  created_at: number;
-  updated_at: number;
-  stages: string | null;
-  placeholder: string | null;
-  thumbnails: string | null;
-  variants: string | null;
-  analysis?: unknown;
-}
-
-/** The analysis of a photo as one JSON value (NULL until results exist); `p` is the photos row. */
-// Lives here, not in analysis.ts: that module imports events, which imports this one.
-const ANALYSIS_JSON = `(SELECT json_object('caption', a.caption, 'tags', json(a.tags), 'faces', json(a.faces),
-    'embedding_model', a.embedding_model, 'embedding_dims', a.embedding_dims, 'models', json(a.models),
-    'device', json(a.device), 'timings', json(a.timings))
-   FROM photo_analysis a WHERE a.photo_id = p.id AND a.embedding_model IS NOT NULL)`;
-
-// Stages come back as one JSON object per photo, so a page of photos is still one query.
-const SELECT_PHOTO = `
-  SELECT p.id, p.filename, p.sha256, p.mime, p.kind, p.bytes, p.width, p.height, p.status, p.exif,
-         p.error, p.created_at, p.updated_at, p.placeholder, p.thumbnails, p.variants, ${ANALYSIS_JSON} AS analysis,
-         (SELECT json_group_object(s.stage, json_object('status', s.status, 'attempts', s.attempts,
-                                                        'ms', s.ms, 'error', s.error))
-            FROM photo_stages s WHERE s.photo_id = p.id) AS stages
-    FROM photos p`;
-
-/** The same row as one JSON value, for events written in the transaction that changes the photo. */
-export const PHOTO_JSON = `
-  json_object('id', p.id, 'filename', p.filename, 'sha256', p.sha256, 'mime', p.mime, 'kind', p.kind,
-    'bytes', p.bytes, 'width', p.width, 'height', p.height, 'status', p.status, 'exif', json(p.exif),
-    'error', p.error, 'created_at', p.created_at, 'updated_at', p.updated_at, 'placeholder', p.placeholder,
-    'thumbnails', json(p.thumbnails), 'variants', json(p.variants), 'analysis', json(${ANALYSIS_JSON}),
-    'stages', json((SELECT json_group_object(s.stage, json_object('status', s.status, 'attempts', s.attempts,
-                                                                  'ms', s.ms, 'error', s.error))
-                      FROM photo_stages s WHERE s.photo_id = p.id)))`;
-
-// Columns arrive as JSON text from a SELECT, or already parsed when the row came as PHOTO_JSON.
-const parsed = <T>(value: unknown, fallback: T): T => (typeof value === 'string' ? JSON.parse(value) : (value ?? fallback)) as T;
-
-export function toPhoto(row: PhotoRow): Photo {
-  const stages: Photo['stages'] = {};
-  const raw = parsed<Record<string, StageState>>(row.stages, {});
-  // Pipeline order, then analysis: SQLite hands the rows back alphabetically.
-  for (const name of [...STAGES, 'analysis'] as StageName[]) {
-    const s = raw[name];
-    if (!s) continue;
-    stages[name] = {
-      status: s.status,
-      attempts: s.attempts,
-      ...(s.ms !== null && s.ms !== undefined && { ms: s.ms }),
-      ...(s.error && { error: s.error }),
-    };
-  }
-  return {
-    id: row.id,
-    filename: row.filename,
-    sha256: row.sha256,
-    mime: row.mime,
-    kind: row.kind,
-    bytes: row.bytes,
-    width: row.width,
-    height: row.height,
-    status: row.status,
-    stages,
-    exif: parsed(row.exif, null),
-    error: row.error,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-    placeholder: row.placeholder,
-    // File names here; routes turn them into signed URLs (media/present.ts).
-    thumbnails: files(row.thumbnails, thumbnailFile),
-    variants: files(row.variants, variantFile),
-    analysis: toAnalysis(parsed<AnalysisRow | null>(row.analysis, null)),
-  };
-}
-
-interface AnalysisRow {
-  caption: string | null;
-  tags: PhotoAnalysis['tags'] | null;
-  faces: PhotoAnalysis['faces'] | null;
-  embedding_model: string;
-  embedding_dims: number;
-  models: PhotoAnalysis['models'];
-  device: PhotoAnalysis['device'];
-  timings: PhotoAnalysis['timings'];
-}
-
-function toAnalysis(a: AnalysisRow | null): PhotoAnalysis | null {
-  if (!a) return null;
-  return {
-    caption: a.caption, tags: a.tags ?? [], faces: a.faces ?? [], embedding: { model: a.embedding_model, dims: a.embedding_dims },
-    models: a.models, device: a.device, timings: a.timings,
-  };
-}
-
-function files(json: unknown, name: (key: string) => string): Record<string, string> {
-  const sizes = parsed<Record<string, unknown>>(json, {});
-  return Object.fromEntries(Object.keys(sizes).map((k) => [k, name(k)]));
-}
+/** A photo as the API shape, straight from PHOTO_JSON. */
+const SELECT_PHOTO = `SELECT ${PHOTO_JSON} AS photo FROM photos p`;
+const fromRow = (row: { photo: string }) => toPhoto(JSON.parse(row.photo) as PhotoJson);
 
 export interface NewPhoto {
   id: string;
@@ -174,16 +65,16 @@ export async function getPhoto(db: D1Database, libraryId: string, id: string): P
   const row = await db
     .prepare(`${SELECT_PHOTO} WHERE p.library_id = ?1 AND p.id = ?2`)
     .bind(libraryId, id)
-    .first<PhotoRow>();
-  return row ? toPhoto(row) : null;
+    .first<{ photo: string }>();
+  return row ? fromRow(row) : null;
 }
 
 export async function getPhotoBySha(db: D1Database, libraryId: string, sha256: string): Promise<Photo | null> {
   const row = await db
     .prepare(`${SELECT_PHOTO} WHERE p.library_id = ?1 AND p.sha256 = ?2`)
     .bind(libraryId, sha256)
-    .first<PhotoRow>();
-  return row ? toPhoto(row) : null;
+    .first<{ photo: string }>();
+  return row ? fromRow(row) : null;
 }
 
 /** Newest first. `cursor` is the id of the last photo of the previous page. */
@@ -199,8 +90,8 @@ export async function listPhotos(
         ORDER BY p.id DESC LIMIT ?4`,
     )
     .bind(libraryId, opts.status ?? null, opts.cursor ?? null, opts.limit + 1)
-    .all<PhotoRow>();
-  const photos = results.slice(0, opts.limit).map(toPhoto);
+    .all<{ photo: string }>();
+  const photos = results.slice(0, opts.limit).map(fromRow);
   return { photos, nextCursor: results.length > opts.limit ? photos[photos.length - 1].id : null };
 }
 

@@ -1,6 +1,5 @@
 // SQL for the pipeline: a photo's state for one run, stage transitions, retries and sweeps.
-import type { Photo, StageName, StageStatus } from '../contract/photo';
-import type { StageResult } from '../pipeline/stage';
+import type { Exif, Photo, StageName, StageStatus } from '../contract/photo';
 import { openAnalysisStatements } from './analysis';
 import { eventRows, photoEventStatement, stageEventStatement, statsEventStatement, type EventRow } from './events';
 
@@ -8,6 +7,20 @@ import { eventRows, photoEventStatement, stageEventStatement, statsEventStatemen
 export interface PipelinePhoto extends Pick<Photo, 'id' | 'mime' | 'kind' | 'bytes' | 'width' | 'height' | 'status'> {
   libraryId: string;
   stages: Partial<Record<StageName, { status: StageStatus; attempts: number }>>;
+}
+
+/** Pixel dimensions of a stored rendition. */
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** Columns of the photo row a stage sets when it completes. */
+export interface StageResult {
+  exif?: Exif;
+  placeholder?: string;
+  thumbnails?: Record<string, Size>;
+  variants?: Record<string, Size>;
 }
 
 export async function loadPipelinePhoto(db: D1Database, libraryId: string, id: string): Promise<PipelinePhoto | null> {

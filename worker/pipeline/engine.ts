@@ -2,7 +2,7 @@
 // the Worker's 128 MB isolate (locally the binding is sharp inside miniflare). EXIF orientation is
 // applied by the binding, so every output is upright and carries no orientation tag.
 import { PermanentError } from '../errors';
-import { webpSize } from '../upload/sniff';
+import { webpSize } from '../formats/webp';
 
 export interface Box {
   width: number;

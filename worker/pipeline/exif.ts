@@ -1,10 +1,10 @@
-// Stage 1: full metadata with exifr, read with range requests (see metadata.ts).
+// Stage 1: full metadata with exifr, read with range requests (see formats/exif.ts).
 import exifr from 'exifr';
 import type { Exif } from '../contract/photo';
 import { originalKey } from '../storage/keys';
-import { exifDate } from '../upload/quick-exif';
-import { locateMetadata } from './metadata';
-import type { StageContext, StageResult } from './stage';
+import { exifDate, locateMetadata } from '../formats/exif';
+import type { StageResult } from '../db/pipeline';
+import type { StageContext } from './stage-context';
 
 export async function runExif({ env, photo }: StageContext): Promise<StageResult> {
   const key = originalKey(photo.libraryId, photo.id);

@@ -7,7 +7,7 @@ import libheifFactory from 'libheif-js/libheif-wasm/libheif.js';
 import libheifWasm from 'libheif-js/libheif-wasm/libheif.wasm';
 import { PermanentError } from '../errors';
 import type { Box } from './engine';
-import { encodePng, type Rgba } from './png';
+import { encodePng, type Rgba } from '../formats/png';
 
 interface HeifImage {
   get_width(): number;

@@ -1,7 +1,7 @@
 // The stage runners, keyed by the stage names the contract declares in order (STAGES).
 import type { EdgeStage } from '../contract/photo';
 import { runExif } from './exif';
-import type { StageRunner } from './stage';
+import type { StageRunner } from './stage-context';
 import { runThumbnails } from './thumbnails';
 import { runVariants } from './variants';
 

@@ -11,7 +11,7 @@ import { AppError } from '../errors';
 import { publish } from '../feed/publish';
 import { isPhotoId } from '../ids';
 import { signedUrl } from '../media/sign';
-import { variantFile } from '../pipeline/variants';
+import { variantFile } from '../storage/keys';
 import { validate } from '../validate';
 
 /** How long a claim holds a job without a heartbeat (ANALYSIS_LEASE_SECONDS overrides; tests shorten it). */

@@ -6,14 +6,12 @@ import { AppError } from '../errors';
 import { isPhotoId } from '../ids';
 import { verifySignature } from '../media/sign';
 import { getPhoto } from '../db/photos';
-import { originalKey, photoPrefix } from '../storage/keys';
+import { isMediaFile, mediaKey, originalKey } from '../storage/keys';
 import { serveOriginal } from './original';
-
-const FILE = /^(thumb-\d{2,4}|variant-[a-z0-9-]{1,32})\.webp$/;
 
 export const media = new Hono<AppEnv>().get('/:library/:photo/:file', async (c) => {
   const { library, photo, file } = c.req.param();
-  const known = file === 'original' || FILE.test(file);
+  const known = file === 'original' || isMediaFile(file);
   if (!isPhotoId(photo) || !known || !(await verifySignature(c.env, c.req.path, c.req.query('exp'), c.req.query('sig')))) {
     throw new AppError('not_found', 'No such media file, or its link has expired.');
   }
@@ -22,7 +20,7 @@ export const media = new Hono<AppEnv>().get('/:library/:photo/:file', async (c) 
     if (!row) throw new AppError('not_found', 'No such photo.');
     return serveOriginal(c.env.PHOTOS, originalKey(library, photo), row, c.req.raw, c.req.query('download') !== undefined);
   }
-  const obj = await c.env.PHOTOS.get(`${photoPrefix(library, photo)}${file}`, { onlyIf: c.req.raw.headers });
+  const obj = await c.env.PHOTOS.get(mediaKey(library, photo, file), { onlyIf: c.req.raw.headers });
   if (!obj) throw new AppError('not_found', 'No such media file.');
   const headers = new Headers({
     'Content-Type': 'image/webp',

@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { DEFAULT_LIBRARY } from '../auth/bearer';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
+import { isModelPath, modelKey } from '../storage/keys';
 
 const TYPES: Record<string, string> = {
   json: 'application/json', onnx: 'application/octet-stream', onnx_data: 'application/octet-stream', bin: 'application/octet-stream',
@@ -13,10 +14,10 @@ const TYPES: Record<string, string> = {
 
 export const models = new Hono<AppEnv>().get('/*', async (c) => {
   const path = decodeURIComponent(c.req.path.replace(/^\/models\//, ''));
-  if (!path || path.split('/').some((seg) => seg === '..' || seg === '' || seg.startsWith('.'))) {
+  if (!isModelPath(path)) {
     throw new AppError('not_found', 'No such model file.');
   }
-  const obj = await c.env.PHOTOS.get(`models/${path}`, { onlyIf: c.req.raw.headers });
+  const obj = await c.env.PHOTOS.get(modelKey(path), { onlyIf: c.req.raw.headers });
   if (!obj) throw new AppError('not_found', `No model file at /models/${path}. Import models with "npm run models:import -- <folder>".`);
   const headers = new Headers({
     'Content-Type': TYPES[path.split('.').pop() ?? ''] ?? 'application/octet-stream',
@@ -38,10 +39,10 @@ export const models = new Hono<AppEnv>().get('/*', async (c) => {
 export const modelsAdmin = new Hono<AppEnv>().put('/*', async (c) => {
   if (c.var.libraryId !== DEFAULT_LIBRARY) throw new AppError('not_found', 'No such route.');
   const path = decodeURIComponent(c.req.path.replace(/^\/api\/models\//, ''));
-  if (!path || path.split('/').some((seg) => seg === '..' || seg === '' || seg.startsWith('.'))) {
+  if (!isModelPath(path)) {
     throw new AppError('invalid_request', 'Give a relative model file path, like tiny/clip/config.json.');
   }
   if (!c.req.raw.body || !c.req.header('Content-Length')) throw new AppError('length_required', 'Content-Length is required.');
-  await c.env.PHOTOS.put(`models/${path}`, c.req.raw.body);
+  await c.env.PHOTOS.put(modelKey(path), c.req.raw.body);
   return c.body(null, 204);
 });

@@ -6,7 +6,7 @@ import { countsFor, latestSeq } from '../db/events';
 import * as q from '../db/status';
 import type { AppEnv } from '../env';
 import { signedUrl } from '../media/sign';
-import { thumbnailFile } from '../pipeline/thumbnails';
+import { thumbnailFile } from '../storage/keys';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;

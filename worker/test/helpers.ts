@@ -81,7 +81,7 @@ export async function setSettings(token: string, patch: object) {
 
 /** Mean absolute per-channel difference of two images, both squeezed to 16×16 by the image service. */
 export async function imageDistance(a: ArrayBuffer, b: ArrayBuffer): Promise<number> {
-  const { decodePng } = await import('../pipeline/png');
+  const { decodePng } = await import('../formats/png');
   const tiny = async (img: ArrayBuffer) => {
     const out = await testEnv.IMAGES.input(new Response(img).body!).transform({ width: 16, height: 16, fit: 'squeeze' as never }).output({ format: 'image/png' });
     return decodePng(await new Response(out.image()).arrayBuffer()).data;

@@ -11,7 +11,7 @@ import { newPhotoId } from '../ids';
 import { originalKey } from '../storage/keys';
 import { publish } from '../feed/publish';
 import { quickExif } from './quick-exif';
-import { sniff, type Sniffed } from './sniff';
+import { sniff, type Sniffed } from '../formats/sniff';
 import { HEAD_BYTES, storeBuffered, storeStreamed, storeVerified } from './store';
 
 export interface IngestInput {

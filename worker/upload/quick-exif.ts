@@ -1,6 +1,8 @@
 // The handful of EXIF fields shown in the upload ack, read from the file's head only.
 import exifr from 'exifr';
 import type { QuickExif } from '../contract/photo';
+import { exifDate } from '../formats/exif';
+import { webpExif } from '../formats/webp';
 
 const PICK = ['Make', 'Model', 'Orientation', 'DateTimeOriginal', 'OffsetTimeOriginal', 'CreateDate'];
 
@@ -9,7 +11,7 @@ const CARRIES_EXIF = /^image\/(jpeg|tiff|heic|heif|avif|png|webp)$/;
 
 export async function quickExif(head: Uint8Array, mime: string): Promise<QuickExif | null> {
   if (!CARRIES_EXIF.test(mime)) return null;
-  const input = mime === 'image/webp' ? webpExif(head) : head;
+  const input = mime === 'image/webp' ? await webpExif(head) : head;
   if (!input) return null;
   let raw: Record<string, unknown> | undefined;
   try {
@@ -38,29 +40,4 @@ export async function quickExif(head: Uint8Array, mime: string): Promise<QuickEx
     takenAt: exifDate(text(raw.DateTimeOriginal) ?? text(raw.CreateDate), text(raw.OffsetTimeOriginal)),
     ...(orientation !== undefined && { orientation }),
   };
-}
-
-/** 'YYYY:MM:DD HH:MM:SS' (+ '+02:00') → ISO 8601, keeping local time and its offset when known. */
-export function exifDate(value: string | null, offset: string | null): string | null {
-  const m = value?.match(/^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/);
-  if (!m || m[1] === '0000') return null;
-  const zone = offset && /^[+-]\d{2}:\d{2}$/.test(offset) ? offset : '';
-  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${zone}`;
-}
-
-/** exifr does not parse WebP: pull the TIFF block out of the RIFF `EXIF` chunk ourselves. */
-export function webpExif(b: Uint8Array): Uint8Array | null {
-  let i = 12;
-  while (i + 8 <= b.length) {
-    const type = String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3]);
-    const size = (b[i + 4] | (b[i + 5] << 8) | (b[i + 6] << 16) | (b[i + 7] << 24)) >>> 0;
-    if (type === 'EXIF') {
-      let data = b.subarray(i + 8, Math.min(i + 8 + size, b.length));
-      // Some writers keep the JPEG-style "Exif\0\0" prefix in the chunk.
-      if (data[0] === 0x45 && data[1] === 0x78 && data[2] === 0x69 && data[3] === 0x66) data = data.subarray(6);
-      return data;
-    }
-    i += 8 + size + (size & 1); // chunks are padded to even length
-  }
-  return null;
 }

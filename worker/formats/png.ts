@@ -1,6 +1,13 @@
-// Just enough PNG for the pipeline: read the small 8-bit PNGs the image service returns (ThumbHash
-// input), and write an uncompressed-ish PNG from RGBA (the HEIF fallback hands it to the service).
+// Just enough PNG: the declared size at upload, reading the small 8-bit PNGs the image service returns
+// (ThumbHash input), and writing an uncompressed-ish PNG from RGBA (the HEIF fallback hands it to the service).
 import { unzlibSync, zlibSync } from 'fflate';
+import { ascii, u32be } from './bytes';
+
+/** [width, height] from IHDR, which must be the first chunk. */
+export function pngSize(b: Uint8Array): [number, number] | null {
+  if (b.length < 24 || ascii(b, 12, 4) !== 'IHDR') return null;
+  return [u32be(b, 16), u32be(b, 20)];
+}
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;

@@ -1,8 +1,7 @@
 // What every stage receives and returns. A stage is idempotent: it derives everything from the original
 // and overwrites its own outputs, so running it twice leaves the same state as running it once.
-import type { Exif } from '../contract/photo';
 import type { Settings } from '../contract/settings';
-import type { PipelinePhoto } from '../db/pipeline';
+import type { PipelinePhoto, StageResult } from '../db/pipeline';
 import type { Bindings } from '../env';
 import type { PhotoSource } from './source';
 
@@ -11,19 +10,6 @@ export interface StageContext {
   photo: PipelinePhoto;
   settings: Settings;
   source: PhotoSource;
-}
-
-export interface Dimensions {
-  width: number;
-  height: number;
-}
-
-/** Columns of the photo row a stage sets when it completes. */
-export interface StageResult {
-  exif?: Exif;
-  placeholder?: string;
-  thumbnails?: Record<string, Dimensions>;
-  variants?: Record<string, Dimensions>;
 }
 
 export type StageRunner = (ctx: StageContext) => Promise<StageResult>;

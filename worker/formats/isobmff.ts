@@ -1,6 +1,7 @@
-// Minimal ISO base media (HEIF, AVIF, MP4) box walker over an in-memory slice.
+// Minimal ISO base media (HEIF, AVIF, MP4/MOV) box walker over an in-memory slice.
+import { ascii, u32be } from './bytes';
 
-export interface Box {
+export interface IsoBox {
   type: string;
   /** Offset of the payload (after size/type and any 64-bit size). */
   body: number;
@@ -9,18 +10,18 @@ export interface Box {
 }
 
 /** The sibling boxes in [start, end). Stops at the first box that does not fit a sane header. */
-export function isoBoxes(b: Uint8Array, start: number, end: number): Box[] {
-  const boxes: Box[] = [];
+export function isoBoxes(b: Uint8Array, start: number, end: number): IsoBox[] {
+  const boxes: IsoBox[] = [];
   let i = start;
   const limit = Math.min(end, b.length);
   while (i + 8 <= limit) {
-    let size = ((b[i] << 24) >>> 0) + ((b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]);
-    const type = String.fromCharCode(b[i + 4], b[i + 5], b[i + 6], b[i + 7]);
+    let size = u32be(b, i);
+    const type = ascii(b, i + 4, 4);
     let body = i + 8;
     if (size === 1) {
       if (i + 16 > limit) break;
       // 64-bit size: the high word only matters past 4 GB, which the upload limit rules out.
-      size = ((b[i + 12] << 24) >>> 0) + ((b[i + 13] << 16) | (b[i + 14] << 8) | b[i + 15]);
+      size = u32be(b, i + 12);
       body = i + 16;
     } else if (size === 0) {
       size = limit - i;
@@ -32,4 +33,4 @@ export function isoBoxes(b: Uint8Array, start: number, end: number): Box[] {
   return boxes;
 }
 
-export const findBox = (boxes: Box[], type: string) => boxes.find((x) => x.type === type);
+export const findBox = (boxes: IsoBox[], type: string) => boxes.find((x) => x.type === type);

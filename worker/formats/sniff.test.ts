@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
 import { expectations, fixture } from '../test/helpers';
-import { HEAD_BYTES } from './store';
+import { HEAD_BYTES } from '../upload/store';
 import { sniff } from './sniff';
 
 const MIME: Record<string, string> = {

@@ -1,0 +1,104 @@
+// A photo as one JSON value built in SQL, and its mapping to the API shape. Reads select it, and feed
+// events embed it in the transaction that changes the photo, so both see the same shape. `p` is the
+// photos row in every query that uses these fragments.
+import { ALL_STAGES, type Photo, type PhotoKind, type PhotoStatus, type StageState } from '../contract/photo';
+import type { PhotoAnalysis } from '../contract/analysis';
+import { thumbnailFile, variantFile } from '../storage/keys';
+
+/** The analysis of a photo as one JSON value (NULL until results exist). */
+const ANALYSIS_JSON = `(SELECT json_object('caption', a.caption, 'tags', json(a.tags), 'faces', json(a.faces),
+    'embedding_model', a.embedding_model, 'embedding_dims', a.embedding_dims, 'models', json(a.models),
+    'device', json(a.device), 'timings', json(a.timings))
+   FROM photo_analysis a WHERE a.photo_id = p.id AND a.embedding_model IS NOT NULL)`;
+
+// Stages come back as one JSON object per photo, so a page of photos is still one query.
+export const PHOTO_JSON = `
+  json_object('id', p.id, 'filename', p.filename, 'sha256', p.sha256, 'mime', p.mime, 'kind', p.kind,
+    'bytes', p.bytes, 'width', p.width, 'height', p.height, 'status', p.status, 'exif', json(p.exif),
+    'error', p.error, 'created_at', p.created_at, 'updated_at', p.updated_at, 'placeholder', p.placeholder,
+    'thumbnails', json(p.thumbnails), 'variants', json(p.variants), 'analysis', json(${ANALYSIS_JSON}),
+    'stages', json((SELECT json_group_object(s.stage, json_object('status', s.status, 'attempts', s.attempts,
+                                                                  'ms', s.ms, 'error', s.error))
+                      FROM photo_stages s WHERE s.photo_id = p.id)))`;
+
+/** PHOTO_JSON, parsed. */
+export interface PhotoJson {
+  id: string;
+  filename: string;
+  sha256: string;
+  mime: string;
+  kind: PhotoKind;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  status: PhotoStatus;
+  exif: Photo['exif'];
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+  placeholder: string | null;
+  thumbnails: Record<string, unknown> | null;
+  variants: Record<string, unknown> | null;
+  analysis: AnalysisJson | null;
+  stages: Record<string, StageState & { ms: number | null; error: string | null }> | null;
+}
+
+interface AnalysisJson {
+  caption: string | null;
+  tags: PhotoAnalysis['tags'] | null;
+  faces: PhotoAnalysis['faces'] | null;
+  embedding_model: string;
+  embedding_dims: number;
+  models: PhotoAnalysis['models'];
+  device: PhotoAnalysis['device'];
+  timings: PhotoAnalysis['timings'];
+}
+
+export function toPhoto(row: PhotoJson): Photo {
+  const stages: Photo['stages'] = {};
+  const raw = row.stages ?? {};
+  // Pipeline order, then analysis: SQLite hands the rows back alphabetically.
+  for (const name of ALL_STAGES) {
+    const s = raw[name];
+    if (!s) continue;
+    stages[name] = {
+      status: s.status,
+      attempts: s.attempts,
+      ...(s.ms !== null && s.ms !== undefined && { ms: s.ms }),
+      ...(s.error && { error: s.error }),
+    };
+  }
+  return {
+    id: row.id,
+    filename: row.filename,
+    sha256: row.sha256,
+    mime: row.mime,
+    kind: row.kind,
+    bytes: row.bytes,
+    width: row.width,
+    height: row.height,
+    status: row.status,
+    stages,
+    exif: row.exif ?? null,
+    error: row.error,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    placeholder: row.placeholder,
+    // File names here; routes turn them into signed URLs (media/present.ts).
+    thumbnails: files(row.thumbnails, thumbnailFile),
+    variants: files(row.variants, variantFile),
+    analysis: toAnalysis(row.analysis),
+  };
+}
+
+function toAnalysis(a: AnalysisJson | null): PhotoAnalysis | null {
+  if (!a) return null;
+  return {
+    caption: a.caption, tags: a.tags ?? [], faces: a.faces ?? [], embedding: { model: a.embedding_model, dims: a.embedding_dims },
+    models: a.models, device: a.device, timings: a.timings,
+  };
+}
+
+function files(sizes: Record<string, unknown> | null, name: (key: string) => string): Record<string, string> {
+  return Object.fromEntries(Object.keys(sizes ?? {}).map((k) => [k, name(k)]));
+}
