@@ -6,6 +6,7 @@ import type { ErrorBody } from './contract/http';
 import type { AppEnv } from './env';
 import { AppError } from './errors';
 import { requireLibrary } from './auth/bearer';
+import { publish } from './feed/publish';
 import { analysis } from './routes/analysis';
 import { live } from './routes/live';
 import { media } from './routes/media';
@@ -22,6 +23,11 @@ app.route('/models', models);
 // Media URLs carry their own signature (for <img> tags); everything else needs a bearer token.
 app.route('/api/media', media);
 app.use('/api/*', requireLibrary);
+// Events are already in D1; the fan-out runs after the response (publish never throws).
+app.use('/api/*', async (c, next) => {
+  c.set('publish', (events) => c.executionCtx.waitUntil(publish(c.env, c.var.libraryId, events)));
+  await next();
+});
 app.route('/api/photos', photos);
 app.route('/api/settings', settings);
 app.route('/api/status', status);

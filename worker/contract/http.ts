@@ -1,5 +1,7 @@
-// HTTP bodies of the API. One shape per answer; errors share one envelope.
-import type { Photo } from './photo';
+// HTTP bodies of the API. One shape per answer; errors share one envelope. Request shapes are valibot
+// schemas (the worker validates with them); their TypeScript types are inferred from them.
+import * as v from 'valibot';
+import { PHOTO_ID_PATTERN, PHOTO_STATUSES, type Photo } from './photo';
 
 export type ErrorCode =
   | 'unauthorized'
@@ -40,9 +42,32 @@ export interface MultipartUploadResponse {
   }>;
 }
 
-export interface CheckRequest {
-  sha256: string[];
-}
+/** A hex SHA-256, any case on input, lowercase after parsing. */
+export const Sha256Schema = v.pipe(v.string(), v.toLowerCase(), v.regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'));
+
+export const PhotoIdSchema = v.pipe(v.string(), v.regex(PHOTO_ID_PATTERN, 'is not a photo id'));
+
+/** Path parameters of /api/photos/:id/… */
+export const PhotoIdParamSchema = v.object({ id: PhotoIdSchema });
+
+/** POST /api/photos/check */
+export const CheckRequestSchema = v.object({
+  sha256: v.pipe(v.array(Sha256Schema), v.maxLength(1000, 'at most 1000 hashes per request')),
+});
+
+/** PUT /api/photos?filename=…&sha256=… (the hash may come as X-Content-SHA256 instead). */
+export const PutQuerySchema = v.object({
+  filename: v.optional(v.pipe(v.string(), v.maxLength(1024)), ''),
+  sha256: v.optional(Sha256Schema),
+});
+
+/** GET /api/photos */
+export const ListQuerySchema = v.object({
+  status: v.optional(v.picklist(PHOTO_STATUSES)),
+  cursor: v.optional(v.pipe(v.string(), v.regex(PHOTO_ID_PATTERN, 'is not a photo cursor'))),
+  limit: v.optional(v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(200)), '50'),
+});
+
 export interface CheckResponse {
   existing: Record<string, string>;
 }

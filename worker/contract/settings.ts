@@ -1,29 +1,42 @@
-// Per-library settings (GET/PUT /api/settings). Missing values take these defaults.
+// Per-library settings (GET/PUT /api/settings). Missing values take these defaults. The document is a
+// valibot schema (the worker validates a PUT with it); the TypeScript types are inferred from it.
+import * as v from 'valibot';
 
-export interface VariantSize {
+const Size = v.pipe(v.number(), v.integer(), v.minValue(16), v.maxValue(8192));
+
+export const VariantSizeSchema = v.strictObject({
   /** Key in `photo.variants` and part of the file name. */
-  name: string;
+  name: v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,32}$/, 'must be a short lowercase name')),
   /** Fit inside width × height, either way round (a landscape photo fits height × width); never upscaled. */
-  width: number;
-  height: number;
-}
+  width: Size,
+  height: Size,
+});
+export type VariantSize = v.InferOutput<typeof VariantSizeSchema>;
 
-export interface Settings {
+export const SettingsSchema = v.strictObject({
   /** Queue each photo as soon as it is uploaded. Off: photos wait for the scheduled batch. */
-  autoProcessOnUpload: boolean;
+  autoProcessOnUpload: v.boolean(),
   /** Process pending photos in batches at `schedule` (UTC, "HH:MM"). */
-  scheduledProcessing: boolean;
-  schedule: string;
+  scheduledProcessing: v.boolean(),
+  schedule: v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (UTC)')),
   /** Photos queued per scheduled batch. */
-  batchSize: number;
+  batchSize: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000)),
   /** A photo pending or processing for longer than this is re-queued by the sweep. */
-  stageTimeoutSeconds: number;
+  stageTimeoutSeconds: v.pipe(v.number(), v.integer(), v.minValue(30), v.maxValue(86_400)),
   /** Longest side in px. */
-  thumbnailSizes: number[];
-  variantSizes: VariantSize[];
-  maxMegapixels: number;
-  maxUploadBytes: number;
-}
+  thumbnailSizes: v.pipe(v.array(Size), v.minLength(1), v.maxLength(6), v.check((a) => new Set(a).size === a.length, 'sizes must be distinct')),
+  variantSizes: v.pipe(
+    v.array(VariantSizeSchema),
+    v.maxLength(6),
+    v.check((a) => new Set(a.map((x) => x.name)).size === a.length, 'variant names must be distinct'),
+  ),
+  maxMegapixels: v.pipe(v.number(), v.minValue(1), v.maxValue(1000)),
+  maxUploadBytes: v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(5 * 1024 ** 3)),
+});
+export type Settings = v.InferOutput<typeof SettingsSchema>;
+
+/** PUT /api/settings: every field, or only those to change. */
+export const SettingsPatchSchema = v.partial(SettingsSchema);
 
 export const DEFAULT_SETTINGS: Settings = {
   autoProcessOnUpload: true,

@@ -1,10 +1,8 @@
-// Analysis leases and results. A claim is one UPDATE … RETURNING, so concurrent tabs can never lease the
-// same photo: SQLite serialises the writes and each re-checks that the job is still free.
+// SQL for analysis leases and results (the lifecycle and its limits: analysis/lease.ts). A claim is one
+// UPDATE … RETURNING, so concurrent tabs can never lease the same photo: SQLite serialises the writes and
+// each re-checks that the job is still free.
 import type { AnalysisSubmission, DeviceInfo } from '../contract/analysis';
 import { eventRows, photoEventStatement, stageEventStatement, type EventRow } from './events';
-
-/** A photo whose analysis leases expired this many times is failed instead of leased again. */
-export const MAX_ANALYSIS_ATTEMPTS = 5;
 
 /** Statements that open the analysis stage once a photo has display variants (idempotent). */
 export function openAnalysisStatements(db: D1Database, libraryId: string, photoId: string, now: number) {
@@ -16,28 +14,40 @@ export function openAnalysisStatements(db: D1Database, libraryId: string, photoI
 }
 
 
+export interface Claim {
+  max: number;
+  device: DeviceInfo;
+  lease: string;
+  expiresAt: number;
+  /** Jobs leased this many times already are left for the sweep to fail. */
+  maxAttempts: number;
+}
 
-export async function claimJobs(db: D1Database, libraryId: string, max: number, device: DeviceInfo, lease: string, leaseMs: number, now: number) {
+/** Leases up to `max` jobs; each comes with its photo's variant sizes (null if the photo just went). */
+export async function claimJobs(db: D1Database, libraryId: string, c: Claim, now: number) {
   const results = await db.batch([
     db
       .prepare(
         `UPDATE photo_analysis SET lease = ?3, lease_expires_at = ?4, device = ?5, updated_at = ?6
           WHERE photo_id IN (
             SELECT a.photo_id FROM photo_analysis a JOIN photo_stages s ON s.photo_id = a.photo_id AND s.stage = 'analysis'
-             WHERE a.library_id = ?1 AND s.attempts < ${MAX_ANALYSIS_ATTEMPTS}
+             WHERE a.library_id = ?1 AND s.attempts < ?7
                AND (s.status = 'pending' OR (s.status = 'running' AND a.lease_expires_at < ?6))
              ORDER BY a.photo_id DESC LIMIT ?2)
-          RETURNING photo_id`,
+          RETURNING photo_id, (SELECT variants FROM photos WHERE id = photo_analysis.photo_id) AS variants`,
       )
-      .bind(libraryId, max, lease, now + leaseMs, JSON.stringify(device), now),
+      .bind(libraryId, c.max, c.lease, c.expiresAt, JSON.stringify(c.device), now, c.maxAttempts),
     db
       .prepare(
         `UPDATE photo_stages SET status = 'running', attempts = attempts + 1, started_at = ?2, error = NULL, updated_at = ?2
           WHERE stage = 'analysis' AND photo_id IN (SELECT photo_id FROM photo_analysis WHERE lease = ?1)`,
       )
-      .bind(lease, now),
+      .bind(c.lease, now),
   ]);
-  return (results[0].results as Array<{ photo_id: string }>).map((r) => r.photo_id);
+  return (results[0].results as Array<{ photo_id: string; variants: string | null }>).map((r) => ({
+    photoId: r.photo_id,
+    variants: r.variants === null ? null : (JSON.parse(r.variants) as Record<string, { width: number; height: number }>),
+  }));
 }
 
 export async function extendLease(db: D1Database, libraryId: string, photoId: string, lease: string, expiresAt: number, now: number) {
@@ -52,16 +62,11 @@ export async function extendLease(db: D1Database, libraryId: string, photoId: st
 }
 
 /** An int8 vector and its scale: a quarter of float32, about 1% error on cosine similarity. */
-export function quantize(values: number[]): { bytes: Uint8Array; scale: number } {
+function quantize(values: number[]): { bytes: Uint8Array; scale: number } {
   const max = Math.max(...values.map(Math.abs)) || 1;
   const scale = max / 127;
   const bytes = new Uint8Array(new Int8Array(values.map((v) => Math.round(v / scale))).buffer);
   return { bytes, scale };
-}
-
-export function dequantize(bytes: ArrayBuffer | Uint8Array | number[], scale: number): number[] {
-  const view = bytes instanceof ArrayBuffer ? new Int8Array(bytes) : new Int8Array(Uint8Array.from(bytes as ArrayLike<number>).buffer);
-  return Array.from(view, (q) => q * scale);
 }
 
 /** Dimensions already used by this embedding model in the library (null when it is new). */
@@ -133,14 +138,14 @@ export async function failAnalysis(db: D1Database, libraryId: string, photoId: s
 }
 
 /** Jobs whose leases kept expiring (a tab crashing on them, say): fail them with the reason. */
-export async function failAbandonedAnalyses(db: D1Database, now: number) {
+export async function failAbandonedAnalyses(db: D1Database, reason: string, maxAttempts: number, now: number) {
   await db
     .prepare(
-      `UPDATE photo_stages SET status = 'failed', error = 'Analysis never finished: ${MAX_ANALYSIS_ATTEMPTS} leases expired.', finished_at = ?1, updated_at = ?1
-        WHERE stage = 'analysis' AND status = 'running' AND attempts >= ${MAX_ANALYSIS_ATTEMPTS}
+      `UPDATE photo_stages SET status = 'failed', error = ?2, finished_at = ?1, updated_at = ?1
+        WHERE stage = 'analysis' AND status = 'running' AND attempts >= ?3
           AND photo_id IN (SELECT photo_id FROM photo_analysis WHERE lease_expires_at < ?1)`,
     )
-    .bind(now)
+    .bind(now, reason, maxAttempts)
     .run();
 }
 

@@ -1,10 +1,11 @@
 // Feed events, written as statements inside the batch that makes the change (same transaction).
-import type { Counts } from '../contract/feed';
+import type { Counts, FeedEvent } from '../contract/feed';
+import type { Photo } from '../contract/photo';
 import { PHOTO_JSON } from './photo-json';
 
 export interface EventRow {
   seq: number;
-  type: string;
+  type: FeedEvent['type'];
   photo_id: string | null;
   payload: string;
   created_at: number;
@@ -13,15 +14,21 @@ export interface EventRow {
 const NEXT_SEQ = `(SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE library_id = ?1)`;
 const RETURNING = `RETURNING seq, type, photo_id, payload, created_at`;
 
+/** The events that carry the photo as it is after the change. */
+export type PhotoEventType = Extract<FeedEvent, { photo: Photo }>['type'];
+
 /** An event whose payload is known in JS. */
-export function eventStatement(db: D1Database, libraryId: string, type: string, photoId: string | null, payload: object, now: number) {
+export function eventStatement<T extends FeedEvent['type']>(
+  db: D1Database, libraryId: string, type: T, photoId: string | null,
+  payload: Omit<Extract<FeedEvent, { type: T }>, 'type' | 'seq' | 'at' | 'photoId'>, now: number,
+) {
   return db
     .prepare(`INSERT INTO events (library_id, seq, type, photo_id, payload, created_at) VALUES (?1, ${NEXT_SEQ}, ?2, ?3, ?4, ?5) ${RETURNING}`)
     .bind(libraryId, type, photoId, JSON.stringify(payload), now);
 }
 
 /** An event carrying the photo as it is after the earlier statements of the same batch. */
-export function photoEventStatement(db: D1Database, libraryId: string, type: string, photoId: string, now: number) {
+export function photoEventStatement(db: D1Database, libraryId: string, type: PhotoEventType, photoId: string, now: number) {
   return db
     .prepare(
       `INSERT INTO events (library_id, seq, type, photo_id, payload, created_at)
@@ -38,7 +45,7 @@ export function statsEventStatement(db: D1Database, libraryId: string, now: numb
   return db
     .prepare(
       `INSERT INTO events (library_id, seq, type, photo_id, payload, created_at)
-       SELECT ?1, ${NEXT_SEQ}, 'stats', NULL, json_object('counts', json(${COUNTS_JSON})), ?2 FROM photos WHERE library_id = ?1 ${RETURNING}`,
+       SELECT ?1, ${NEXT_SEQ}, '${'stats' satisfies FeedEvent['type']}', NULL, json_object('counts', json(${COUNTS_JSON})), ?2 FROM photos WHERE library_id = ?1 ${RETURNING}`,
     )
     .bind(libraryId, now);
 }
@@ -79,7 +86,7 @@ export function stageEventStatement(db: D1Database, libraryId: string, photoId: 
   return db
     .prepare(
       `INSERT INTO events (library_id, seq, type, photo_id, payload, created_at)
-       SELECT ?1, ${NEXT_SEQ}, 'photo.stage', ?2,
+       SELECT ?1, ${NEXT_SEQ}, '${'photo.stage' satisfies FeedEvent['type']}', ?2,
               json_object('stage', s.stage, 'status', s.status, 'attempts', s.attempts, 'ms', s.ms, 'error', s.error), ?4
          FROM photo_stages s WHERE s.photo_id = ?2 AND s.stage = ?3 ${RETURNING}`,
     )

@@ -1,16 +1,47 @@
 // Turns event rows into wire events and hands them to the library's Durable Object for fan-out.
-import type { FeedEvent } from '../contract/feed';
+import type { Counts, FeedEvent } from '../contract/feed';
+import type { StageName, StageStatus } from '../contract/photo';
 import type { EventRow } from '../db/events';
 import { toPhoto, type PhotoJson } from '../db/photo-json';
 import type { Bindings } from '../env';
 import { present } from '../media/present';
 
+/** Payloads as db/events.ts stores them (JSON built in SQL; absent fields are null). */
+interface StoredPayload {
+  photo?: PhotoJson;
+  counts?: Counts;
+  stage?: StageName;
+  status?: StageStatus;
+  attempts?: number;
+  ms?: number | null;
+  error?: string | null;
+}
+
 export async function toFeedEvent(env: Bindings, libraryId: string, row: EventRow): Promise<FeedEvent> {
-  const payload = JSON.parse(row.payload) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(payload)) if (v === null) delete payload[k]; // absent, not null, on the wire
-  if (payload.photo) payload.photo = await present(env, libraryId, toPhoto(payload.photo as PhotoJson));
-  if (row.type === 'photo.failed') payload.error = (payload.photo as { error: string | null }).error ?? 'Processing failed.';
-  return { type: row.type, seq: row.seq, at: row.created_at, ...(row.photo_id && { photoId: row.photo_id }), ...payload } as FeedEvent;
+  const p = JSON.parse(row.payload) as StoredPayload;
+  const base = { seq: row.seq, at: row.created_at };
+  const photoId = row.photo_id!;
+  switch (row.type) {
+    case 'stats':
+      return { ...base, type: row.type, counts: p.counts! } satisfies FeedEvent;
+    case 'photo.deleted':
+      return { ...base, type: row.type, photoId } satisfies FeedEvent;
+    case 'photo.stage':
+      // Absent, not null, on the wire.
+      return {
+        ...base, type: row.type, photoId, stage: p.stage!, status: p.status!, attempts: p.attempts!,
+        ...(p.ms != null && { ms: p.ms }), ...(p.error != null && { error: p.error }),
+      } satisfies FeedEvent;
+    case 'photo.failed': {
+      const photo = await present(env, libraryId, toPhoto(p.photo!));
+      return { ...base, type: row.type, photoId, photo, error: photo.error ?? 'Processing failed.' } satisfies FeedEvent;
+    }
+    case 'photo.created':
+    case 'photo.completed':
+    case 'photo.updated':
+    case 'analysis.completed':
+      return { ...base, type: row.type, photoId, photo: await present(env, libraryId, toPhoto(p.photo!)) } satisfies FeedEvent;
+  }
 }
 
 /**

@@ -5,7 +5,8 @@ import type { Bindings } from '../env';
 import { publish } from '../feed/publish';
 import { developPhoto } from './run';
 
-export const DEAD_LETTER_QUEUE = 'darkroom-dlq';
+/** wrangler.toml's `dead_letter_queue` (a binding cannot tell its own name; the batch can). */
+const DEAD_LETTER_QUEUE = 'darkroom-dlq';
 
 export async function consume(batch: MessageBatch<PipelineMessage>, env: Bindings): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE) return deadLetters(batch, env);

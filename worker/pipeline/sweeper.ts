@@ -1,13 +1,12 @@
 // The cron sweep. D1 is the truth about what still needs doing, so a lost message or a consumer that
 // died costs a delay, never a photo: queued work that has not moved is queued again. And when a
 // library processes on a schedule instead of on upload, its daily batch starts here.
-import { failAbandonedAnalyses } from '../db/analysis';
+import { expireAbandoned } from '../analysis/lease';
 import { pruneEvents } from '../db/events';
-import { deleteUpload, staleUploads } from '../db/uploads';
-import { originalKey } from '../storage/keys';
 import * as db from '../db/pipeline';
 import { getSettings } from '../db/settings';
 import type { Bindings } from '../env';
+import { abortStaleUploads } from '../upload/resumable';
 import { enqueuePhotos } from './enqueue';
 
 const SCHEDULE_WINDOW_MS = 15 * 60_000;
@@ -48,12 +47,9 @@ export async function sweep(env: Bindings, now = Date.now()): Promise<SweepRepor
     report.scheduled += ids.length;
   }
   await pruneEvents(env.DB, now - 7 * 86_400_000);
-  await failAbandonedAnalyses(env.DB, now);
+  await expireAbandoned(env.DB, now);
   // Resumable uploads abandoned for a week: free their parts.
-  for (const u of await staleUploads(env.DB, now - 7 * 86_400_000)) {
-    await env.PHOTOS.resumeMultipartUpload(originalKey(u.library_id, u.photo_id), u.r2_upload_id).abort().catch(() => {});
-    await deleteUpload(env.DB, u.id);
-  }
+  await abortStaleUploads(env, now - 7 * 86_400_000);
   return report;
 }
 

@@ -1,6 +1,6 @@
 // GET /api/status — counts, what is processing, recent results, timings, throughput and an ETA.
 import { Hono } from 'hono';
-import { STAGES, type StageName } from '../contract/photo';
+import { ALL_STAGES, type StageName } from '../contract/photo';
 import type { StatusResponse, Timing } from '../contract/status';
 import { countsFor, latestSeq } from '../db/events';
 import * as q from '../db/status';
@@ -30,11 +30,10 @@ export const status = new Hono<AppEnv>().get('/', async (c) => {
     q.recentlyFinished(DB, lib, 'failed', 20), q.stageTimings(DB, lib, now - HOUR), q.completedSince(DB, lib, now - HOUR), latestSeq(DB, lib),
   ]);
 
-  const all: StageName[] = [...STAGES, 'analysis'];
-  const stages = Object.fromEntries(all.map((s) => [s, {}])) as StatusResponse['stages'];
+  const stages = Object.fromEntries(ALL_STAGES.map((s) => [s, {}])) as StatusResponse['stages'];
   for (const r of stageRows) if (r.stage in stages) stages[r.stage][r.status] = r.n;
 
-  const perStage = new Map<StageName, number[]>(all.map((s) => [s, []]));
+  const perStage = new Map<StageName, number[]>(ALL_STAGES.map((s) => [s, []]));
   const perPhoto = new Map<string, number>();
   for (const t of timings) {
     perStage.get(t.stage)?.push(t.ms);

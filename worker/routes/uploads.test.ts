@@ -4,7 +4,7 @@ import type { ErrorBody, UploadResponse } from '../contract/http';
 import type { UploadSessionResponse } from '../contract/uploads';
 import { toHex } from '../hash';
 import { api, fixture, newLibrary, put, testEnv } from '../test/helpers';
-import { PART_SIZE } from './uploads';
+import { PART_SIZE } from '../upload/resumable';
 
 async function bigFile(head: Uint8Array, size = PART_SIZE + 1_234_567) {
   const bytes = new Uint8Array(size).map((_, i) => (i * 31) & 0xff);

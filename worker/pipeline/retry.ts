@@ -1,0 +1,38 @@
+// Retry and cancel, as the API offers them. A retry makes failed or unfinished stages pending again and
+// queues the photo; a developed photo whose browser analysis failed only goes back to the analysis pool.
+// A cancel only takes work that has not started. Each answers the feed events of its change.
+import * as analysis from '../analysis/lease';
+import type { Photo } from '../contract/photo';
+import type { EventRow } from '../db/events';
+import { cancelPending, failedPhotoIds, photosUpdated, resetForRetry } from '../db/pipeline';
+import type { Bindings } from '../env';
+import { AppError } from '../errors';
+import { enqueuePhotos } from './enqueue';
+
+/** Every failed photo of the library, queued again. */
+export async function retryFailed(env: Bindings, libraryId: string): Promise<{ retried: number; events: EventRow[] }> {
+  const failed = await failedPhotoIds(env.DB, libraryId, 10_000);
+  const reset = await resetForRetry(env.DB, libraryId, failed, Date.now());
+  await enqueuePhotos(env, libraryId, reset);
+  return { retried: reset.length, events: await photosUpdated(env.DB, libraryId, reset, Date.now()) };
+}
+
+export async function retryPhoto(env: Bindings, libraryId: string, photo: Photo): Promise<EventRow[]> {
+  if (photo.status === 'processing') throw new AppError('conflict', 'The photo is being processed right now.');
+  if (photo.status === 'completed') {
+    if (photo.stages.analysis?.status !== 'failed') throw new AppError('conflict', 'The photo is already developed: nothing to retry.');
+    // Only the browser analysis failed: put it back in the pool for the next analysis tab.
+    return analysis.retry(env.DB, libraryId, photo.id, Date.now());
+  }
+  const [id] = await resetForRetry(env.DB, libraryId, [photo.id], Date.now());
+  if (!id) return [];
+  await enqueuePhotos(env, libraryId, [id]);
+  return photosUpdated(env.DB, libraryId, [id], Date.now());
+}
+
+export async function cancelPhoto(env: Bindings, libraryId: string, photo: Photo): Promise<EventRow[]> {
+  if (!(await cancelPending(env.DB, libraryId, photo.id, Date.now()))) {
+    throw new AppError('conflict', `Only work that has not started can be cancelled; this photo is ${photo.status}.`);
+  }
+  return photosUpdated(env.DB, libraryId, [photo.id], Date.now());
+}
