@@ -3,8 +3,11 @@
 import type { FeedEvent } from '../../../worker/contract/feed';
 import type { StatusResponse } from '../../../worker/contract/status';
 import { errorMessage, type Api } from '../lib/api';
+import { thumbnailAtLeast } from '../lib/sizes';
 
 export const POLL_MS = 5_000;
+/** Strip images are 96 CSS px: sharp at 2×. */
+const STRIP_PX = 192;
 
 export class StatusModel {
   data = $state<StatusResponse | null>(null);
@@ -57,10 +60,17 @@ export class StatusModel {
       case 'photo.created':
       case 'analysis.completed':
         break;
-      case 'photo.completed':
+      case 'photo.completed': {
         d.processing = d.processing.filter((p) => p.id !== event.photoId);
+        // The photo joins the strip at once; its time per photo and the throughput come with the next snapshot.
+        const p = event.photo;
+        d.recentlyCompleted = [
+          { id: p.id, filename: p.filename, thumbnail: thumbnailAtLeast(p.thumbnails, STRIP_PX) ?? null, placeholder: p.placeholder, completedAt: new Date(event.at).toISOString(), ms: null },
+          ...d.recentlyCompleted.filter((x) => x.id !== p.id),
+        ]; // the next snapshot trims it to the server's length
         this.refreshSoon();
         break;
+      }
       case 'photo.failed':
         d.processing = d.processing.filter((p) => p.id !== event.photoId);
         d.recentlyFailed = [

@@ -31,15 +31,16 @@ describe('StatusModel.apply', () => {
     expect(model.data?.counts.pending).toBe(2);
     expect(model.data?.processing.map((p) => p.stage)).toEqual(['thumbnails']);
 
-    // The recent strip, throughput and queue are the server's aggregates: they come with the next snapshot.
+    // Time per photo, throughput and queue are the server's aggregates: they come with the next snapshot.
     server = {
       ...empty, counts: { pending: 2, processing: 0, completed: 1, failed: 0 }, queueDepth: 2,
       recentlyCompleted: [{ id: 'a', filename: 'a.jpg', thumbnail: '/t300', placeholder: null, completedAt: '', ms: 1234 }],
       throughput: { perMinute: 0.1, lastHour: 1, series: [...Array(29).fill(0), 1] },
     };
-    model.apply({ type: 'photo.completed', seq: 3, at, photoId: 'a', photo: photo('a', { status: 'completed', thumbnails: { '300': '/t300' } }) });
+    model.apply({ type: 'photo.completed', seq: 3, at, photoId: 'a', photo: photo('a', { status: 'completed', thumbnails: { '150': '/t150', '300': '/t300', '600': '/t600' } }) });
     expect(model.data?.processing).toEqual([]);
-    expect(model.data?.recentlyCompleted).toEqual([]); // not made up here
+    expect(model.data?.recentlyCompleted[0]).toMatchObject({ id: 'a', thumbnail: '/t300', ms: null }); // at once
+    expect(model.data?.throughput.series.at(-1)).toBe(0); // an aggregate: not recomputed here
     await vi.advanceTimersByTimeAsync(1_000);
     expect(model.data?.recentlyCompleted[0]).toMatchObject({ id: 'a', thumbnail: '/t300', ms: 1234 });
     expect(model.data?.throughput.series.at(-1)).toBe(1);
