@@ -14,7 +14,7 @@ import { variantFile } from '../storage/keys';
 export const MAX_ATTEMPTS = 5;
 
 /** How long a claim holds a job without a heartbeat (ANALYSIS_LEASE_SECONDS overrides; tests shorten it). */
-export const leaseMs = (env: Pick<Bindings, 'ANALYSIS_LEASE_SECONDS'>) =>
+const leaseMs = (env: Pick<Bindings, 'ANALYSIS_LEASE_SECONDS'>) =>
   Number(env.ANALYSIS_LEASE_SECONDS) > 0 ? Number(env.ANALYSIS_LEASE_SECONDS) * 1000 : 3 * 60_000;
 
 const NOT_YOURS = 'This job is no longer leased to you (it expired, or another tab has it).';

@@ -19,7 +19,7 @@ export const requireLibrary = createMiddleware<AppEnv>(async (c, next) => {
 
 const envTokenHash = new Map<string, Promise<string>>();
 
-export async function libraryForToken(env: Bindings, token: string): Promise<string | null> {
+async function libraryForToken(env: Bindings, token: string): Promise<string | null> {
   const hash = await sha256Hex(token);
   if (env.API_TOKEN) {
     let expected = envTokenHash.get(env.API_TOKEN);

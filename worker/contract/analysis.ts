@@ -5,13 +5,13 @@ import * as v from 'valibot';
 /** The longest caption, or failure message, a tab may post (characters). */
 export const ANALYSIS_TEXT_MAX = 500;
 
-export const ModelRefSchema = v.object({
+const ModelRefSchema = v.object({
   id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
   version: v.optional(v.pipe(v.string(), v.maxLength(100))),
 });
 export type ModelRef = v.InferOutput<typeof ModelRefSchema>;
 
-export const DeviceInfoSchema = v.object({
+const DeviceInfoSchema = v.object({
   backend: v.picklist(['webgpu', 'wasm']),
   threads: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(256))),
   adapter: v.optional(v.pipe(v.string(), v.maxLength(200))),
@@ -48,7 +48,7 @@ export interface HeartbeatResponse {
   expiresAt: string;
 }
 
-export const FaceSchema = v.object({
+const FaceSchema = v.object({
   /** [x, y, width, height], normalised to 0–1 of the image. */
   box: v.tuple([v.number(), v.number(), v.number(), v.number()]),
   score: Unit,

@@ -45,7 +45,7 @@ export interface MultipartUploadResponse {
 /** A hex SHA-256, any case on input, lowercase after parsing. */
 export const Sha256Schema = v.pipe(v.string(), v.toLowerCase(), v.regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'));
 
-export const PhotoIdSchema = v.pipe(v.string(), v.regex(PHOTO_ID_PATTERN, 'is not a photo id'));
+const PhotoIdSchema = v.pipe(v.string(), v.regex(PHOTO_ID_PATTERN, 'is not a photo id'));
 
 /** Path parameters of /api/photos/:id/… */
 export const PhotoIdParamSchema = v.object({ id: PhotoIdSchema });

@@ -1,9 +1,7 @@
-// Messages on the pipeline queue. A union so the consumer switches on `type` exhaustively.
+// Messages on the pipeline queue. The consumer runs every stage of the photo that is not completed yet.
 
 export type PipelineMessage = {
   type: 'photo.process';
   libraryId: string;
   photoId: string;
-  /** Stages to run; absent means every stage that is not completed yet. */
-  stages?: string[];
 };

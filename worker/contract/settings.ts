@@ -4,7 +4,7 @@ import * as v from 'valibot';
 
 const Size = v.pipe(v.number(), v.integer(), v.minValue(16), v.maxValue(8192));
 
-export const VariantSizeSchema = v.strictObject({
+const VariantSizeSchema = v.strictObject({
   /** Key in `photo.variants` and part of the file name. */
   name: v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,32}$/, 'must be a short lowercase name')),
   /** Fit inside width × height, either way round (a landscape photo fits height × width); never upscaled. */
@@ -13,7 +13,7 @@ export const VariantSizeSchema = v.strictObject({
 });
 export type VariantSize = v.InferOutput<typeof VariantSizeSchema>;
 
-export const SettingsSchema = v.strictObject({
+const SettingsSchema = v.strictObject({
   /** Queue each photo as soon as it is uploaded. Off: photos wait for the scheduled batch. */
   autoProcessOnUpload: v.boolean(),
   /** Process pending photos in batches at `schedule` (UTC, "HH:MM"). */

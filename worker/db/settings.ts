@@ -3,7 +3,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../contract/settings';
 import type { Bindings } from '../env';
 
 /** Deployment defaults: the contract's, with upload limits from environment variables when set. */
-export function defaultSettings(env: Bindings): Settings {
+function defaultSettings(env: Bindings): Settings {
   const int = (value: string | undefined, fallback: number) => (Number(value) > 0 ? Number(value) : fallback);
   return {
     ...DEFAULT_SETTINGS,

@@ -10,7 +10,7 @@ import { webpExif } from './webp';
 /** What to hand exifr: a prefix of the file it can parse itself, or a bare TIFF block (EXIF). */
 export type MetadataSource = { kind: 'file'; bytes: Uint8Array } | { kind: 'tiff'; bytes: Uint8Array } | { kind: 'none' };
 
-export const FIRST_READ = 128 * 1024;
+const FIRST_READ = 128 * 1024;
 const WHOLE_FILE_LIMIT = 32 * 1024 * 1024;
 
 export async function locateMetadata(mime: string, size: number, read: ReadRange): Promise<MetadataSource> {

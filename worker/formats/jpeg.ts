@@ -6,7 +6,7 @@ import { u16be } from './bytes';
  * (`at` is the offset of its 0xFF). Stops when `visit` returns true and answers that `at`; answers the
  * offset where the walk left the buffer, or null when a marker is missing where one must be.
  */
-export function walkJpeg(b: Uint8Array, visit: (marker: number, at: number) => boolean | void): number | null {
+function walkJpeg(b: Uint8Array, visit: (marker: number, at: number) => boolean | void): number | null {
   let i = 2;
   while (i + 4 <= b.length) {
     if (b[i] !== 0xff) return null; // lost sync: not a marker where one must be

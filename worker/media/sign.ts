@@ -24,7 +24,7 @@ async function signature(env: Bindings, path: string, exp: number): Promise<stri
   return base64url(mac).slice(0, 32);
 }
 
-export const mediaPath = (libraryId: string, photoId: string, file: string) => `/api/media/${libraryId}/${photoId}/${file}`;
+const mediaPath = (libraryId: string, photoId: string, file: string) => `/api/media/${libraryId}/${photoId}/${file}`;
 
 export async function signedUrl(env: Bindings, libraryId: string, photoId: string, file: string, now = Date.now()): Promise<string> {
   const exp = (Math.floor(now / 1000 / DAY) + 2) * DAY; // valid for 1–2 days

@@ -49,7 +49,7 @@ async function transform(images: ImagesBinding, input: EngineInput, box: Box, fo
  * The binding reports bad input (unsupported, truncated or corrupt data) with a 9xxx error code; those
  * fail at once. Anything else (a network blip, an overloaded service) is worth retrying.
  */
-export function classify(err: unknown): Error {
+function classify(err: unknown): Error {
   const text = String(err instanceof Error ? err.message : err);
   if (/\b9\d{3}\b|unsupported|corrupt|premature end|truncated|bad seek|invalid|not a known file format|compression format/i.test(text)) {
     return new PermanentError(`The image could not be decoded: ${readable(text)}`);

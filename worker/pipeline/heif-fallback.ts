@@ -56,7 +56,7 @@ let queue: Promise<unknown> = Promise.resolve();
 
 export function decodeHeifToPng(bytes: ArrayBuffer, fit: Box): Promise<ArrayBuffer> {
   const run = queue.then(() => decode(bytes, fit));
-  queue = run.catch(() => {});
+  queue = run.catch(() => {}); // the caller gets the error through `run`; the queue only has to move on
   return run;
 }
 
@@ -79,7 +79,7 @@ async function decode(bytes: ArrayBuffer, fit: Box): Promise<ArrayBuffer> {
 }
 
 /** Area-average downscale so the PNG is no bigger than the largest output needs. */
-export function shrinkToFit(src: Rgba, box: Box): Rgba {
+function shrinkToFit(src: Rgba, box: Box): Rgba {
   const scale = Math.min(1, box.width / src.width, box.height / src.height);
   if (scale === 1) return src;
   const width = Math.max(1, Math.round(src.width * scale));

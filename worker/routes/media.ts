@@ -7,7 +7,7 @@ import { isPhotoId } from '../ids';
 import { verifySignature } from '../media/sign';
 import { getPhoto } from '../db/photos';
 import { isMediaFile, mediaKey, originalKey } from '../storage/keys';
-import { serveOriginal } from './original';
+import { serveObject, serveOriginal } from '../storage/serve';
 
 export const media = new Hono<AppEnv>().get('/:library/:photo/:file', async (c) => {
   const { library, photo, file } = c.req.param();
@@ -20,15 +20,10 @@ export const media = new Hono<AppEnv>().get('/:library/:photo/:file', async (c) 
     if (!row) throw new AppError('not_found', 'No such photo.');
     return serveOriginal(c.env.PHOTOS, originalKey(library, photo), row, c.req.raw, c.req.query('download') !== undefined);
   }
-  const obj = await c.env.PHOTOS.get(mediaKey(library, photo, file), { onlyIf: c.req.raw.headers });
-  if (!obj) throw new AppError('not_found', 'No such media file.');
-  const headers = new Headers({
+  const res = await serveObject(c.env.PHOTOS, mediaKey(library, photo, file), c.req.raw, {
     'Content-Type': 'image/webp',
     'Cache-Control': 'private, max-age=31536000, immutable',
-    'X-Content-Type-Options': 'nosniff',
-    ETag: obj.httpEtag,
   });
-  if (!('body' in obj)) return new Response(null, { status: 304, headers });
-  headers.set('Content-Length', String(obj.size));
-  return new Response(obj.body, { headers });
+  if (!res) throw new AppError('not_found', 'No such media file.');
+  return res;
 });

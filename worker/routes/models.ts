@@ -6,6 +6,7 @@ import { DEFAULT_LIBRARY } from '../auth/bearer';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { isModelPath, modelKey } from '../storage/keys';
+import { serveObject } from '../storage/serve';
 
 const TYPES: Record<string, string> = {
   json: 'application/json', onnx: 'application/octet-stream', onnx_data: 'application/octet-stream', bin: 'application/octet-stream',
@@ -17,19 +18,14 @@ export const models = new Hono<AppEnv>().get('/*', async (c) => {
   if (!isModelPath(path)) {
     throw new AppError('not_found', 'No such model file.');
   }
-  const obj = await c.env.PHOTOS.get(modelKey(path), { onlyIf: c.req.raw.headers });
-  if (!obj) throw new AppError('not_found', `No model file at /models/${path}. Import models with "npm run models:import -- <folder>".`);
-  const headers = new Headers({
+  const res = await serveObject(c.env.PHOTOS, modelKey(path), c.req.raw, {
     'Content-Type': TYPES[path.split('.').pop() ?? ''] ?? 'application/octet-stream',
     'Cache-Control': 'public, max-age=86400',
     // The app is cross-origin isolated (COEP require-corp): say these may be loaded by it.
     'Cross-Origin-Resource-Policy': 'same-origin',
-    'X-Content-Type-Options': 'nosniff',
-    ETag: obj.httpEtag,
   });
-  if (!('body' in obj)) return new Response(null, { status: 304, headers });
-  headers.set('Content-Length', String(obj.size));
-  return new Response(obj.body, { headers });
+  if (!res) throw new AppError('not_found', `No model file at /models/${path}. Import models with "npm run models:import -- <folder>".`);
+  return res;
 });
 
 /**

@@ -14,10 +14,10 @@ import { AppError } from '../errors';
 import { present } from '../media/present';
 import { cancelPhoto, retryFailed, retryPhoto } from '../pipeline/retry';
 import { deletePhotoObjects, originalKey } from '../storage/keys';
+import { serveOriginal } from '../storage/serve';
 import { cleanFilename } from '../upload/filename';
 import { ingest } from '../upload/ingest';
 import { validate } from '../validate';
-import { serveOriginal } from './original';
 
 export const photos = new Hono<AppEnv>()
   .post('/check', validate('json', CheckRequestSchema), async (c) => {

@@ -3,7 +3,7 @@
 // shared by every library of an instance and live under `models/`. Resumable uploads (R2 multipart)
 // write straight to the original's key, so completing one needs no copy.
 
-export const photoPrefix = (libraryId: string, photoId: string) => `lib/${libraryId}/photos/${photoId}/`;
+const photoPrefix = (libraryId: string, photoId: string) => `lib/${libraryId}/photos/${photoId}/`;
 export const originalKey = (libraryId: string, photoId: string) => `${photoPrefix(libraryId, photoId)}original`;
 
 /** File names of a photo's derived media: what the API hands out (signed) and what R2 stores. */

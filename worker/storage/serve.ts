@@ -1,10 +1,11 @@
-// Serves a stored original: ETag, conditional GET, single byte ranges, and headers that keep a browser
-// from ever treating the bytes as anything but the media type we detected at upload.
+// Serving R2 objects over HTTP: ETag and conditional GET for every object, byte ranges for originals, and
+// headers that keep a browser from ever treating the bytes as anything but the type we say they are.
 import type { Photo } from '../contract/photo';
 import { AppError } from '../errors';
 
 const SAFE_TYPES = /^(image\/(jpeg|png|gif|webp|heic|heif|avif|tiff)|video\/(mp4|quicktime))$/;
 
+/** A stored original, with single byte ranges; `download` asks the browser to save it. */
 export async function serveOriginal(bucket: R2Bucket, key: string, photo: Photo, req: Request, download = false): Promise<Response> {
   const range = parseRange(req.headers.get('Range'), photo.bytes);
   const headers = new Headers({
@@ -45,4 +46,17 @@ export function parseRange(header: string | null, size: number): { offset: numbe
   const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
   if (start >= size || end < start) return 'unsatisfiable';
   return { offset: start, length: end - start + 1 };
+}
+
+/**
+ * A whole object (a thumbnail, a variant, a model file) with `headers` (type, caching), its ETag and a 304
+ * for a matching conditional GET; null when there is no such object.
+ */
+export async function serveObject(bucket: R2Bucket, key: string, req: Request, headers: Record<string, string>): Promise<Response | null> {
+  const obj = await bucket.get(key, { onlyIf: req.headers });
+  if (!obj) return null;
+  const h = new Headers({ ...headers, 'X-Content-Type-Options': 'nosniff', ETag: obj.httpEtag });
+  if (!('body' in obj)) return new Response(null, { status: 304, headers: h });
+  h.set('Content-Length', String(obj.size));
+  return new Response(obj.body, { headers: h });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRange } from './original';
+import { parseRange } from './serve';
 
 describe('parseRange', () => {
   it('understands start-end, open-ended and suffix ranges', () => {
