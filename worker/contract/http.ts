@@ -50,6 +50,9 @@ const PhotoIdSchema = v.pipe(v.string(), v.regex(PHOTO_ID_PATTERN, 'is not a pho
 /** Path parameters of /api/photos/:id/… */
 export const PhotoIdParamSchema = v.object({ id: PhotoIdSchema });
 
+/** Path parameters of a signed media URL, /api/media/:library/:photo/:file (the file name: storage/keys.ts). */
+export const MediaParamSchema = v.object({ library: v.pipe(v.string(), v.minLength(1)), photo: PhotoIdSchema, file: v.string() });
+
 /** POST /api/photos/check */
 export const CheckRequestSchema = v.object({
   sha256: v.pipe(v.array(Sha256Schema), v.maxLength(1000, 'at most 1000 hashes per request')),

@@ -1,20 +1,21 @@
 // /api/media/:library/:photo/:file — thumbnails and variants behind signed URLs (no bearer token, so
 // <img src> works). Files are immutable per photo, so they cache for a year.
 import { Hono } from 'hono';
+import { MediaParamSchema } from '../contract/http';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
-import { isPhotoId } from '../ids';
 import { verifySignature } from '../media/sign';
 import { getPhoto } from '../db/photos';
 import { isMediaFile, mediaKey, originalKey } from '../storage/keys';
 import { serveObject, serveOriginal } from '../storage/serve';
+import { validate } from '../validate';
 
-export const media = new Hono<AppEnv>().get('/:library/:photo/:file', async (c) => {
-  const { library, photo, file } = c.req.param();
+const GONE = 'No such media file, or its link has expired.';
+
+export const media = new Hono<AppEnv>().get('/:library/:photo/:file', validate('param', MediaParamSchema, GONE), async (c) => {
+  const { library, photo, file } = c.req.valid('param');
   const known = file === 'original' || isMediaFile(file);
-  if (!isPhotoId(photo) || !known || !(await verifySignature(c.env, c.req.path, c.req.query('exp'), c.req.query('sig')))) {
-    throw new AppError('not_found', 'No such media file, or its link has expired.');
-  }
+  if (!known || !(await verifySignature(c.env, c.req.path, c.req.query('exp'), c.req.query('sig')))) throw new AppError('not_found', GONE);
   if (file === 'original') {
     const row = await getPhoto(c.env.DB, library, photo);
     if (!row) throw new AppError('not_found', 'No such photo.');
