@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import { testEnv } from '../test/helpers';
+import { MAX_MOOV_BYTES, readVideoMetadata, VideoParseError, type RangeReader } from './mp4';
+import { parseIso6709 } from './mp4-meta';
+import { checkBoxStructure } from './mp4-structure';
+
+interface VideoExpectation {
+  expected_outcome: 'accept' | 'reject';
+  bytes: number;
+  validStructure: boolean;
+  error?: string;
+  topLevel?: string[];
+  durationMs?: number;
+  codec?: string;
+  rotation?: number;
+  width?: number;
+  height?: number;
+  fps?: number;
+  audio?: boolean;
+  createdAt?: string | null;
+  gps?: { lat: number; lon: number; alt?: number } | null;
+  make?: string | null;
+  model?: string | null;
+}
+
+async function video(name: string): Promise<Uint8Array> {
+  const res = await testEnv.FIXTURES.fetch(`http://fixtures/videos/${encodeURIComponent(name)}`);
+  if (!res.ok) throw new Error(await res.text());
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+const truth = (await (await testEnv.FIXTURES.fetch('http://fixtures/videos/expectations.json')).json<{
+  files: Record<string, VideoExpectation>;
+}>()).files;
+
+/** A file made of real byte runs and virtual zero runs (gigabytes of mdat that are never allocated). */
+function virtualFile(parts: (Uint8Array | number)[]) {
+  const runs: { at: number; bytes: Uint8Array | null; length: number }[] = [];
+  let size = 0;
+  for (const p of parts) {
+    const length = typeof p === 'number' ? p : p.length;
+    runs.push({ at: size, bytes: typeof p === 'number' ? null : p, length });
+    size += length;
+  }
+  const stats = { bytesRead: 0, reads: 0 };
+  const read: RangeReader = async (offset, length) => {
+    if (offset < 0 || length < 0 || offset + length > size) throw new Error(`read ${offset}+${length} outside ${size}`);
+    stats.reads++;
+    stats.bytesRead += length;
+    const out = new Uint8Array(length);
+    for (const r of runs) {
+      const from = Math.max(offset, r.at);
+      const to = Math.min(offset + length, r.at + r.length);
+      if (from < to && r.bytes) out.set(r.bytes.subarray(from - r.at, to - r.at), from - offset);
+    }
+    return out;
+  };
+  return { read, size, stats };
+}
+
+const memory = (b: Uint8Array) => virtualFile([b]);
+
+async function refusal(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof VideoParseError) return e.reason;
+    throw e;
+  }
+  throw new Error('expected a VideoParseError');
+}
+
+const be32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+const bytes = (...parts: (number[] | string | Uint8Array)[]) =>
+  new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : [...p])));
+const box = (type: string, ...body: (number[] | string | Uint8Array)[]) => {
+  const payload = bytes(...body);
+  return bytes(be32(payload.length + 8), type, payload);
+};
+const largeHeader = (type: string, size: number) => bytes(be32(1), type, be32(Math.floor(size / 2 ** 32)), be32(size >>> 0));
+const FTYP = box('ftyp', 'isom', be32(512), 'isomiso2mp41');
+
+/** The moov box of a real fixture (its chunk offsets do not matter to a metadata reader). */
+async function realMoov(name: string): Promise<Uint8Array> {
+  const b = await video(name);
+  for (let at = 0; at + 8 <= b.length; ) {
+    const size = new DataView(b.buffer, b.byteOffset).getUint32(at);
+    if (String.fromCharCode(...b.subarray(at + 4, at + 8)) === 'moov') return b.subarray(at, at + size);
+    at += size;
+  }
+  throw new Error(`no moov in ${name}`);
+}
+
+describe('readVideoMetadata against ffprobe/exiftool ground truth', () => {
+  const accepted = Object.entries(truth).filter(([, t]) => t.expected_outcome === 'accept');
+  it('covers rotation, GPS from ©xyz and Apple keys, make/model, moov at the end, AV1, VP9, no audio', () => {
+    const all = accepted.map(([, t]) => t);
+    expect(all.some((t) => t.rotation === 90)).toBe(true);
+    expect(all.some((t) => t.codec === 'av01') && all.some((t) => t.codec === 'vp09')).toBe(true);
+    expect(all.some((t) => t.topLevel!.at(-1) === 'moov')).toBe(true);
+    expect(all.filter((t) => t.gps).length).toBeGreaterThanOrEqual(3);
+    expect(all.filter((t) => t.make).length).toBeGreaterThanOrEqual(2);
+    expect(all.some((t) => !t.audio) && all.some((t) => t.audio)).toBe(true);
+  });
+
+  it.each(accepted)('%s: every field', async (name, t) => {
+    const file = memory(await video(name));
+    const meta = await readVideoMetadata(file.read, file.size);
+    expect(meta.durationMs).toBe(t.durationMs);
+    expect(meta.codec).toBe(t.codec);
+    expect(meta.rotation).toBe(t.rotation);
+    expect([meta.width, meta.height]).toEqual([t.width, t.height]);
+    expect(meta.fps).toBe(t.fps);
+    expect(meta.audio).toBe(t.audio);
+    expect(meta.createdAt).toBe(t.createdAt);
+    if (t.gps) {
+      expect(meta.gps!.lat).toBeCloseTo(t.gps.lat, 6);
+      expect(meta.gps!.lon).toBeCloseTo(t.gps.lon, 6);
+      expect(meta.gps!.alt).toBe(t.gps.alt);
+    } else expect(meta.gps).toBeNull();
+    expect(meta.make).toBe(t.make);
+    expect(meta.model).toBe(t.model);
+  });
+
+  it.each(Object.entries(truth).filter(([, t]) => t.expected_outcome === 'reject'))('%s is refused', async (name, t) => {
+    const file = memory(await video(name));
+    expect(await refusal(readVideoMetadata(file.read, file.size))).toBe(t.error);
+  });
+
+  it.each(Object.entries(truth))('%s: upload structure check', async (name, t) => {
+    const b = await video(name);
+    const check = checkBoxStructure(b.subarray(0, 256 * 1024), b.length);
+    expect(check.ok).toBe(t.validStructure);
+    if (!check.ok) expect(check.reason).toBe(t.error);
+  });
+});
+
+describe('range reads only', () => {
+  it('finds moov after 5 GB of mdat (64-bit largesize) reading ≈ the moov alone', async () => {
+    const moov = await realMoov('h264-rot90-gps.mp4');
+    const mdat = 5 * 2 ** 30;
+    const file = virtualFile([FTYP, largeHeader('mdat', mdat + 16), mdat, moov]);
+    const meta = await readVideoMetadata(file.read, file.size);
+    expect([meta.width, meta.height, meta.gps?.lat]).toEqual([240, 320, 48.8584]);
+    expect(file.stats.bytesRead).toBeLessThan(moov.length + 64 * 1024 + 64);
+    expect(file.stats.reads).toBeLessThanOrEqual(3);
+  });
+
+  it('refuses a moov over the cap without reading it', async () => {
+    const file = virtualFile([FTYP, largeHeader('mdat', 16 + 10 ** 8), 10 ** 8, bytes(be32(MAX_MOOV_BYTES + 9), 'moov'), MAX_MOOV_BYTES + 1]);
+    expect(await refusal(readVideoMetadata(file.read, file.size))).toBe('moov_too_large');
+    expect(file.stats.bytesRead).toBeLessThan(70 * 1024);
+  });
+
+  it('says truncated when the file ends inside moov', async () => {
+    const moov = await realMoov('av1-opus.mp4');
+    const file = memory(bytes(FTYP, moov.subarray(0, moov.length - 100)));
+    expect(await refusal(readVideoMetadata(file.read, file.size))).toBe('truncated');
+  });
+});
+
+describe('hostile box sizes', () => {
+  const cases: [string, Uint8Array, string][] = [
+    ['size 0 (to the end) with no moov', bytes(FTYP, be32(0), 'mdat', new Uint8Array(100)), 'no_moov'],
+    ['size 1 with a largesize below its header', bytes(FTYP, be32(1), 'mdat', be32(0), be32(8), new Uint8Array(64)), 'bad_box'],
+    ['size 1 with a 2^60 largesize', bytes(FTYP, be32(1), 'mdat', be32(2 ** 28), be32(0), new Uint8Array(64)), 'truncated'],
+    ['size 4, smaller than a header', bytes(FTYP, be32(4), 'free', new Uint8Array(64)), 'bad_box'],
+    ['size 0xffffffff', bytes(FTYP, be32(0xffffffff), 'mdat', new Uint8Array(64)), 'truncated'],
+    ['ftyp then binary garbage', bytes(FTYP, [0, 0, 0, 16, 1, 2, 3, 4], new Uint8Array(8)), 'not_video'],
+    ['ftyp then an unknown box', bytes(FTYP, box('abcd', new Uint8Array(8))), 'not_video'],
+    ['a moov child overflowing moov', bytes(FTYP, box('moov', box('mvhd', new Uint8Array(100)), be32(1000), 'trak')), 'bad_box'],
+    ['moov without mvhd', bytes(FTYP, box('moov', box('trak'))), 'bad_box'],
+    ['moov without a video track', bytes(FTYP, box('moov', box('mvhd', new Uint8Array(100)))), 'no_video_track'],
+  ];
+  it.each(cases)('%s', async (_, b, reason) => {
+    const file = memory(b);
+    expect(await refusal(readVideoMetadata(file.read, file.size))).toBe(reason);
+    expect(file.stats.reads).toBeLessThan(5);
+  });
+
+  it('stops after 1024 top-level boxes instead of hopping through millions', async () => {
+    const frees = new Uint8Array(8 * 5000);
+    for (let i = 0; i < 5000; i++) frees.set(box('free'), i * 8);
+    const file = memory(bytes(FTYP, frees, box('mdat', new Uint8Array(8))));
+    expect(await refusal(readVideoMetadata(file.read, file.size))).toBe('bad_box');
+    expect(file.stats.reads).toBe(1); // all inside the first 64 KB read
+  });
+
+  it('bounds counts that lie: stts and keys claiming 2^32 entries', async () => {
+    const t = await realMoov('apple-keys-moov-at-end.mov');
+    const moov = new Uint8Array(t);
+    const patch = (type: string, at: number) => {
+      const i = Buffer.from(moov).indexOf(type);
+      moov.set([255, 255, 255, 255], i + 4 + at);
+    };
+    patch('stts', 4);
+    patch('keys', 4);
+    const file = memory(bytes(FTYP, moov));
+    const meta = await readVideoMetadata(file.read, file.size);
+    expect(meta.make).toBe('Apple');
+    expect(meta.fps).toBe(25);
+  });
+});
+
+describe('checkBoxStructure', () => {
+  it.each([
+    ['ftyp + HTML', bytes(FTYP.subarray(0, 24), '<html><script>alert(1)</script></html>'), 'not_video'],
+    ['ftyp alone', FTYP, 'not_video'],
+    ['an ftyp of 7 bytes', bytes(be32(7), 'ftypisom', new Uint8Array(32)), 'not_video'],
+    ['boxes claiming more than the file', bytes(FTYP, be32(500), 'mdat', new Uint8Array(40)), 'truncated'],
+    ['3 stray bytes after the last box', bytes(FTYP, box('mdat', new Uint8Array(8)), [1, 2, 3]), 'truncated'],
+    ['text', bytes('hello world, not a video'), 'not_video'],
+  ])('refuses %s', (_, b, reason) => {
+    const check = checkBoxStructure(b, b.length);
+    expect(check.ok).toBe(false);
+    if (!check.ok) expect(check.reason).toBe(reason);
+  });
+
+  it('accepts a head that stops inside mdat when the declared sizes fit the file', () => {
+    const head = bytes(FTYP, largeHeader('mdat', 16 + 10 ** 9), new Uint8Array(100));
+    expect(checkBoxStructure(head, FTYP.length + 16 + 10 ** 9 + 5000)).toEqual({ ok: true, boxes: ['ftyp', 'mdat'] });
+  });
+});
+
+describe('parseIso6709', () => {
+  it.each([
+    ['+48.8584+002.2945/', { lat: 48.8584, lon: 2.2945 }],
+    ['-33.8568+151.2153/', { lat: -33.8568, lon: 151.2153 }],
+    ['+37.3349-122.0090+020.000/', { lat: 37.3349, lon: -122.009, alt: 20 }],
+    ['+00.0000+000.0000/', { lat: 0, lon: 0 }],
+    ['+4851.504+00217.670/', { lat: 48 + 51.504 / 60, lon: 2 + 17.67 / 60 }],
+  ])('%s', (s, gps) => {
+    const got = parseIso6709(s)!;
+    expect(got.lat).toBeCloseTo(gps.lat, 9);
+    expect(got.lon).toBeCloseTo(gps.lon, 9);
+    expect(got.alt).toBe((gps as { alt?: number }).alt);
+  });
+  it.each(['', 'garbage', '+91.0+000.0/', '+45.0+181.0/', '48.85 2.29'])('refuses %j', (s) => expect(parseIso6709(s)).toBeNull());
+});
