@@ -23,7 +23,7 @@ const KEYS: Record<string, keyof MovieTags> = {
   'com.apple.quicktime.model': 'model',
   'com.apple.quicktime.creationdate': 'creationDate',
 };
-const utf8 = new TextDecoder('utf-8', { fatal: false });
+const utf8 = new TextDecoder();
 const text = (b: Uint8Array) => utf8.decode(b).replace(/\0+$/, '').trim() || null;
 
 /** Collects the tags from `udta` and `meta` boxes found directly in moov (the first value found wins). */
