@@ -237,3 +237,42 @@ describe('parseIso6709', () => {
   });
   it.each(['', 'garbage', '+91.0+000.0/', '+45.0+181.0/', '48.85 2.29'])('refuses %j', (s) => expect(parseIso6709(s)).toBeNull());
 });
+
+describe('mutated files never escape as anything but VideoParseError', () => {
+  // Deterministic xorshift so a failure reproduces; 300 mutations per fixture of bytes inside moov and
+  // the top-level headers, where a wrong bound would turn into a RangeError, NaN, or a hang.
+  function rng(seed: number) {
+    let x = seed >>> 0 || 1;
+    return () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) / 2 ** 32;
+    };
+  }
+  it.each(Object.keys(truth).filter((n) => truth[n].expected_outcome === 'accept'))('%s', async (name) => {
+    const original = await video(name);
+    const moov = await realMoov(name);
+    const moovAt = Buffer.from(original).indexOf(Buffer.from(moov.subarray(0, 8)));
+    const random = rng(name.length * 7919);
+    const outcomes = { parsed: 0, refused: 0 };
+    for (let i = 0; i < 300; i++) {
+      const b = new Uint8Array(original);
+      for (let k = 0; k < 1 + Math.floor(random() * 4); k++) {
+        const at = random() < 0.2 ? Math.floor(random() * 64) : moovAt + Math.floor(random() * moov.length);
+        b[at] = random() < 0.5 ? Math.floor(random() * 256) : [0, 1, 0xff, 8][Math.floor(random() * 4)];
+      }
+      const file = memory(b);
+      try {
+        const meta = await readVideoMetadata(file.read, file.size);
+        outcomes.parsed++;
+        expect(Number.isFinite(meta.durationMs)).toBe(true);
+      } catch (e) {
+        if (!(e instanceof VideoParseError)) throw new Error(`mutation ${i}: ${String(e)}`);
+        outcomes.refused++;
+      }
+      expect(checkBoxStructure(b, b.length)).toHaveProperty('ok');
+    }
+    expect(outcomes.parsed + outcomes.refused).toBe(300);
+  });
+});
