@@ -276,3 +276,27 @@ describe('mutated files never escape as anything but VideoParseError', () => {
     expect(outcomes.parsed + outcomes.refused).toBe(300);
   });
 });
+
+describe('over real R2 range reads', () => {
+  it('reads a 12 MB QuickTime with moov at the end in ≤ 4 ranged GETs and ≈ 64 KB + moov', async () => {
+    const { r2RangeReader } = await import('./mp4-r2');
+    const moov = await realMoov('apple-keys-moov-at-end.mov');
+    const mdat = 12 * 2 ** 20;
+    const whole = bytes(FTYP, be32(mdat + 8), 'mdat', new Uint8Array(mdat), moov);
+    const key = `test/${crypto.randomUUID()}.mov`;
+    await testEnv.PHOTOS.put(key, whole);
+    const source = (await r2RangeReader(testEnv.PHOTOS, key))!;
+    let reads = 0;
+    let read = 0;
+    const meta = await readVideoMetadata(async (o, l) => {
+      reads++;
+      read += l;
+      return source.read(o, l);
+    }, source.size);
+    expect(meta).toMatchObject({ make: 'Apple', model: 'iPhone 12 Pro', width: 320, height: 180, fps: 25 });
+    expect(reads).toBeLessThanOrEqual(4);
+    expect(read).toBeLessThan(64 * 1024 + moov.length + 64);
+    await testEnv.PHOTOS.delete(key);
+    expect(await r2RangeReader(testEnv.PHOTOS, key)).toBeNull();
+  });
+});
