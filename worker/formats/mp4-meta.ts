@@ -51,7 +51,7 @@ function udtaString(p: Uint8Array): string | null {
   return text(p.subarray(4, Math.min(p.length, 4 + u16(p, 0))));
 }
 
-/** keys + ilst: ilst items are typed by their 1-based index into keys. */
+/** keys + ilst: ilst items are typed by their 1-based index into keys (or by fourcc when there are no keys). */
 function mdtaItems(b: Uint8Array, base: number, meta: Box): [keyof MovieTags, string | null][] {
   // ISO `meta` is a FullBox (4 bytes of version/flags); Apple's QuickTime `meta` is not.
   // Apple's starts straight with a child box, whose type bytes sit at offset 4.
@@ -59,7 +59,13 @@ function mdtaItems(b: Uint8Array, base: number, meta: Box): [keyof MovieTags, st
   const kids = children(b, base, plain ? meta.body : meta.body + 4, meta.end);
   const keys = child(kids, 'keys');
   const ilst = child(kids, 'ilst');
-  if (!keys || !ilst) return [];
+  if (!ilst) return [];
+  const out: [keyof MovieTags, string | null][] = [];
+  if (!keys) {
+    // Without keys, items are typed by fourcc (iTunes style: `udta/meta/ilst/©xyz/data`).
+    for (const item of children(b, base, ilst.body, ilst.end)) if (UDTA[item.type]) out.push([UDTA[item.type], dataText(b, base, item)]);
+    return out;
+  }
   const names: string[] = [];
   const count = u32(b, keys.body + 4 - base);
   // Entries are `size32 namespace32 name`; the count is trusted only as far as the bytes go.
@@ -69,18 +75,19 @@ function mdtaItems(b: Uint8Array, base: number, meta: Box): [keyof MovieTags, st
     names.push(utf8.decode(b.subarray(at + 8 - base, at + size - base)));
     at += size;
   }
-  const out: [keyof MovieTags, string | null][] = [];
   for (const item of children(b, base, ilst.body, ilst.end)) {
     const name = names[u32(b, item.start + 4 - base) - 1];
     const field = name === undefined ? undefined : KEYS[name];
-    if (!field) continue;
-    const data = child(children(b, base, item.body, item.end), 'data');
-    // data: version/flags… type indicator (4) + locale (4), then the value; type 1 is UTF-8.
-    if (data && data.body + 8 <= data.end && u32(b, data.body - base) === 1) {
-      out.push([field, text(b.subarray(data.body + 8 - base, data.end - base))]);
-    }
+    if (field) out.push([field, dataText(b, base, item)]);
   }
   return out;
+}
+
+/** An ilst item's `data` child: type indicator (4) + locale (4), then the value; type 1 is UTF-8. */
+function dataText(b: Uint8Array, base: number, item: Box): string | null {
+  const data = child(children(b, base, item.body, item.end), 'data');
+  if (!data || data.body + 8 > data.end || u32(b, data.body - base) !== 1) return null;
+  return text(b.subarray(data.body + 8 - base, data.end - base));
 }
 
 /** ISO 6709 point: ±DD.D±DDD.D[±ALT]/ (also the ±DDMM.M / ±DDMMSS.S forms the standard allows). */

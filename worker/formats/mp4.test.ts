@@ -300,3 +300,40 @@ describe('over real R2 range reads', () => {
     expect(await r2RangeReader(testEnv.PHOTOS, key)).toBeNull();
   });
 });
+
+describe('synthetic movies', () => {
+  const identity = [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000].flatMap(be32);
+  const mvhd = box('mvhd', [0, 0, 0, 0], be32(0), be32(0), be32(1000), be32(5000), new Uint8Array(80));
+  function trak(handler: string, codec: string, w: number, h: number, samples: number, enabled: boolean, [tw, th] = [w, h]) {
+    const tkhd = box('tkhd', [0, 0, 0, enabled ? 3 : 2], new Uint8Array(20), new Uint8Array(16), identity, be32(tw * 65536), be32(th * 65536));
+    const mdhd = box('mdhd', [0, 0, 0, 0], be32(0), be32(0), be32(600), be32(samples * 20), [0, 0, 0, 0]);
+    const hdlr = box('hdlr', [0, 0, 0, 0], be32(0), handler, new Uint8Array(12), [0]);
+    const stsd = box('stsd', [0, 0, 0, 0], be32(1), box(codec, new Uint8Array(24), [w >> 8, w & 255, h >> 8, h & 255], new Uint8Array(50)));
+    const stts = box('stts', [0, 0, 0, 0], be32(1), be32(samples), be32(20));
+    return box('trak', tkhd, box('mdia', mdhd, hdlr, box('minf', box('stbl', stsd, stts))));
+  }
+  const parse = (moov: Uint8Array) => {
+    const file = memory(bytes(FTYP, moov));
+    return readVideoMetadata(file.read, file.size);
+  };
+
+  it('takes the enabled video track with the most samples, not a preview track listed first', async () => {
+    const meta = await parse(box('moov', mvhd, trak('vide', 'jpeg', 160, 120, 1, false), trak('vide', 'hvc1', 1920, 1080, 150, true)));
+    expect(meta).toMatchObject({ codec: 'hvc1', width: 1920, height: 1080, fps: 30, durationMs: 5000, audio: false });
+  });
+
+  it('reads iTunes-style udta/meta/ilst ©xyz/©mak/©mod (no keys)', async () => {
+    const data = (s: string) => box('data', be32(1), be32(0), s);
+    const meta = box('meta', [0, 0, 0, 0], box('hdlr', [0, 0, 0, 0], be32(0), 'mdir', new Uint8Array(13)), box('ilst', box('\xa9xyz', data('+12.3456-045.6789/')), box('\xa9mak', data('GoPro')), box('\xa9mod', data('HERO12 Black'))));
+    const got = await parse(box('moov', mvhd, trak('vide', 'avc1', 640, 480, 10, true), trak('soun', 'mp4a', 0, 0, 10, true), box('udta', meta)));
+    expect(got).toMatchObject({ gps: { lat: 12.3456, lon: -45.6789 }, make: 'GoPro', model: 'HERO12 Black', audio: true });
+  });
+
+  it('takes the size from the sample entry when tkhd has none, and ignores a zero creation time', async () => {
+    const meta = await parse(box('moov', mvhd, trak('vide', 'vp09', 320, 240, 10, true, [0, 0])));
+    expect(meta.createdAt).toBeNull();
+    expect([meta.width, meta.height]).toEqual([320, 240]);
+    const none = await parse(box('moov', mvhd, trak('vide', 'vp09', 0, 0, 10, true)));
+    expect([none.width, none.height]).toEqual([null, null]); // unknown, not 0×0
+  });
+});

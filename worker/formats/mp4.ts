@@ -65,6 +65,7 @@ export async function readVideoMetadata(read: RangeReader, size: number, maxMoov
 
 interface Track {
   handler: string;
+  enabled: boolean;
   codec: string | null;
   width: number;
   height: number;
@@ -87,7 +88,11 @@ function parseMoov(b: Uint8Array, base: number): VideoMetadata {
   const mehd = child(children(b, base, child(kids, 'mvex')?.body ?? base, child(kids, 'mvex')?.end ?? base), 'mehd');
   if (!duration && mehd) duration = b[at(mehd)] === 1 ? u64(b, at(mehd, 4)) : u32(b, at(mehd, 4));
   const tracks = kids.filter((x) => x.type === 'trak').map((t) => parseTrak(b, base, t));
-  const video = tracks.find((t) => t.handler === 'vide');
+  // Cameras add small preview or cover tracks (often disabled): take the enabled video track with
+  // the most samples, so a thumbnail track never decides the size or codec.
+  const video = tracks
+    .filter((t) => t.handler === 'vide')
+    .sort((x, y) => Number(y.enabled) - Number(x.enabled) || y.samples - x.samples)[0];
   if (!video) throw new VideoParseError('no_video_track', 'the movie has no video track');
   const tags = readMovieTags(b, base, kids);
   const quarter = video.rotation === 90 || video.rotation === 270;
@@ -123,7 +128,7 @@ function parseTrak(b: Uint8Array, base: number, trak: Box): Track {
   const kids = inside(trak);
   const mdia = inside(child(kids, 'mdia'));
   const stbl = inside(child(inside(child(mdia, 'minf')), 'stbl'));
-  const track: Track = { handler: '', codec: null, width: 0, height: 0, rotation: 0, timescale: 0, samples: 0, sampleTime: 0 };
+  const track: Track = { handler: '', enabled: true, codec: null, width: 0, height: 0, rotation: 0, timescale: 0, samples: 0, sampleTime: 0 };
   const hdlr = child(mdia, 'hdlr');
   if (hdlr && hdlr.end - hdlr.body >= 12) track.handler = fourcc(b, off(hdlr, 8));
   const mdhd = child(mdia, 'mdhd');
@@ -131,6 +136,7 @@ function parseTrak(b: Uint8Array, base: number, trak: Box): Track {
   const tkhd = child(kids, 'tkhd');
   // tkhd: version/flags, times/id/duration (20 or 32 bytes), 16 reserved/layer/volume bytes, matrix, size.
   if (tkhd && tkhd.end - tkhd.body >= (b[off(tkhd)] === 1 ? 96 : 84)) {
+    track.enabled = (b[off(tkhd, 3)] & 1) === 1;
     const m = off(tkhd, b[off(tkhd)] === 1 ? 52 : 40);
     // Matrix [a b u; c d v; x y w] in 16.16: the rotation is the angle of (a, b).
     const degrees = Math.round((Math.atan2(i32(b, m + 4), i32(b, m)) * 180) / Math.PI / 90) * 90;
