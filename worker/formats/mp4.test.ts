@@ -1,95 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { testEnv } from '../test/helpers';
-import { MAX_MOOV_BYTES, readVideoMetadata, VideoParseError, type RangeReader } from './mp4';
-import { parseIso6709 } from './mp4-meta';
+import { MAX_MOOV_BYTES, readVideoMetadata, VideoParseError } from './mp4';
 import { checkBoxStructure } from './mp4-structure';
-
-interface VideoExpectation {
-  expected_outcome: 'accept' | 'reject';
-  bytes: number;
-  validStructure: boolean;
-  error?: string;
-  topLevel?: string[];
-  durationMs?: number;
-  codec?: string;
-  rotation?: number;
-  width?: number;
-  height?: number;
-  fps?: number;
-  audio?: boolean;
-  createdAt?: string | null;
-  gps?: { lat: number; lon: number; alt?: number } | null;
-  make?: string | null;
-  model?: string | null;
-}
-
-async function video(name: string): Promise<Uint8Array> {
-  const res = await testEnv.FIXTURES.fetch(`http://fixtures/videos/${encodeURIComponent(name)}`);
-  if (!res.ok) throw new Error(await res.text());
-  return new Uint8Array(await res.arrayBuffer());
-}
-
-const truth = (await (await testEnv.FIXTURES.fetch('http://fixtures/videos/expectations.json')).json<{
-  files: Record<string, VideoExpectation>;
-}>()).files;
-
-/** A file made of real byte runs and virtual zero runs (gigabytes of mdat that are never allocated). */
-function virtualFile(parts: (Uint8Array | number)[]) {
-  const runs: { at: number; bytes: Uint8Array | null; length: number }[] = [];
-  let size = 0;
-  for (const p of parts) {
-    const length = typeof p === 'number' ? p : p.length;
-    runs.push({ at: size, bytes: typeof p === 'number' ? null : p, length });
-    size += length;
-  }
-  const stats = { bytesRead: 0, reads: 0 };
-  const read: RangeReader = async (offset, length) => {
-    if (offset < 0 || length < 0 || offset + length > size) throw new Error(`read ${offset}+${length} outside ${size}`);
-    stats.reads++;
-    stats.bytesRead += length;
-    const out = new Uint8Array(length);
-    for (const r of runs) {
-      const from = Math.max(offset, r.at);
-      const to = Math.min(offset + length, r.at + r.length);
-      if (from < to && r.bytes) out.set(r.bytes.subarray(from - r.at, to - r.at), from - offset);
-    }
-    return out;
-  };
-  return { read, size, stats };
-}
-
-const memory = (b: Uint8Array) => virtualFile([b]);
-
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof VideoParseError) return e.reason;
-    throw e;
-  }
-  throw new Error('expected a VideoParseError');
-}
-
-const be32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
-const bytes = (...parts: (number[] | string | Uint8Array)[]) =>
-  new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : [...p])));
-const box = (type: string, ...body: (number[] | string | Uint8Array)[]) => {
-  const payload = bytes(...body);
-  return bytes(be32(payload.length + 8), type, payload);
-};
-const largeHeader = (type: string, size: number) => bytes(be32(1), type, be32(Math.floor(size / 2 ** 32)), be32(size >>> 0));
-const FTYP = box('ftyp', 'isom', be32(512), 'isomiso2mp41');
-
-/** The moov box of a real fixture (its chunk offsets do not matter to a metadata reader). */
-async function realMoov(name: string): Promise<Uint8Array> {
-  const b = await video(name);
-  for (let at = 0; at + 8 <= b.length; ) {
-    const size = new DataView(b.buffer, b.byteOffset).getUint32(at);
-    if (String.fromCharCode(...b.subarray(at + 4, at + 8)) === 'moov') return b.subarray(at, at + size);
-    at += size;
-  }
-  throw new Error(`no moov in ${name}`);
-}
+import { be32, box, bytes, FTYP, largeHeader, memory, realMoov, refusal, truth, video, virtualFile } from './mp4-test-utils';
 
 describe('readVideoMetadata against ffprobe/exiftool ground truth', () => {
   const accepted = Object.entries(truth).filter(([, t]) => t.expected_outcome === 'accept');
@@ -200,42 +113,6 @@ describe('hostile box sizes', () => {
     expect(meta.make).toBe('Apple');
     expect(meta.fps).toBe(25);
   });
-});
-
-describe('checkBoxStructure', () => {
-  it.each([
-    ['ftyp + HTML', bytes(FTYP.subarray(0, 24), '<html><script>alert(1)</script></html>'), 'not_video'],
-    ['ftyp alone', FTYP, 'not_video'],
-    ['an ftyp of 7 bytes', bytes(be32(7), 'ftypisom', new Uint8Array(32)), 'not_video'],
-    ['boxes claiming more than the file', bytes(FTYP, be32(500), 'mdat', new Uint8Array(40)), 'truncated'],
-    ['3 stray bytes after the last box', bytes(FTYP, box('mdat', new Uint8Array(8)), [1, 2, 3]), 'truncated'],
-    ['text', bytes('hello world, not a video'), 'not_video'],
-  ])('refuses %s', (_, b, reason) => {
-    const check = checkBoxStructure(b, b.length);
-    expect(check.ok).toBe(false);
-    if (!check.ok) expect(check.reason).toBe(reason);
-  });
-
-  it('accepts a head that stops inside mdat when the declared sizes fit the file', () => {
-    const head = bytes(FTYP, largeHeader('mdat', 16 + 10 ** 9), new Uint8Array(100));
-    expect(checkBoxStructure(head, FTYP.length + 16 + 10 ** 9 + 5000)).toEqual({ ok: true, boxes: ['ftyp', 'mdat'] });
-  });
-});
-
-describe('parseIso6709', () => {
-  it.each([
-    ['+48.8584+002.2945/', { lat: 48.8584, lon: 2.2945 }],
-    ['-33.8568+151.2153/', { lat: -33.8568, lon: 151.2153 }],
-    ['+37.3349-122.0090+020.000/', { lat: 37.3349, lon: -122.009, alt: 20 }],
-    ['+00.0000+000.0000/', { lat: 0, lon: 0 }],
-    ['+4851.504+00217.670/', { lat: 48 + 51.504 / 60, lon: 2 + 17.67 / 60 }],
-  ])('%s', (s, gps) => {
-    const got = parseIso6709(s)!;
-    expect(got.lat).toBeCloseTo(gps.lat, 9);
-    expect(got.lon).toBeCloseTo(gps.lon, 9);
-    expect(got.alt).toBe((gps as { alt?: number }).alt);
-  });
-  it.each(['', 'garbage', '+91.0+000.0/', '+45.0+181.0/', '48.85 2.29'])('refuses %j', (s) => expect(parseIso6709(s)).toBeNull());
 });
 
 describe('mutated files never escape as anything but VideoParseError', () => {
