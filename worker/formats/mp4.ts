@@ -62,7 +62,6 @@ export async function readVideoMetadata(read: RangeReader, size: number, maxMoov
   throw new VideoParseError(at >= size ? 'no_moov' : 'bad_box', at >= size ? 'no moov box' : 'too many top-level boxes');
 }
 
-
 interface Track {
   handler: string;
   enabled: boolean;
