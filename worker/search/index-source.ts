@@ -47,28 +47,39 @@ export async function eventsAfter(db: D1Database, libraryId: string, seq: number
   return { value, rowsRead: res.meta.rows_read };
 }
 
-/** D1 hands BLOBs to Workers as arrays of byte values. */
-export const toInt8 = (blob: ArrayBuffer | number[] | Uint8Array) =>
-  blob instanceof ArrayBuffer ? new Int8Array(blob.slice(0)) : new Int8Array(Uint8Array.from(blob).buffer);
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+
+/**
+ * Embeddings are selected as hex(): D1 hands BLOBs to a Worker as arrays of numbers, which costs
+ * several times more to serialise than the hex text does.
+ */
+export function fromHex(hex: string): Int8Array {
+  const out = new Int8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = (HEX[hex.charCodeAt(2 * i)] << 4) | HEX[hex.charCodeAt(2 * i + 1)];
+  return out;
+}
 
 export async function embeddingsOf(db: D1Database, libraryId: string, ids: string[]): Promise<Counted<Map<string, { model: string; vector: Int8Array }>>> {
   const res = await db
     .prepare(
-      `SELECT photo_id, embedding_model, embedding FROM photo_analysis
-        WHERE library_id = ?1 AND photo_id IN (SELECT value FROM json_each(?2)) AND embedding IS NOT NULL`,
+      // CROSS JOIN keeps json_each outside: primary-key lookups, never a scan of the library's rows.
+      `SELECT a.photo_id, a.embedding_model, hex(a.embedding) AS embedding
+         FROM json_each(?2) j CROSS JOIN photo_analysis a ON a.photo_id = j.value
+        WHERE a.library_id = ?1 AND a.embedding IS NOT NULL`,
     )
     .bind(libraryId, JSON.stringify(ids))
-    .all<{ photo_id: string; embedding_model: string; embedding: number[] }>();
-  return { value: new Map(res.results.map((r) => [r.photo_id, { model: r.embedding_model, vector: toInt8(r.embedding) }])), rowsRead: res.meta.rows_read };
+    .all<{ photo_id: string; embedding_model: string; embedding: string }>();
+  return { value: new Map(res.results.map((r) => [r.photo_id, { model: r.embedding_model, vector: fromHex(r.embedding) }])), rowsRead: res.meta.rows_read };
 }
 
-export type PhotoWithEmbedding = SourcePhoto & { embedding: number[] | ArrayBuffer | null };
+export type PhotoWithEmbedding = SourcePhoto & { embedding: string | null };
 
 /** One page of the library for a rebuild, in id order (keyset: each page reads only its own rows). */
 export async function photoPage(db: D1Database, libraryId: string, afterId: string, limit: number): Promise<Counted<PhotoWithEmbedding[]>> {
   const res = await db
     .prepare(
-      `SELECT p.id, p.filename, p.kind, p.exif, p.created_at, a.caption, a.tags, a.embedding_model, a.embedding
+      `SELECT p.id, p.filename, p.kind, p.exif, p.created_at, a.caption, a.tags, a.embedding_model, hex(a.embedding) AS embedding
          FROM photos p LEFT JOIN photo_analysis a ON a.photo_id = p.id AND a.embedding_model IS NOT NULL
         WHERE p.library_id = ?1 AND p.id > ?2 ORDER BY p.id LIMIT ?3`,
     )

@@ -6,7 +6,7 @@ import { PHOTO_JSON, toPhoto, type PhotoRow } from '../db/photos';
 export async function photosById(db: D1Database, libraryId: string, ids: string[]): Promise<{ photos: Map<string, Photo>; rowsRead: number }> {
   if (!ids.length) return { photos: new Map(), rowsRead: 0 };
   const res = await db
-    .prepare(`SELECT ${PHOTO_JSON} AS photo FROM photos p WHERE p.library_id = ?1 AND p.id IN (SELECT value FROM json_each(?2))`)
+    .prepare(`SELECT ${PHOTO_JSON} AS photo FROM json_each(?2) j CROSS JOIN photos p ON p.id = j.value WHERE p.library_id = ?1`)
     .bind(libraryId, JSON.stringify(ids))
     .all<{ photo: string }>();
   const photos = res.results.map((r) => toPhoto(JSON.parse(r.photo) as PhotoRow));

@@ -82,6 +82,26 @@ describe('following D1', () => {
   });
 });
 
+describe('D1 rows read', () => {
+  it('stays the same per query and per update as the library grows', async () => {
+    const { libraryId, token } = await newLibrary();
+    const rowsRead = async (body: object) => Number((await json(token, '/api/search', body)).headers.get('X-D1-Rows-Read'));
+    const query = { vector: { model: MODEL, values: vec(D, 0) }, limit: 2 };
+    const cost = async () => {
+      await seedPhoto(libraryId, { vector: vec(D, 3) }); // an update for the next query to apply
+      const applying = await rowsRead(query);
+      return { applying, steady: await rowsRead(query), filtered: await rowsRead({ ...query, kind: 'image', text: 'photo' }) };
+    };
+    for (let i = 0; i < 4; i++) await seedPhoto(libraryId, { vector: vec(D, i) });
+    await rowsRead(query);
+    const small = await cost();
+    for (let i = 0; i < 60; i++) await seedPhoto(libraryId, { vector: vec(D, i % D, i / 60) });
+    await rowsRead(query);
+    expect(await cost()).toEqual(small);
+    expect(small.steady).toBeLessThan(30);
+  });
+});
+
 describe('with a real analysis result', () => {
   it('finds a photo by the embedding its analysis tab posted, and not after it is deleted', async () => {
     const { token } = await newLibrary();

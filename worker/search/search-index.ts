@@ -8,7 +8,7 @@ import type { Bindings } from '../env';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toEntry, type IndexEntry } from './entry';
 import type { Filters } from './filters';
-import { currentSeq, embeddingsOf, eventsAfter, photoPage, toInt8 } from './index-source';
+import { currentSeq, embeddingsOf, eventsAfter, fromHex, photoPage } from './index-source';
 import { IndexStore } from './index-store';
 import { LibraryIndex, type Hit } from './library-index';
 import { nearDuplicateGroups, type DuplicateGroup } from './near-duplicates';
@@ -205,7 +205,7 @@ export class SearchIndex extends DurableObject<Bindings> {
     for (;;) {
       const page = await photoPage(this.env.DB, libraryId, afterId, REBUILD_PAGE);
       rowsRead += page.rowsRead;
-      const entries = page.value.map((p) => toEntry(p, p.embedding ? toInt8(p.embedding) : null));
+      const entries = page.value.map((p) => toEntry(p, p.embedding ? fromHex(p.embedding) : null));
       this.store.apply(entries, []);
       for (const e of entries) this.index!.upsert(e);
       if (page.value.length < REBUILD_PAGE) break;
