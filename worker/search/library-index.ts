@@ -59,7 +59,7 @@ export class LibraryIndex implements Columns {
 
   private reserve(n: number) {
     if (n <= this.t.length) return;
-    const cap = Math.max(1024, this.t.length * 2, n);
+    const cap = Math.max(1024, Math.ceil(this.t.length * 1.25), n);
     this.t = grow(this.t, cap);
     this.day = grow(this.day, cap);
     this.kind = grow(this.kind, cap);
