@@ -126,6 +126,12 @@ try {
     console.log(`seeded into D1 in ${(seedMs / 1000).toFixed(1)} s; index rebuilt from D1 in ${(rebuild.ms / 1000).toFixed(1)} s reading ${rebuild.rowsRead.toLocaleString('en')} D1 rows (once)`);
     console.log(`index memory: ${mb(stats.memoryBytes)} (WebAssembly rows + columns); DO SQLite storage ${mb(stats.storageBytes)}; workerd RSS ${mb(workerdRss())} (was ${mb(rss0)} before seeding)`);
     await measure(`${size.toLocaleString('en')} photos`, size === TOTAL ? QUERIES : 50);
+    const dupStarted = performance.now();
+    const cpu0 = groupCpu();
+    const dups = await fetch(`${BASE}/api/search/near-duplicates`, { headers: auth });
+    const body = await dups.json();
+    console.log(`GET /api/search/near-duplicates (threshold ${body.threshold}): ${(performance.now() - dupStarted).toFixed(0)} ms wall, `
+      + `${((groupCpu() - cpu0) * 1000).toFixed(0)} ms CPU, ${body.groups.length} groups (random vectors: none expected), D1 rows read ${dups.headers.get('X-D1-Rows-Read')}`);
   }
 
   // One analysis result arriving: its row, embedding and event in D1; the next query's catch-up applies it.
