@@ -16,6 +16,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   conflict: 409,
   lease_conflict: 409,
   invalid_embedding: 400,
+  invalid_vector: 400,
+  vector_model_mismatch: 400,
   invalid_box: 400,
   text_too_long: 400,
   internal: 500,

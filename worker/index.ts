@@ -6,6 +6,7 @@ import { consume } from './pipeline/consumer';
 import { sweep } from './pipeline/sweeper';
 
 export { LibraryFeed } from './feed/library-feed';
+export { SearchIndex } from './search/search-index';
 
 export default {
   fetch: app.fetch,

@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'conflict'
   | 'lease_conflict'
   | 'invalid_embedding'
+  | 'invalid_vector'
+  | 'vector_model_mismatch'
   | 'invalid_box'
   | 'text_too_long'
   | 'internal';

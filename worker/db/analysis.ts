@@ -62,7 +62,7 @@ export async function extendLease(db: D1Database, libraryId: string, photoId: st
 }
 
 /** An int8 vector and its scale: a quarter of float32, about 1% error on cosine similarity. */
-function quantize(values: number[]): { bytes: Uint8Array; scale: number } {
+export function quantize(values: number[]): { bytes: Uint8Array; scale: number } {
   const max = Math.max(...values.map(Math.abs)) || 1;
   const scale = max / 127;
   const bytes = new Uint8Array(new Int8Array(values.map((v) => Math.round(v / scale))).buffer);

@@ -1,0 +1,217 @@
+// One Durable Object per library holds its search index (see library-index.ts) and keeps it in step with
+// D1 by reading the feed's event log from the seq it last applied. Every change to a photo already writes
+// an event in the same transaction, so the index needs no hook in any route, cannot miss a change, and
+// catches up before each query: a search sees every write that committed before it. Cost per query: one
+// D1 read of the events since the last query (nothing new: one indexed lookup, ~1 row).
+import { DurableObject } from 'cloudflare:workers';
+import type { Bindings } from '../env';
+import { decodeCursor, encodeCursor } from './cursor';
+import { toEntry, type IndexEntry } from './entry';
+import type { Filters } from './filters';
+import { currentSeq, embeddingsOf, eventsAfter, fromHex, photoPage } from './index-source';
+import { IndexStore } from './index-store';
+import { LibraryIndex, type Hit } from './library-index';
+import { nearDuplicateGroups, type DuplicateGroup } from './near-duplicates';
+import { queryVector, type IndexError } from './query-vector';
+
+const EVENT_PAGE = 1000;
+const REBUILD_PAGE = 2000;
+
+export interface SearchPlan {
+  vector?: { model: string; values: unknown[] };
+  similarTo?: string;
+  filters: Filters;
+  limit: number;
+  cursor?: string;
+}
+
+export interface IndexStats {
+  photos: number;
+  embeddings: number;
+  model: string | null;
+  dims: number | null;
+  memoryBytes: number;
+  storageBytes: number;
+  seq: number | null;
+}
+
+/** Timings (ms) and D1 rows read by the index for one call. */
+export interface IndexCost {
+  rowsRead: number;
+  syncMs: number;
+  searchMs: number;
+}
+
+type Answer = { ok: true; hits: Hit[]; nextCursor: string | null } | ({ ok: false } & IndexError);
+export type SearchAnswer = Answer & { cost: IndexCost };
+
+export class SearchIndex extends DurableObject<Bindings> {
+  private readonly store = new IndexStore(this.ctx.storage.sql, this.ctx.storage);
+  private index: LibraryIndex | null = null;
+  private libraryId: string | null = null;
+  private running: Promise<number> | null = null;
+  private queued: Promise<number> | null = null;
+
+  async search(libraryId: string, plan: SearchPlan): Promise<SearchAnswer> {
+    const started = performance.now();
+    const rowsRead = await this.sync(libraryId);
+    const synced = performance.now();
+    const answer: Answer = this.answer(this.index!, plan);
+    return { ...answer, cost: { rowsRead, syncMs: synced - started, searchMs: performance.now() - synced } };
+  }
+
+  async nearDuplicates(libraryId: string, threshold: number): Promise<{ groups: DuplicateGroup[]; cost: IndexCost }> {
+    const started = performance.now();
+    const rowsRead = await this.sync(libraryId);
+    const synced = performance.now();
+    const groups = nearDuplicateGroups(this.index!, threshold);
+    return { groups, cost: { rowsRead, syncMs: synced - started, searchMs: performance.now() - synced } };
+  }
+
+  /** Drops the stored index and reads the library again from D1 (also what happens when storage is empty). */
+  async rebuild(libraryId: string): Promise<{ rowsRead: number; ms: number }> {
+    const started = performance.now();
+    this.claim(libraryId);
+    this.store.clear();
+    this.index = null;
+    const rowsRead = await this.sync(libraryId);
+    return { rowsRead, ms: performance.now() - started };
+  }
+
+  async stats(libraryId: string): Promise<IndexStats> {
+    await this.sync(libraryId);
+    const index = this.index!;
+    return {
+      photos: index.size, embeddings: index.activeModel ? (index.modelCounts.get(index.activeModel) ?? 0) : 0,
+      model: index.activeModel, dims: index.dims, memoryBytes: index.memoryBytes(), storageBytes: this.store.bytes, seq: this.store.seq,
+    };
+  }
+
+  private answer(index: LibraryIndex, plan: SearchPlan): Answer {
+    const library = index.activeModel && index.dims ? { model: index.activeModel, dims: index.dims } : null;
+    let query: Int8Array | null = null;
+    if (plan.vector) {
+      const q = queryVector(plan.vector.values, plan.vector.model, library);
+      if (!(q instanceof Int8Array)) return { ok: false, ...q };
+      if (!library) return { ok: true, hits: [], nextCursor: null };
+      query = q;
+    } else if (plan.similarTo) {
+      if (!index.has(plan.similarTo)) return { ok: false, code: 'not_found', message: 'No such photo.' };
+      query = index.vectorOf(plan.similarTo);
+      if (!query) return { ok: false, code: 'conflict', message: 'This photo has not been analysed with the library’s embedding model yet.' };
+    }
+    const cursor = plan.cursor ? decodeCursor(plan.cursor, query !== null) : null;
+    if (plan.cursor && !cursor) return { ok: false, code: 'invalid_request', message: 'The cursor is not one this search returned.' };
+    const { hits, next } = index.search({ query, exclude: plan.similarTo, filters: plan.filters, limit: plan.limit, cursor });
+    return { ok: true, hits, nextCursor: next ? encodeCursor(next) : null };
+  }
+
+  /** One object serves one library: a call naming another is a wiring bug, never served from this index. */
+  private claim(libraryId: string) {
+    this.libraryId ??= (this.store.owner ??= libraryId);
+    if (this.libraryId !== libraryId) throw new Error(`search index of ${this.libraryId} asked about ${libraryId}`);
+  }
+
+  /**
+   * Catches up with D1. A call waits for a sync that starts after it arrived (one already running may
+   * have read the log before the caller's write committed); calls arriving together share that sync.
+   */
+  private sync(libraryId: string): Promise<number> {
+    this.claim(libraryId);
+    if (this.queued) return this.queued;
+    const before = this.running ?? Promise.resolve(0);
+    const mine: Promise<number> = before.catch(() => 0).then(() => {
+      this.queued = null;
+      this.running = mine;
+      return this.catchUp(libraryId);
+    }).finally(() => {
+      if (this.running === mine) this.running = null;
+    });
+    this.queued = mine;
+    return mine;
+  }
+
+  private async catchUp(libraryId: string): Promise<number> {
+    let rowsRead = 0;
+    if (!this.index) this.load();
+    if (this.store.seq === null) rowsRead += await this.rebuildFromD1(libraryId);
+    for (;;) {
+      const seq = this.store.seq!;
+      const events = await eventsAfter(this.env.DB, libraryId, seq, EVENT_PAGE);
+      rowsRead += events.rowsRead;
+      if (!events.value.length) break;
+      // Events are pruned after a week: an index that slept longer than that starts over.
+      if (events.value[0].seq !== seq + 1 && seq > 0) {
+        this.store.clear();
+        this.load();
+        rowsRead += await this.rebuildFromD1(libraryId);
+        continue;
+      }
+      rowsRead += await this.applyEvents(libraryId, events.value);
+      if (events.value.length < EVENT_PAGE) break;
+    }
+    this.followModel();
+    return rowsRead;
+  }
+
+  private load() {
+    const index = new LibraryIndex();
+    for (const e of this.store.entries()) index.upsert(e);
+    this.index = index;
+    this.followModel();
+  }
+
+  /** While no setting names the library's model, it is the one most photos were analysed with. */
+  private followModel() {
+    const index = this.index!;
+    const model = index.preferredModel();
+    if (!model || model === index.activeModel) return;
+    const vectors = [...this.store.vectors(model)];
+    if (vectors.length) index.activate(model, vectors[0][1].length, vectors);
+  }
+
+  private async applyEvents(libraryId: string, events: Awaited<ReturnType<typeof eventsAfter>>['value']): Promise<number> {
+    const index = this.index!;
+    // The last event of a photo wins; a deletion anywhere after its last photo event removes it.
+    const latest = new Map<string, (typeof events)[number]>();
+    for (const e of events) if (e.photoId && (e.photo || e.type === 'photo.deleted')) latest.set(e.photoId, e);
+    const analysed = new Set(events.filter((e) => e.type === 'analysis.completed').map((e) => e.photoId));
+    const needVectors = [...latest.values()]
+      .filter((e) => e.photo?.embedding_model && (analysed.has(e.photoId) || index.storedModel(e.photoId!) !== e.photo.embedding_model))
+      .map((e) => e.photoId!);
+    const fetched = needVectors.length ? await embeddingsOf(this.env.DB, libraryId, needVectors) : { value: new Map(), rowsRead: 0 };
+    const upserts: IndexEntry[] = [];
+    const removals: string[] = [];
+    for (const [id, e] of latest) {
+      if (!e.photo) {
+        removals.push(id);
+        continue;
+      }
+      const v = fetched.value.get(id);
+      const vector = needVectors.includes(id) ? (v ? v.vector : null) : index.has(id) ? undefined : null;
+      upserts.push(toEntry({ ...e.photo, embedding_model: v?.model ?? e.photo.embedding_model }, vector));
+    }
+    this.store.apply(upserts, removals, events[events.length - 1].seq);
+    for (const e of upserts) index.upsert(e);
+    for (const id of removals) index.remove(id);
+    return fetched.rowsRead;
+  }
+
+  /** Reads the whole library (one page at a time, in id order); events after `seq` are applied next. */
+  private async rebuildFromD1(libraryId: string): Promise<number> {
+    const seq = await currentSeq(this.env.DB, libraryId);
+    let rowsRead = 1;
+    let afterId = '';
+    for (;;) {
+      const page = await photoPage(this.env.DB, libraryId, afterId, REBUILD_PAGE);
+      rowsRead += page.rowsRead;
+      const entries = page.value.map((p) => toEntry(p, p.embedding ? fromHex(p.embedding) : null));
+      this.store.apply(entries, []);
+      for (const e of entries) this.index!.upsert(e);
+      if (page.value.length < REBUILD_PAGE) break;
+      afterId = page.value[page.value.length - 1].id;
+    }
+    this.store.seq = seq;
+    return rowsRead;
+  }
+}
