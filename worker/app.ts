@@ -10,6 +10,7 @@ import { analysis } from './routes/analysis';
 import { live } from './routes/live';
 import { media } from './routes/media';
 import { models, modelsAdmin } from './routes/models';
+import { people } from './routes/people';
 import { photos } from './routes/photos';
 import { settings } from './routes/settings';
 import { status } from './routes/status';
@@ -29,6 +30,7 @@ app.route('/api/live', live);
 app.route('/api/uploads', uploads);
 app.route('/api/analysis', analysis);
 app.route('/api/models', modelsAdmin);
+app.route('/api', people);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } } satisfies ErrorBody, 404));
 

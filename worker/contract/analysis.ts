@@ -1,4 +1,5 @@
 // In-browser analysis: jobs leased to analysis tabs, and the results they post back.
+import type { FaceIdentity } from './people';
 
 export const ANALYSIS_STAGE = 'analysis';
 
@@ -54,7 +55,7 @@ export interface AnalysisSubmission {
 export interface PhotoAnalysis {
   caption: string | null;
   tags: Array<{ label: string; score: number }>;
-  faces: Array<Omit<Face, 'embedding'> & { embedding?: { dims: number } }>;
+  faces: Array<Omit<Face, 'embedding'> & { embedding?: { dims: number } } & FaceIdentity>;
   embedding: { model: string; dims: number } | null;
   models: AnalysisSubmission['models'] | null;
   device: DeviceInfo | null;

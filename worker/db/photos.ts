@@ -2,6 +2,7 @@
 import { STAGES, type Photo, type PhotoKind, type PhotoStatus, type StageName, type StageState } from '../contract/photo';
 import type { PhotoAnalysis } from '../contract/analysis';
 import { eventRows, eventStatement, photoEventStatement, statsEventStatement, type EventRow } from './events';
+import { FACES_JSON } from '../people/photo-faces-sql';
 import { thumbnailFile } from '../pipeline/thumbnails';
 import { variantFile } from '../pipeline/variants';
 
@@ -28,7 +29,7 @@ export interface PhotoRow {
 
 /** The analysis of a photo as one JSON value (NULL until results exist); `p` is the photos row. */
 // Lives here, not in analysis.ts: that module imports events, which imports this one.
-const ANALYSIS_JSON = `(SELECT json_object('caption', a.caption, 'tags', json(a.tags), 'faces', json(a.faces),
+const ANALYSIS_JSON = `(SELECT json_object('caption', a.caption, 'tags', json(a.tags), 'faces', json(${FACES_JSON}),
     'embedding_model', a.embedding_model, 'embedding_dims', a.embedding_dims, 'models', json(a.models),
     'device', json(a.device), 'timings', json(a.timings))
    FROM photo_analysis a WHERE a.photo_id = p.id AND a.embedding_model IS NOT NULL)`;

@@ -4,6 +4,7 @@
 import { failAbandonedAnalyses } from '../db/analysis';
 import { pruneEvents } from '../db/events';
 import { deleteUpload, staleUploads } from '../db/uploads';
+import { reclusterDue } from '../people/recluster-job';
 import { originalKey } from '../storage/keys';
 import * as db from '../db/pipeline';
 import { getSettings } from '../db/settings';
@@ -49,6 +50,7 @@ export async function sweep(env: Bindings, now = Date.now()): Promise<SweepRepor
   }
   await pruneEvents(env.DB, now - 7 * 86_400_000);
   await failAbandonedAnalyses(env.DB, now);
+  await reclusterDue(env, now);
   // Resumable uploads abandoned for a week: free their parts.
   for (const u of await staleUploads(env.DB, now - 7 * 86_400_000)) {
     await env.PHOTOS.resumeMultipartUpload(originalKey(u.library_id, u.photo_id), u.r2_upload_id).abort().catch(() => {});

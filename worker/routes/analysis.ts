@@ -9,6 +9,7 @@ import { getPhoto } from '../db/photos';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { publish } from '../feed/publish';
+import { assignFaces } from '../people/assign';
 import { isPhotoId } from '../ids';
 import { signedUrl } from '../media/sign';
 import { variantFile } from '../pipeline/variants';
@@ -124,6 +125,7 @@ export const analysis = new Hono<AppEnv>()
     }
     const events = await completeAnalysis(c.env.DB, c.var.libraryId, photoId, submission, model, Date.now());
     if (!events) throw new AppError('lease_conflict', 'This job is no longer leased to you (it expired, or another tab has it).');
+    events.push(...(await assignFaces(c.env, c.var.libraryId, photoId, submission)));
     c.executionCtx.waitUntil(publish(c.env, c.var.libraryId, events));
     return c.json({ ok: true });
   });

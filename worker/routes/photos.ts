@@ -11,6 +11,7 @@ import { publish } from '../feed/publish';
 import { deletePhotoRow, findBySha, getPhoto, listPhotos } from '../db/photos';
 import { getSettings } from '../db/settings';
 import { present } from '../media/present';
+import { removePhotoFaces } from '../people/decisions';
 import { enqueuePhotos } from '../pipeline/enqueue';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
@@ -162,6 +163,7 @@ export const photos = new Hono<AppEnv>()
     const photo = await findPhoto(c.env.DB, c.var.libraryId, c.req.param('id'));
     // Objects first: if this fails halfway, the row still exists and a repeated DELETE finishes the job.
     await deletePhotoObjects(c.env.PHOTOS, c.var.libraryId, photo.id);
+    c.executionCtx.waitUntil(publish(c.env, c.var.libraryId, await removePhotoFaces(c.env.DB, c.var.libraryId, photo.id, Date.now())));
     c.executionCtx.waitUntil(publish(c.env, c.var.libraryId, await deletePhotoRow(c.env.DB, c.var.libraryId, photo.id, Date.now())));
     return c.body(null, 204);
   });
