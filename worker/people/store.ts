@@ -10,13 +10,12 @@ export interface CentroidRow {
   version: number;
 }
 
-export async function loadCentroids(db: D1Database, libraryId: string, model: string): Promise<Array<{ id: string; sum: Float32Array; version: number }>> {
-  const { results } = await db
-    .prepare(`SELECT id, centroid, version FROM people WHERE library_id = ?1 AND model = ?2 AND centroid IS NOT NULL`)
-    .bind(libraryId, model)
-    .all<CentroidRow>();
-  return results.map((r) => ({ id: r.id, sum: bytesFloat(r.centroid!), version: r.version }));
+export function centroidsStatement(db: D1Database, libraryId: string, model: string) {
+  return db.prepare(`SELECT id, centroid, version FROM people WHERE library_id = ?1 AND model = ?2 AND centroid IS NOT NULL`).bind(libraryId, model);
 }
+
+export const toCentroids = (result: D1Result) =>
+  (result.results as CentroidRow[]).map((r) => ({ id: r.id, sum: bytesFloat(r.centroid!), version: r.version }));
 
 /** Recomputes the centroids of these people from their faces (after moves, merges, deletions, or a lost race). */
 export async function refreshCentroids(db: D1Database, libraryId: string, personIds: string[], now: number) {
