@@ -23,10 +23,10 @@ CREATE TABLE faces (
   box          TEXT NOT NULL,            -- JSON [x, y, w, h], 0–1
   score        REAL NOT NULL,
   model        TEXT,                     -- NULL when the face came without an embedding: never clustered
-  embedding    BLOB,                     -- int8 of the unit vector; value = int8 * scale
+  embedding    BLOB,                     -- int8 of the unit vector (value = int8 * scale)
   scale        REAL,
   person_id    TEXT REFERENCES people (id) ON DELETE SET NULL,
-  pinned       INTEGER NOT NULL DEFAULT 0, -- decision: a person put this face here; automation never moves it
+  pinned       INTEGER NOT NULL DEFAULT 0, -- decision: a person put this face here, so automation never moves it
   created_at   INTEGER NOT NULL,
   UNIQUE (photo_id, idx)
 );
@@ -61,3 +61,30 @@ CREATE TABLE people_clustering (
   PRIMARY KEY (library_id, model)
 );
 CREATE INDEX people_clustering_due ON people_clustering (dirty_at);
+
+-- Faces analysed before this migration: one row each (embedding sliced out of the photo's concatenated
+-- int8 blob), all waiting: the next cron sweep groups them into people.
+INSERT INTO faces (id, library_id, photo_id, idx, box, score, model, embedding, scale, created_at)
+WITH f AS (
+  SELECT a.photo_id, a.library_id, CAST(j.key AS INTEGER) AS idx, j.value AS face, a.face_embeddings AS blob, a.updated_at,
+         json_extract(j.value, '$.embedding.dims') AS dims,
+         json_extract(a.face_embedding_scales, '$[' || j.key || ']') AS scale,
+         -- The face-embedding model as worker/people/thresholds.ts names it: faceEmbedding, else faces.
+         COALESCE(json_extract(a.models, '$.faceEmbedding.id'), json_extract(a.models, '$.faces.id'), 'unknown')
+           || COALESCE('@' || CASE WHEN json_extract(a.models, '$.faceEmbedding.id') IS NOT NULL
+                                   THEN json_extract(a.models, '$.faceEmbedding.version') ELSE json_extract(a.models, '$.faces.version') END, '') AS model_id
+    FROM photo_analysis a, json_each(a.faces) j
+   WHERE a.faces IS NOT NULL AND a.embedding_model IS NOT NULL
+), o AS (
+  SELECT *, COALESCE(SUM(dims) OVER (PARTITION BY photo_id ORDER BY idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS at FROM f
+)
+SELECT 'f' || substr(lower(hex(randomblob(11))), 1, 21), library_id, photo_id, idx, json_extract(face, '$.box'),
+       json_extract(face, '$.score'),
+       CASE WHEN dims IS NULL OR blob IS NULL THEN NULL ELSE model_id || '#' || dims END,
+       CASE WHEN dims IS NULL OR blob IS NULL THEN NULL ELSE substr(blob, at + 1, dims) END,
+       CASE WHEN dims IS NULL OR blob IS NULL THEN NULL ELSE scale END,
+       updated_at
+  FROM o;
+
+INSERT INTO people_clustering (library_id, model, dirty_at)
+SELECT DISTINCT library_id, model, CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM faces WHERE model IS NOT NULL;

@@ -39,6 +39,8 @@ export interface Options {
   newId: () => string;
   /** The O(n²) density pass runs over at most this many waiting faces per run. */
   maxDbscan?: number;
+  /** At most this many waiting faces are grouped per run (the rest wait for the next): bounds CPU time. */
+  maxWaiting?: number;
   minFaces?: number;
 }
 
@@ -52,7 +54,7 @@ export interface Options {
 export const foldThreshold = (t: number) => Math.sqrt(t);
 
 export function recluster(faces: ClusterFace[], people: ClusterPerson[], opts: Options): Plan {
-  const { threshold, newId, maxDbscan = 4000, minFaces = MIN_FACES } = opts;
+  const { threshold, newId, maxDbscan = 4000, maxWaiting = 20_000, minFaces = MIN_FACES } = opts;
   const dims = faces.find((f) => f.vec.length)?.vec.length ?? 0;
   const clusterer = new Clusterer(threshold, newId, minFaces);
   // Fresh centroids from the members: incremental sums drift under concurrent writes.
@@ -73,6 +75,9 @@ export function recluster(faces: ClusterFace[], people: ClusterPerson[], opts: O
       assign.set(f.id, near.id);
     } else waiting.push(f);
   }
+
+  const postponed = Math.max(0, waiting.length - maxWaiting);
+  waiting = waiting.slice(0, maxWaiting);
 
   // 2. Too many for the density pass: let the incremental rule found people first, shrinking the rest.
   if (waiting.length > maxDbscan) {
@@ -138,5 +143,5 @@ export function recluster(faces: ClusterFace[], people: ClusterPerson[], opts: O
     else folded.push({ from: from.id, into: best.id });
   }
   // A person created this run and folded into another is no new person: its faces simply join.
-  return { assign, created, folded, centroids: clusterer.people, deferred: waiting.length - batch.length };
+  return { assign, created, folded, centroids: clusterer.people, deferred: postponed + waiting.length - batch.length };
 }

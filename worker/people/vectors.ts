@@ -36,7 +36,9 @@ export function blobBytes(blob: ArrayBuffer | ArrayBufferView | number[]): Uint8
 export function dequantize(blob: ArrayBuffer | ArrayBufferView | number[], scale: number): Float32Array {
   const b = blobBytes(blob);
   const q = new Int8Array(b.buffer, b.byteOffset, b.byteLength);
-  return unit(Array.from(q, (x) => x * scale));
+  const v = new Float32Array(q.length);
+  for (let i = 0; i < q.length; i++) v[i] = q[i] * scale;
+  return unit(v);
 }
 
 /** A float32 vector to and from its bytes (people's centroid sums). */
