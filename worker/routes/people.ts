@@ -2,14 +2,13 @@
 // names, hiding, merges, moving a face or saying "not this person". Mounted at /api.
 import { Hono } from 'hono';
 import { MergeBody, MoveFaceBody, PatchPersonBody, type MoveFaceResponse, type PeopleResponse, type PersonResponse } from '../contract/people';
-import type { AppEnv } from '../env';
+import type { AppEnv, Bindings } from '../env';
 import { AppError } from '../errors';
 import { publish } from '../feed/publish';
 import { mergePeople, moveFace, patchPerson } from '../people/decisions';
 import { isFaceId, isPersonId } from '../people/ids';
 import { cleanName } from '../people/names';
 import { getPerson, listPeople, personFaces } from '../people/read';
-import type { Bindings } from '../env';
 import { validate } from '../validate';
 
 /** Unknown, malformed and other libraries' ids all read as "no such person". */
