@@ -12,6 +12,7 @@ import { live } from './routes/live';
 import { media } from './routes/media';
 import { models, modelsAdmin } from './routes/models';
 import { photos } from './routes/photos';
+import { people } from './routes/people';
 import { searchRoutes } from './routes/search';
 import { settings } from './routes/settings';
 import { status } from './routes/status';
@@ -37,6 +38,7 @@ app.route('/api/uploads', uploads);
 app.route('/api/analysis', analysis);
 app.route('/api/models', modelsAdmin);
 app.route('/api/search', searchRoutes);
+app.route('/api', people);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.` } } satisfies ErrorBody, 404));
 

@@ -6,6 +6,7 @@ import type { EventRow } from '../db/events';
 import type { Bindings } from '../env';
 import { AppError } from '../errors';
 import { complete } from './lease';
+import { assignFaces } from '../people/assign';
 
 /** Validates and stores the results, releasing the lease; throws `lease_conflict` when it is not the caller's. */
 export async function submit(env: Bindings, libraryId: string, photoId: string, s: AnalysisSubmission, now: number): Promise<EventRow[]> {
@@ -15,7 +16,9 @@ export async function submit(env: Bindings, libraryId: string, photoId: string, 
   if (dims !== null && dims !== s.embedding.dims) {
     throw new AppError('invalid_embedding', `${model} embeddings in this library have ${dims} dimensions, not ${s.embedding.dims}.`);
   }
-  return complete(env.DB, libraryId, photoId, s, model, now);
+  const events = await complete(env.DB, libraryId, photoId, s, model, now);
+  // Faces join people in the same request, so the photo page shows names as soon as results land.
+  return [...events, ...(await assignFaces(env, libraryId, photoId, s))];
 }
 
 const modelKey = (m: ModelRef) => (m.version ? `${m.id}@${m.version}` : m.id);

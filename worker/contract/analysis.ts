@@ -1,6 +1,7 @@
 // In-browser analysis: jobs leased to analysis tabs, and the results they post back. The request shapes
 // are valibot schemas (the worker validates with them); their TypeScript types are inferred from them.
 import * as v from 'valibot';
+import type { FaceIdentity } from './people';
 
 /** The longest caption, or failure message, a tab may post (characters). */
 export const ANALYSIS_TEXT_MAX = 500;
@@ -77,7 +78,7 @@ export type AnalysisSubmission = v.InferOutput<typeof AnalysisSubmissionSchema>;
 export interface PhotoAnalysis {
   caption: string | null;
   tags: Array<{ label: string; score: number }>;
-  faces: Array<Omit<Face, 'embedding'> & { embedding?: { dims: number } }>;
+  faces: Array<Omit<Face, 'embedding'> & { embedding?: { dims: number } } & FaceIdentity>;
   embedding: { model: string; dims: number } | null;
   models: AnalysisSubmission['models'] | null;
   device: DeviceInfo | null;

@@ -1,5 +1,6 @@
 // Live feed events (GET /api/live, a WebSocket). Every event carries the library's `seq`; a client keeps
 // the highest it has applied and sends it back on reconnect to receive what it missed.
+import type { PeopleChanged } from './people';
 import type { Photo, StageName, StageStatus } from './photo';
 
 export interface Counts {
@@ -23,7 +24,8 @@ export type FeedEvent =
   | (Base & { type: 'photo.updated'; photoId: string; photo: Photo })
   | (Base & { type: 'photo.deleted'; photoId: string })
   | (Base & { type: 'analysis.completed'; photoId: string; photo: Photo })
-  | (Base & { type: 'stats'; counts: Counts });
+  | (Base & { type: 'stats'; counts: Counts })
+  | (Base & { type: 'people.changed' } & PeopleChanged);
 
 /** Sent by the server, not logged: the state to resume from, or the news that a resume is impossible. */
 export type FeedControl =

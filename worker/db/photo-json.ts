@@ -4,9 +4,10 @@
 import { ALL_STAGES, type Photo, type PhotoKind, type PhotoStatus, type StageState } from '../contract/photo';
 import type { PhotoAnalysis } from '../contract/analysis';
 import { thumbnailFile, variantFile } from '../storage/keys';
+import { FACES_JSON } from '../people/photo-faces-sql';
 
 /** The analysis of a photo as one JSON value (NULL until results exist). */
-const ANALYSIS_JSON = `(SELECT json_object('caption', a.caption, 'tags', json(a.tags), 'faces', json(a.faces),
+const ANALYSIS_JSON = `(SELECT json_object('caption', a.caption, 'tags', json(a.tags), 'faces', json(${FACES_JSON}),
     'embedding_model', a.embedding_model, 'embedding_dims', a.embedding_dims, 'models', json(a.models),
     'device', json(a.device), 'timings', json(a.timings))
    FROM photo_analysis a WHERE a.photo_id = p.id AND a.embedding_model IS NOT NULL)`;

@@ -15,6 +15,9 @@ interface StoredPayload {
   attempts?: number;
   ms?: number | null;
   error?: string | null;
+  people?: string[];
+  removed?: string[];
+  photoIds?: string[];
 }
 
 export async function toFeedEvent(env: Bindings, libraryId: string, row: EventRow): Promise<FeedEvent> {
@@ -24,6 +27,8 @@ export async function toFeedEvent(env: Bindings, libraryId: string, row: EventRo
   switch (row.type) {
     case 'stats':
       return { ...base, type: row.type, counts: p.counts! } satisfies FeedEvent;
+    case 'people.changed':
+      return { ...base, type: row.type, people: p.people ?? [], removed: p.removed ?? [], photoIds: p.photoIds ?? [] } satisfies FeedEvent;
     case 'photo.deleted':
       return { ...base, type: row.type, photoId } satisfies FeedEvent;
     case 'photo.stage':

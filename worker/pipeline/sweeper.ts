@@ -5,6 +5,7 @@ import { expireAbandoned } from '../analysis/lease';
 import { pruneEvents } from '../db/events';
 import * as db from '../db/pipeline';
 import { getSettings } from '../db/settings';
+import { reclusterDue } from '../people/recluster-job';
 import type { Bindings } from '../env';
 import { abortStaleUploads } from '../upload/resumable';
 import { enqueuePhotos } from './enqueue';
@@ -48,6 +49,7 @@ export async function sweep(env: Bindings, now = Date.now()): Promise<SweepRepor
   }
   await pruneEvents(env.DB, now - 7 * 86_400_000);
   await expireAbandoned(env.DB, now);
+  await reclusterDue(env, now);
   // Resumable uploads abandoned for a week: free their parts.
   await abortStaleUploads(env, now - 7 * 86_400_000);
   return report;

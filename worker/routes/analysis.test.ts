@@ -83,7 +83,7 @@ describe('posting results', () => {
     expect(photo.analysis).toEqual({
       caption: 'a photo of a red thing',
       tags: [{ label: 'red', score: 0.9 }, { label: 'outdoor', score: 0.4 }],
-      faces: [{ box: [0.1, 0.2, 0.3, 0.4], score: 0.95, landmarks: [[0.2, 0.3], [0.3, 0.3]], embedding: { dims: 3 } }],
+      faces: [{ box: [0.1, 0.2, 0.3, 0.4], score: 0.95, landmarks: [[0.2, 0.3], [0.3, 0.3]], embedding: { dims: 3 }, id: expect.stringMatching(/^f/), personId: null, personName: null }],
       embedding: { model: 'tiny/clip@1', dims: 512 },
       models: result('x').models,
       device,

@@ -18,6 +18,7 @@ import { serveOriginal } from '../storage/serve';
 import { cleanFilename } from '../upload/filename';
 import { ingest } from '../upload/ingest';
 import { validate } from '../validate';
+import { removePhotoFaces } from '../people/decisions';
 
 export const photos = new Hono<AppEnv>()
   .post('/check', validate('json', CheckRequestSchema), async (c) => {
@@ -119,6 +120,7 @@ export const photos = new Hono<AppEnv>()
     const photo = await findPhoto(c.env.DB, c.var.libraryId, c.req.valid('param').id);
     // Objects first: if this fails halfway, the row still exists and a repeated DELETE finishes the job.
     await deletePhotoObjects(c.env.PHOTOS, c.var.libraryId, photo.id);
+    c.var.publish(await removePhotoFaces(c.env.DB, c.var.libraryId, photo.id, Date.now()));
     c.var.publish(await deletePhotoRow(c.env.DB, c.var.libraryId, photo.id, Date.now()));
     return c.body(null, 204);
   });
