@@ -3,8 +3,8 @@
 //    kps_ [1,N,10] for strides 8/16/32 (N = (640/stride)²), decoded as OpenCV's FaceDetectorYN does:
 //    cx = (col + bbox0)·s, w = exp(bbox2)·s, landmark = (col + kps)·s, score = sqrt(cls·obj).
 //    It fires on red blobs — red in BGR order, so an app feeding RGB finds nothing — and its box is the
-//    blob's: centroid and extent come from the first and second moments of the red area in a 6-cell
-//    window; a cell answers only if the centroid falls inside it and the window holds the whole blob.
+//    blob's: centroid and extent come from the first and second moments of the red area in a window
+//    around each cell; a cell answers only if the centroid falls inside it and the window holds the whole blob.
 //  - face_recognition_sface_2021dec.onnx: input [1,3,112,112] RGB 0..255 → fc1 [1,128]: a random
 //    projection of the crop's standardised 4×4 colour layout, so similar crops embed close together.
 // face_config.json beside them tells the app the file names (the real models ship without one).
@@ -13,7 +13,10 @@ import { A, DT, Graph, randn } from './onnx-writer.mjs';
 const F = DT.FLOAT;
 export const YUNET = 'face_detection_yunet_2023mar.onnx';
 export const SFACE = 'face_recognition_sface_2021dec.onnx';
-const SIZE = 640, BASE = 8, WINDOW = 6; // window in cells, centred on the cell's anchor (its top-left corner)
+const SIZE = 640, BASE = 8;
+// window (in cells) around each cell's anchor (its top-left corner): a blob is found when it fits inside
+// the window's inner part, so stride 32 finds blobs up to 256 px (40% of the input side)
+const WINDOW = { 8: 6, 16: 6, 32: 10 };
 
 export function makeYunet(files, dir) {
   const g = new Graph('yunet_standin');
@@ -24,16 +27,16 @@ export function makeYunet(files, dir) {
   const q = g.node('AveragePool', [red], 1, { kernel_shape: A.ints([BASE, BASE]), strides: A.ints([BASE, BASE]) }); // [1,1,80,80]
   const outs = { cls: [], obj: [], bbox: [], kps: [] };
   for (const s of [8, 16, 32]) {
-    const f = s / BASE, k = WINDOW * f, n = (SIZE / s) ** 2;
+    const f = s / BASE, k = WINDOW[s] * f, n = (SIZE / s) ** 2;
     // kernels over the 8-px grid: mass, Σx, Σy, Σx², Σy², outer ring (x, y in px from the anchor)
     const W = new Float32Array(6 * k * k);
     for (let v = 0; v < k; v++) for (let u = 0; u < k; u++) {
-      const x = BASE * (u + 0.5 - (WINDOW * f) / 2), y = BASE * (v + 0.5 - (WINDOW * f) / 2), i = v * k + u; // px from the anchor
+      const x = BASE * (u + 0.5 - (WINDOW[s] * f) / 2), y = BASE * (v + 0.5 - (WINDOW[s] * f) / 2), i = v * k + u; // px from the anchor
       const ring = u < f || v < f || u >= k - f || v >= k - f ? 1 : 0;
       [1, x, y, x * x, y * y, ring].forEach((val, c) => { W[c * k * k + i] = val; });
     }
     g.f32(`mom_${s}`, [6, 1, k, k], W);
-    const a = (WINDOW / 2) * f, b = a - f; // one output per cell
+    const a = (WINDOW[s] / 2) * f, b = a - f; // one output per cell
     const mom = g.node('Conv', [q, `mom_${s}`], 1, { strides: A.ints([f, f]), pads: A.ints([a, a, b, b]) }); // [1,6,h,w]
     const [m, sx, sy, sxx, syy, ring] = g.node('Split', [mom], 6, { axis: A.i(1) });
     const mass = g.node('Add', [m, g.scalar(1e-3)]);
@@ -44,7 +47,12 @@ export function makeYunet(files, dir) {
     const lw = g.node('Log', [g.node('Mul', [side(sxx, dx), inv])]), lh = g.node('Log', [g.node('Mul', [side(syy, dy), inv])]);
     const bx = g.node('Mul', [dx, inv]), by = g.node('Mul', [dy, inv]);
     // score: centroid inside this cell, blob inside the window (empty ring), at least 2 grid cells of red
-    const inside = (d) => g.node('Sigmoid', [g.node('Mul', [g.node('Sub', [g.scalar(s / 2), g.node('Abs', [d])]), g.scalar(16 / s)])]);
+    // (−s/2, s/2] shifted by ¼ px, so a centroid on a cell border still belongs to one cell
+    const inside = (d) => {
+      const x = g.node('Add', [d, g.scalar(-0.25)]);
+      const lo = g.node('Sigmoid', [g.node('Mul', [g.node('Add', [x, g.scalar(s / 2)]), g.scalar(8)])]);
+      return g.node('Mul', [lo, g.node('Sigmoid', [g.node('Mul', [g.node('Sub', [g.scalar(s / 2), x]), g.scalar(8)])])]);
+    };
     const ringFree = g.node('Sigmoid', [g.node('Mul', [g.node('Sub', [ring, g.scalar(0.25)]), g.scalar(-20)])]);
     const enough = g.node('Sigmoid', [g.node('Mul', [g.node('Sub', [m, g.scalar(2)]), g.scalar(6)])]);
     const score = g.node('Mul', [g.node('Mul', [inside(dx), inside(dy)]), g.node('Mul', [ringFree, enough])]);

@@ -4,19 +4,37 @@ import { COLOURS } from './colour.mjs';
 
 const special = (id, content) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
 
-/** BPE vocab: every char, every left-to-right prefix of every word, and the merges that build them. */
+/** BPE vocab and merges under which every given word is one token: merges are added until the
+ *  standard BPE procedure (lowest-rank pair first) turns each word into a single symbol. */
 function bpe(words, vocab = {}, { eow = '' } = {}) {
-  const merges = []; const seen = new Set();
+  const merges = [];
+  const rank = new Map();
   const add = (t) => { if (!(t in vocab)) vocab[t] = Object.keys(vocab).length; };
-  for (const w of words) {
-    const sym = [...w];
-    if (eow) sym[sym.length - 1] += eow;
-    for (const c of sym) add(c);
-    let cur = sym[0];
-    for (let k = 1; k < sym.length; k++) {
-      const m = `${cur} ${sym[k]}`;
-      if (!seen.has(m)) { seen.add(m); merges.push(m); }
-      cur += sym[k]; add(cur);
+  const symbols = (w) => { const sym = [...w]; if (eow) sym[sym.length - 1] += eow; return sym; };
+  const encode = (sym) => {
+    for (;;) {
+      let best = -1;
+      for (let i = 0; i < sym.length - 1; i++) {
+        const r = rank.get(`${sym[i]} ${sym[i + 1]}`);
+        if (r !== undefined && (best < 0 || r < rank.get(`${sym[best]} ${sym[best + 1]}`))) best = i;
+      }
+      if (best < 0) return sym;
+      sym.splice(best, 2, sym[best] + sym[best + 1]);
+    }
+  };
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const w of words) {
+      const sym = encode(symbols(w));
+      sym.forEach(add);
+      if (sym.length === 1) continue;
+      changed = true;
+      let cur = sym[0]; // join what is left, left to right, with new (lowest-priority) merges
+      for (let k = 1; k < sym.length; k++) {
+        const m = `${cur} ${sym[k]}`;
+        if (!rank.has(m)) { rank.set(m, merges.length); merges.push(m); }
+        cur += sym[k]; add(cur);
+      }
     }
   }
   return { vocab, merges };
