@@ -16,7 +16,7 @@ function colourBasis(dim) {
 }
 
 /** pixel_values → [b,dim] palette embedding (+ detail); also returns patch features when asked. */
-function addVision(g, { dim, patch, size, mean, std, out, patches }) {
+export function addVision(g, { dim, patch, size, mean, std, out, patches }) {
   const w = paletteWeights(g, meanRgb(g, 'pixel_values', { mean, std }));
   g.f32('colour_basis', [K, dim], colourBasis(dim));
   const n = (size / patch) ** 2;
@@ -30,7 +30,7 @@ function addVision(g, { dim, patch, size, mean, std, out, patches }) {
 }
 
 /** token ids → masked mean of token embeddings; colour words point along their colour axis. */
-function addText(g, tok, { dim, out, hidden, mask }) {
+export function addText(g, tok, { dim, out, hidden, mask }) {
   const E = randn(tok.vocabSize * dim, 22, 0.05);
   COLOURS.forEach(([c], k) => { E[tok.word(c) * dim + k] = 6; });
   if (tok.pad !== undefined) E.fill(0, tok.pad * dim, (tok.pad + 1) * dim); // SigLIP pads to 64 with </s>

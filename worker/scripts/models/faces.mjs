@@ -18,9 +18,11 @@ const SIZE = 640, BASE = 8;
 // the window's inner part, so stride 32 finds blobs up to 256 px (40% of the input side)
 const WINDOW = { 8: 6, 16: 6, 32: 10 };
 
-export function makeYunet(files, dir) {
+/** `cost(g)` (bench variant) returns a tensor computed with the real model's work, added in times zero. */
+export function makeYunet(files, dir, { cost } = {}) {
   const g = new Graph('yunet_standin');
   g.input('input', F, [1, 3, SIZE, SIZE]);
+  const extra = cost ? g.node('Mul', [g.node('ReduceMean', [cost(g)], 1, { keepdims: A.i(0) }), g.scalar(0)]) : null;
   // redness in 0..1 per pixel: R − (G+B)/2 above 60 levels, saturating at 120 (channels are B,G,R)
   g.f32('red_w', [1, 3, 1, 1], [-0.5 / 60, -0.5 / 60, 1 / 60]); g.f32('red_b', [1], [-1]);
   const red = g.node('Clip', [g.node('Conv', ['input', 'red_w', 'red_b']), g.scalar(0), g.scalar(1)]);
@@ -55,7 +57,8 @@ export function makeYunet(files, dir) {
     };
     const ringFree = g.node('Sigmoid', [g.node('Mul', [g.node('Sub', [ring, g.scalar(0.25)]), g.scalar(-20)])]);
     const enough = g.node('Sigmoid', [g.node('Mul', [g.node('Sub', [m, g.scalar(2)]), g.scalar(6)])]);
-    const score = g.node('Mul', [g.node('Mul', [inside(dx), inside(dy)]), g.node('Mul', [ringFree, enough])]);
+    let score = g.node('Mul', [g.node('Mul', [inside(dx), inside(dy)]), g.node('Mul', [ringFree, enough])]);
+    if (extra) score = g.node('Add', [score, extra]);
     // landmarks: eyes, nose tip, mouth corners at fixed places in the box (cell units, from the cell corner)
     const sideX = g.node('Mul', [side(sxx, dx), inv]), sideY = g.node('Mul', [side(syy, dy), inv]);
     const kps = [];
@@ -72,21 +75,23 @@ export function makeYunet(files, dir) {
   files.write(`${dir}/${YUNET}`, g.toModel());
 }
 
-export function makeSface(files, dir) {
+export function makeSface(files, dir, { cost } = {}) {
   const g = new Graph('sface_standin');
   g.input('data', F, [1, 3, 112, 112]);
+  const extra = cost ? g.node('Mul', [g.node('ReduceMean', [cost(g)], 1, { keepdims: A.i(0) }), g.scalar(0)]) : null;
   const pooled = g.node('Flatten', [g.node('AveragePool', ['data'], 1, { kernel_shape: A.ints([28, 28]), strides: A.ints([28, 28]) })], 1, { axis: A.i(1) }); // [1,48]
   const centred = g.node('Sub', [pooled, g.node('ReduceMean', [pooled], 1, { axes: A.ints([1]), keepdims: A.i(1) })]);
   const spread = g.node('Add', [g.node('Sqrt', [g.node('ReduceMean', [g.node('Mul', [centred, centred])], 1, { axes: A.ints([1]), keepdims: A.i(1) })]), g.scalar(1)]);
   g.f32('fc', [48, 128], randn(48 * 128, 44, 1));
-  g.node('MatMul', [g.node('Div', [centred, spread]), 'fc'], ['fc1']);
+  const fc1 = g.node('MatMul', [g.node('Div', [centred, spread]), 'fc']);
+  g.node(extra ? 'Add' : 'Identity', extra ? [fc1, extra] : [fc1], ['fc1']);
   g.output('fc1', F, [1, 128]);
   files.write(`${dir}/${SFACE}`, g.toModel());
 }
 
-export function makeFaces(files, dir) {
-  makeYunet(files, dir);
-  makeSface(files, dir);
+export function makeFaces(files, dir, { yunetCost, sfaceCost } = {}) {
+  makeYunet(files, dir, { cost: yunetCost });
+  makeSface(files, dir, { cost: sfaceCost });
   files.write(`${dir}/face_config.json`, {
     detector: { file: YUNET, input: 'input', size: SIZE, layout: 'NCHW', color: 'BGR', scale: '0..255', strides: [8, 16, 32], outputs: ['cls', 'obj', 'bbox', 'kps'] },
     embedder: { file: SFACE, input: 'data', output: 'fc1', size: 112, color: 'RGB', scale: '0..255', dim: 128, normalize: 'l2 in JS' },

@@ -16,5 +16,5 @@ export function writer(out) {
   const onnx = (dir, base, bytes, suffixes = ['', '_quantized', '_fp16']) => {
     for (const s of suffixes) write(`${dir}/onnx/${base}${s}.onnx`, bytes);
   };
-  return { write, onnx };
+  return { out, write, onnx };
 }

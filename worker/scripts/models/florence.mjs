@@ -17,7 +17,7 @@ import { bartTokenizer } from './tokenizers.mjs';
 
 const F = DT.FLOAT, I64 = DT.INT64;
 const IMAGE_TOKENS = 577; // 24×24 patches + 1 pooled token at 768×768, as Florence-2's DaViT gives
-const LAYERS = 6, HEADS = 12, HEAD_DIM = 2, STEPS = 48;
+const LAYERS = 6, HEADS = 12, STEPS = 48;
 
 export const TASK_PROMPTS = {
   '<CAPTION>': 'What does the image describe?',
@@ -40,19 +40,22 @@ function words() {
   return [...new Set([...fromPrompts, ...fromScripts, ...colours])];
 }
 
-export function makeFlorence(files, dir) {
+/** Options for the bench variant (real-compute.mjs): `dim`/`headDim` give the real tensor sizes, `cost`
+ *  adds the real model's compute to each graph, `suffixes` picks the dtype files written. */
+export function makeFlorence(files, dir, { dim = 0, headDim = 2, cost = {}, suffixes } = {}) {
   const tok = bartTokenizer(words());
-  const V = tok.vocabSize, D = V + K; // token one-hots, then palette weights
+  const V = tok.vocabSize, D = Math.max(V + K, dim); // token one-hots, then palette weights (then zeros)
   const T = TASKS.length;
+  const finish = (g, kind, value, out) => (cost[kind] ? cost[kind](g, value, out) : g.node('Identity', [value], [out]));
 
   // embed_tokens.onnx: input_ids → inputs_embeds
   let g = new Graph('embed_tokens');
   g.input('input_ids', I64, ['batch_size', 'sequence_length']);
   const E = new Float32Array(V * D); for (let i = 0; i < V; i++) E[i * D + i] = 1;
   g.f32('embed', [V, D], E);
-  g.node('Gather', ['embed', 'input_ids'], ['inputs_embeds'], { axis: A.i(0) });
+  finish(g, 'embed', g.node('Gather', ['embed', 'input_ids'], 1, { axis: A.i(0) }), 'inputs_embeds');
   g.output('inputs_embeds', F, ['batch_size', 'sequence_length', D]);
-  files.onnx(dir, 'embed_tokens', g.toModel());
+  files.onnx(dir, 'embed_tokens', g.toModel(), suffixes);
 
   // vision_encoder.onnx: pixel_values → image_features [b,577,D]
   const mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225];
@@ -64,9 +67,9 @@ export function makeFlorence(files, dir) {
   g.i64('axis_1', [1], [1]);
   const feature = g.node('Unsqueeze', [g.node('MatMul', [w, 'palette_to_features']), 'axis_1']); // [b,1,D]
   g.f32('ones_tokens', [1, IMAGE_TOKENS, 1], new Float32Array(IMAGE_TOKENS).fill(1));
-  g.node('Mul', [feature, 'ones_tokens'], ['image_features']);
+  finish(g, 'vision', g.node('Mul', [feature, 'ones_tokens']), 'image_features');
   g.output('image_features', F, ['batch_size', IMAGE_TOKENS, D]);
-  files.onnx(dir, 'vision_encoder', g.toModel());
+  files.onnx(dir, 'vision_encoder', g.toModel(), suffixes);
 
   // encoder_model.onnx: masked identity
   g = new Graph('encoder_model');
@@ -74,11 +77,11 @@ export function makeFlorence(files, dir) {
   g.input('inputs_embeds', F, ['batch_size', 'encoder_sequence_length', D]);
   g.i64('axis_m1', [1], [-1]);
   const m = g.node('Unsqueeze', [g.node('Cast', ['attention_mask'], 1, { to: A.i(F) }), 'axis_m1']);
-  g.node('Mul', ['inputs_embeds', m], ['last_hidden_state']);
+  finish(g, 'encoder', g.node('Mul', ['inputs_embeds', m]), 'last_hidden_state');
   g.output('last_hidden_state', F, ['batch_size', 'encoder_sequence_length', D]);
-  files.onnx(dir, 'encoder_model', g.toModel());
+  files.onnx(dir, 'encoder_model', g.toModel(), suffixes);
 
-  files.onnx(dir, 'decoder_model_merged', decoder(tok, V, D, T));
+  files.onnx(dir, 'decoder_model_merged', decoder(tok, V, D, T, headDim, (g, value, out) => finish(g, 'decoder', value, out)), suffixes);
 
   files.write(`${dir}/config.json`, {
     _name_or_path: 'darkroom tiny stand-in for microsoft/Florence-2-base-ft', architectures: ['Florence2ForConditionalGeneration'], model_type: 'florence2',
@@ -122,7 +125,7 @@ export function makeFlorence(files, dir) {
 // decoder_model_merged.onnx: inputs_embeds (the current token), encoder_hidden_states,
 // encoder_attention_mask, past_key_values.{0..5}.{decoder,encoder}.{key,value}, use_cache_branch
 //   → logits, present.*
-function decoder(tok, V, D, T) {
+function decoder(tok, V, D, T, HEAD_DIM, finish) {
   const g = new Graph('decoder_model_merged');
   g.input('encoder_attention_mask', I64, ['batch_size', 'encoder_sequence_length']);
   g.input('encoder_hidden_states', F, ['batch_size', 'encoder_sequence_length', D]);
@@ -172,16 +175,20 @@ function decoder(tok, V, D, T) {
   const zeros = g.node('Mul', [g.node('ReduceSum', ['inputs_embeds', 'axis_m1'], 1, { keepdims: A.i(1) }), 'zero']); // [b,s,1]
   g.f32('zero', [], [0]);
   const branch = g.node('Mul', [g.node('Cast', ['use_cache_branch'], 1, { to: A.i(F) }), 'zero']); // declared like the real one
-  logits = g.node('Add', [g.node('Add', [g.node('Unsqueeze', [logits, 'axis_1']), zeros]), branch], ['logits']);
+  finish(g, g.node('Add', [g.node('Add', [g.node('Unsqueeze', [logits, 'axis_1']), zeros]), branch]), 'logits');
   g.output('logits', F, ['batch_size', 'decoder_sequence_length', V]);
 
   // KV cache: decoder = concat(past, proj(current)), encoder = proj(encoder states)
   g.i64('shape_kv', [4], [0, 0, HEADS, HEAD_DIM]);
   for (let l = 0; l < LAYERS; l++) for (const part of ['decoder', 'encoder']) for (const [k, kv] of ['key', 'value'].entries()) {
-    const wName = `kv.${l}.${part}.${kv}`;
-    g.f32(wName, [D, HEADS * HEAD_DIM], randn(D * HEADS * HEAD_DIM, 300 + l * 4 + k * 2 + (part === 'encoder'), 0.1));
     const src = part === 'decoder' ? 'inputs_embeds' : 'encoder_hidden_states';
-    const h = g.node('Transpose', [g.node('Reshape', [g.node('MatMul', [src, wName]), 'shape_kv'])], 1, { perm: A.ints([0, 2, 1, 3]) });
+    let proj = src; // when the width already is heads × head_dim (the bench variant), a free reshape
+    if (D !== HEADS * HEAD_DIM) {
+      const wName = `kv.${l}.${part}.${kv}`;
+      g.f32(wName, [D, HEADS * HEAD_DIM], randn(D * HEADS * HEAD_DIM, 300 + l * 4 + k * 2 + (part === 'encoder'), 0.1));
+      proj = g.node('MatMul', [src, wName]);
+    }
+    const h = g.node('Transpose', [g.node('Reshape', [proj, 'shape_kv'])], 1, { perm: A.ints([0, 2, 1, 3]) });
     const name = `present.${l}.${part}.${kv}`;
     if (part === 'decoder') g.node('Concat', [`past_key_values.${l}.decoder.${kv}`, h], [name], { axis: A.i(2) });
     else g.node('Identity', [h], [name]);
