@@ -36,9 +36,8 @@ export function addText(g, tok, { dim, out, hidden, mask }) {
   if (tok.pad !== undefined) E.fill(0, tok.pad * dim, (tok.pad + 1) * dim); // SigLIP pads to 64 with </s>
   g.f32('token_embedding', [tok.vocabSize, dim], E);
   const h = g.node('Gather', ['token_embedding', 'input_ids'], [hidden], { axis: A.i(0) }); // [b,s,dim]
-  g.i64('axis_1', [1], [1]);
   if (!mask) return g.node('ReduceMean', [h], [out], { axes: A.ints([1]), keepdims: A.i(0) });
-  g.i64('axis_m1', [1], [-1]);
+  g.i64('axis_1', [1], [1]); g.i64('axis_m1', [1], [-1]);
   const mf = g.node('Cast', [mask], 1, { to: A.i(F) });
   const num = g.node('ReduceSum', [g.node('Mul', [h, g.node('Unsqueeze', [mf, 'axis_m1'])]), 'axis_1'], 1, { keepdims: A.i(0) });
   return g.node('Div', [num, g.node('ReduceSum', [mf, 'axis_1'], 1, { keepdims: A.i(1) })], [out]);

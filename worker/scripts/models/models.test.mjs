@@ -86,6 +86,16 @@ for (const [name, id, dims, Vision, Text, key, pad] of [
   });
 }
 
+test('every generated ONNX file opens in onnxruntime-web (WASM), the runtime the app uses', async () => {
+  const onnx = fs.readdirSync(out, { recursive: true }).filter((f) => f.endsWith('.onnx'));
+  assert.ok(onnx.length >= 40, `${onnx.length} files`);
+  for (const f of onnx) {
+    const s = await ort.InferenceSession.create(fs.readFileSync(path.join(out, f)));
+    assert.ok(s.inputNames.length > 0 && s.outputNames.length > 0, f);
+    await s.release();
+  }
+});
+
 // -- faces, with onnxruntime-web (WASM) as the app runs them --------------------------------------
 const session = (file) => ort.InferenceSession.create(fs.readFileSync(path.join(out, 'tiny/yunet-sface', file)), { executionProviders: ['wasm'] });
 
