@@ -12,6 +12,7 @@ import { addText, addVision, makeClip, makeSiglip } from './embeddings.mjs';
 import { clipTokenizer, siglipTokenizer } from './tokenizers.mjs';
 import { makeFlorence } from './florence.mjs';
 import { makeFaces } from './faces.mjs';
+import { makeSegmentation } from './segmentation.mjs';
 
 const F = DT.FLOAT, I64 = DT.INT64;
 const Q8 = ['_quantized'];
@@ -84,6 +85,23 @@ export function siglipBench(files, dir) {
   pinQ8(files, dir);
 }
 
+/** Hierarchical vision backbone (DaViT, Swin): a stride-4 stem, then per stage a stride-2 conv and
+ *  `depth`×`blocksPerDepth` transformer blocks attending within `window`-token chunks → [b, N, c]. */
+function hierarchical(net, px, { size, stages, window, blocksPerDepth }) {
+  const g = net.g, id = net.name('stages');
+  let side = size / 4, dim = stages[0][0];
+  let x = g.node('Relu', [net.conv(px, 3, dim, 7, 4)]), t;
+  stages.forEach(([c, depth, heads], i) => {
+    if (i > 0) { x = net.conv(x, dim, c, 2, 2); side /= 2; dim = c; }
+    const n = side * side;
+    g.i64(`${id}.flat.${i}`, [3], [0, dim, n]); g.i64(`${id}.grid.${i}`, [4], [0, dim, side, side]);
+    t = g.node('Transpose', [g.node('Reshape', [x, `${id}.flat.${i}`])], 1, { perm: A.ints([0, 2, 1]) });
+    for (let k = 0; k < blocksPerDepth * depth; k++) t = net.block(t, { tokens: n, d: dim, heads, window: Math.min(window, n) });
+    x = g.node('Reshape', [g.node('Transpose', [t], 1, { perm: A.ints([0, 2, 1]) }), `${id}.grid.${i}`]);
+  });
+  return t;
+}
+
 // Florence-2 base: DaViT vision encoder at 768×768 (~175 GMAC: stages of 128/256/512/1024 channels over
 // 192²/96²/48²/24² tokens, depths 1/1/9/1 of a spatial and a channel block, attention in 144-token
 // windows), a 6-layer BART encoder over the 577 image + prompt tokens, and a 6-layer decoder with the
@@ -98,19 +116,7 @@ export function florenceBench(files, dir) {
     },
     vision(g, value, out) {
       const net = new Net(g, { seed: 400 });
-      const relu = (x) => g.node('Relu', [x]);
-      let x = relu(net.conv('pixel_values', 3, 128, 7, 4)), side = 192, dim = 128;
-      const stages = [[128, 1, 4], [256, 1, 8], [512, 9, 16], [1024, 1, 32]];
-      stages.forEach(([c, depth, heads], i) => {
-        if (i > 0) { x = net.conv(x, dim, c, 2, 2); side /= 2; dim = c; }
-        const n = side * side;
-        g.i64(`davit.flat.${i}`, [3], [0, dim, n]); g.i64(`davit.grid.${i}`, [4], [0, dim, side, side]);
-        let t = g.node('Transpose', [g.node('Reshape', [x, `davit.flat.${i}`])], 1, { perm: A.ints([0, 2, 1]) });
-        for (let k = 0; k < 2 * depth; k++) t = net.block(t, { tokens: n, d: dim, heads, window: 144 });
-        x = g.node('Reshape', [g.node('Transpose', [t], 1, { perm: A.ints([0, 2, 1]) }), `davit.grid.${i}`]);
-      });
-      g.i64('davit.out', [3], [0, 1024, 576]);
-      const tokens = g.node('Transpose', [g.node('Reshape', [x, 'davit.out'])], 1, { perm: A.ints([0, 2, 1]) });
+      const tokens = hierarchical(net, 'pixel_values', { size: 768, stages: [[128, 1, 4], [256, 1, 8], [512, 9, 16], [1024, 1, 32]], window: 144, blocksPerDepth: 2 });
       return addCost(g, value, net.linear(net.layerNorm(tokens, 1024), 1024, d), out);
     },
     encoder(g, value, out) {
@@ -168,9 +174,31 @@ export function facesBench(files, dir) {
   });
 }
 
+// BiRefNet lite (background removal): a Swin-T-sized backbone at 1024×1024 (stages of 96/192/384/768
+// channels, depths 2/2/6/2, 64-token windows where Swin pads 7×7 ones, ~95 GMAC) plus fp32 decoder convs back up to full size.
+export function segmentationBench(files, dir) {
+  makeSegmentation(files, dir, {
+    suffixes: Q8,
+    cost(g) {
+      const net = new Net(g, { seed: 1000 });
+      const t = hierarchical(net, 'input_image', { size: 1024, stages: [[96, 2, 3], [192, 2, 6], [384, 6, 12], [768, 2, 24]], window: 64, blocksPerDepth: 1 });
+      g.i64('seg.grid', [4], [0, 768, 32, 32]);
+      let x = g.node('Reshape', [g.node('Transpose', [t], 1, { perm: A.ints([0, 2, 1]) }), 'seg.grid']), c = 768;
+      for (const next of [384, 192, 96, 48, 16]) { // upsample ×2 and refine, to 1024² at the end
+        x = g.node('Relu', [net.conv(g.node('Resize', [x, '', 'seg.up'], 1, { mode: A.s('nearest') }), c, next, 3)]);
+        c = next;
+      }
+      g.f32('seg.up', [4], [1, 1, 2, 2]);
+      return x;
+    },
+  });
+  pinQ8(files, dir);
+}
+
 export async function makeRealCompute(files) {
   clipBench(files, 'bench/clip-vit-base-patch32');
   siglipBench(files, 'bench/siglip-base-patch16-224');
   florenceBench(files, 'bench/Florence-2-base-ft');
   facesBench(files, 'bench/yunet-sface');
+  segmentationBench(files, 'bench/BiRefNet_lite-ONNX');
 }
