@@ -17,7 +17,7 @@ import { bartTokenizer } from './tokenizers.mjs';
 
 const F = DT.FLOAT, I64 = DT.INT64;
 const IMAGE_TOKENS = 577; // 24×24 patches + 1 pooled token at 768×768, as Florence-2's DaViT gives
-const LAYERS = 6, HEADS = 12, STEPS = 48;
+const LAYERS = 6, HEADS = 12, STEPS = 96;
 
 export const TASK_PROMPTS = {
   '<CAPTION>': 'What does the image describe?',
@@ -26,24 +26,32 @@ export const TASK_PROMPTS = {
   '<OCR>': 'What is the text in the image?',
 };
 // The one word that tells each prompt apart, and what the task answers (C = colour word, U = COLOUR).
+const split = (text) => text.replace(/([?.,])/g, ' $1').split(' ').filter(Boolean).map((w, i) => (i === 0 || /^([?.,]|C)$/.test(w) ? w : `Ġ${w}`));
 const TASKS = [
-  ['Ġdescribe', ['A', 'C', 'Ġphoto', '.']],
-  ['Ġdetail', ['The', 'Ġimage', 'Ġshows', 'Ġa', 'C', 'Ġphoto', '.']],
-  ['Ġparagraph', ['The', 'Ġimage', 'Ġshows', 'Ġa', 'C', 'Ġphoto', '.', 'ĠIt', 'Ġis', 'Ġmostly', 'C', ',', 'Ġwith', 'Ġa', 'Ġplain', 'Ġbackground', 'Ġand', 'Ġno', 'Ġother', 'Ġobjects', '.']],
+  ['Ġdescribe', split('A C photo.')],
+  ['Ġdetail', split('The image shows a C photo.')],
+  ['Ġparagraph', split('The image shows a C photo. It is mostly C, with a plain background and no other objects.')],
   ['Ġtext', ['U']],
 ];
+// The bench variant answers at about the real model's lengths (~12, ~80 and a few tokens), so decoding
+// costs what it does in real use; no 3-gram repeats, as generation_config forbids them.
+const LONG_TASKS = [
+  ['Ġdescribe', split('A C photo of a plain scene, taken indoors.')],
+  TASKS[1],
+  ['Ġparagraph', split('The image shows a C photo. It is mostly C, with a plain background and no other objects. The colour fills the whole frame evenly from one edge to the other, without any visible texture, pattern or shadow. There are no people, animals, buildings or text in the picture, and the lighting appears soft and uniform across the entire surface of the image.')],
+  TASKS[3],
+];
 
-function words() {
-  const fromPrompts = Object.values(TASK_PROMPTS).flatMap((p) => p.replace(/([?.,])/g, ' $1').split(' ').filter(Boolean).map((w, i) => (i === 0 || /^[?.,]$/.test(w) ? w : `Ġ${w}`)));
-  const fromScripts = TASKS.flatMap(([, s]) => s).filter((w) => w !== 'C' && w !== 'U');
+function words(tasks) {
+  const fromPrompts = Object.values(TASK_PROMPTS).flatMap(split);
+  const fromScripts = tasks.flatMap(([, script]) => script).filter((w) => w !== 'C' && w !== 'U');
   const colours = COLOURS.flatMap(([c]) => [`Ġ${c}`, c.toUpperCase()]);
   return [...new Set([...fromPrompts, ...fromScripts, ...colours])];
 }
 
-/** Options for the bench variant (real-compute.mjs): `dim`/`headDim` give the real tensor sizes, `cost`
- *  adds the real model's compute to each graph, `suffixes` picks the dtype files written. */
-export function makeFlorence(files, dir, { dim = 0, headDim = 2, cost = {}, suffixes } = {}) {
-  const tok = bartTokenizer(words());
+export function makeFlorence(files, dir, { dim = 0, headDim = 2, cost = {}, suffixes, long = false } = {}) {
+  const tasks = long ? LONG_TASKS : TASKS;
+  const tok = bartTokenizer(words(tasks));
   const V = tok.vocabSize, D = Math.max(V + K, dim); // token one-hots, then palette weights (then zeros)
   const T = TASKS.length;
   const finish = (g, kind, value, out) => (cost[kind] ? cost[kind](g, value, out) : g.node('Identity', [value], [out]));
@@ -81,7 +89,7 @@ export function makeFlorence(files, dir, { dim = 0, headDim = 2, cost = {}, suff
   g.output('last_hidden_state', F, ['batch_size', 'encoder_sequence_length', D]);
   files.onnx(dir, 'encoder_model', g.toModel(), suffixes);
 
-  files.onnx(dir, 'decoder_model_merged', decoder(tok, V, D, T, headDim, (g, value, out) => finish(g, 'decoder', value, out)), suffixes);
+  files.onnx(dir, 'decoder_model_merged', decoder(tok, tasks, V, D, T, headDim, (g, value, out) => finish(g, 'decoder', value, out)), suffixes);
 
   files.write(`${dir}/config.json`, {
     _name_or_path: 'darkroom tiny stand-in for microsoft/Florence-2-base-ft', architectures: ['Florence2ForConditionalGeneration'], model_type: 'florence2',
@@ -125,7 +133,7 @@ export function makeFlorence(files, dir, { dim = 0, headDim = 2, cost = {}, suff
 // decoder_model_merged.onnx: inputs_embeds (the current token), encoder_hidden_states,
 // encoder_attention_mask, past_key_values.{0..5}.{decoder,encoder}.{key,value}, use_cache_branch
 //   → logits, present.*
-function decoder(tok, V, D, T, HEAD_DIM, finish) {
+function decoder(tok, TASKS, V, D, T, HEAD_DIM, finish) {
   const g = new Graph('decoder_model_merged');
   g.input('encoder_attention_mask', I64, ['batch_size', 'encoder_sequence_length']);
   g.input('encoder_hidden_states', F, ['batch_size', 'encoder_sequence_length', D]);

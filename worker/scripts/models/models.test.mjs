@@ -183,3 +183,35 @@ test('BiRefNet stand-in: background-removal keeps the red pixels', async () => {
   assert.ok(alpha(50, 40) > 240, `inside ${alpha(50, 40)}`);
   assert.ok(alpha(5, 5) < 15 && alpha(100, 70) < 15, `outside ${alpha(5, 5)} ${alpha(100, 70)}`);
 });
+
+// -- the bench building blocks --------------------------------------------------------------------
+test('a q8 linear (DynamicQuantizeLinear → MatMulInteger) computes what its fp32 twin does', async () => {
+  const { Graph, DT } = await import('./onnx-writer.mjs');
+  const { Net } = await import('./layers.mjs');
+  const build = (q8) => {
+    const g = new Graph('linear');
+    g.input('x', DT.FLOAT, [2, 5, 64]);
+    const net = new Net(g, { q8, seed: 7 });
+    g.node('Identity', [net.linear(net.layerNorm('x', 64), 64, 32)], ['y']);
+    g.output('y', DT.FLOAT, [2, 5, 32]);
+    return ort.InferenceSession.create(g.toModel());
+  };
+  const x = new ort.Tensor('float32', Float32Array.from({ length: 640 }, (_, i) => Math.sin(i * 1.3) * 3), [2, 5, 64]);
+  const [q, f] = await Promise.all([build(true), build(false)]);
+  const yq = (await q.run({ x })).y.data, yf = (await f.run({ x })).y.data;
+  const err = Math.hypot(...yq.map((v, i) => v - yf[i])) / Math.hypot(...yf);
+  assert.ok(err < 0.03 && Math.hypot(...yf) > 0.1, `relative error ${err}`);
+});
+
+test('the bench Florence answers at real lengths despite no_repeat_ngram_size 3 and 3 beams', async () => {
+  const { makeFlorence } = await import('./florence.mjs');
+  const { writer } = await import('./files.mjs');
+  makeFlorence(writer(out), 'long/florence', { long: true, suffixes: [''] });
+  const model = await Florence2ForConditionalGeneration.from_pretrained('long/florence', { dtype: 'fp32' });
+  const processor = await AutoProcessor.from_pretrained('long/florence');
+  const inputs = await processor(solid(RGB.green), '<MORE_DETAILED_CAPTION>');
+  const ids = await model.generate({ ...inputs, max_new_tokens: 120 });
+  const text = processor.post_process_generation(processor.batch_decode(ids, { skip_special_tokens: false })[0], '<MORE_DETAILED_CAPTION>', [48, 64])['<MORE_DETAILED_CAPTION>'];
+  assert.ok(ids.dims[1] > 70, `${ids.dims[1]} tokens`);
+  assert.match(text, /^The image shows a green photo\. .* surface of the image\.$/);
+});

@@ -146,7 +146,7 @@ export function florenceBench(files, dir) {
       return addCost(g, value, g.node('Add', [lmHead, kv]), out);
     },
   };
-  makeFlorence(files, dir, { dim: d, headDim: 64, cost, suffixes: Q8 });
+  makeFlorence(files, dir, { dim: d, headDim: 64, cost, suffixes: Q8, long: true });
   pinQ8(files, dir);
 }
 
