@@ -192,11 +192,11 @@ test('a q8 linear (DynamicQuantizeLinear → MatMulInteger) computes what its fp
     const g = new Graph('linear');
     g.input('x', DT.FLOAT, [2, 5, 64]);
     const net = new Net(g, { q8, seed: 7 });
-    g.node('Identity', [net.linear(net.layerNorm('x', 64), 64, 32)], ['y']);
+    g.node('Identity', [net.linear('x', 64, 32)], ['y']); // no LayerNorm: its zero-mean rows would hide a wrong zero point
     g.output('y', DT.FLOAT, [2, 5, 32]);
     return ort.InferenceSession.create(g.toModel());
   };
-  const x = new ort.Tensor('float32', Float32Array.from({ length: 640 }, (_, i) => Math.sin(i * 1.3) * 3), [2, 5, 64]);
+  const x = new ort.Tensor('float32', Float32Array.from({ length: 640 }, (_, i) => Math.sin(i * 1.3) * 3 + 1), [2, 5, 64]);
   const [q, f] = await Promise.all([build(true), build(false)]);
   const yq = (await q.run({ x })).y.data, yf = (await f.run({ x })).y.data;
   const err = Math.hypot(...yq.map((v, i) => v - yf[i])) / Math.hypot(...yf);
