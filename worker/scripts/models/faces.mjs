@@ -7,12 +7,15 @@
 //    around each cell; a cell answers only if the centroid falls inside it and the window holds the whole blob.
 //  - face_recognition_sface_2021dec.onnx: input [1,3,112,112] RGB 0..255 → fc1 [1,128]: a random
 //    projection of the crop's standardised 4×4 colour layout, so similar crops embed close together.
-// face_config.json beside them tells the app the file names (the real models ship without one).
+// Written where the Hugging Face mirror of OpenCV Zoo keeps them (repo opencv/opencv_zoo):
+//   models/face_detection_yunet/face_detection_yunet_2023mar.onnx
+//   models/face_recognition_sface/face_recognition_sface_2021dec.onnx
+// so the same relative paths work on the hub and under /models/<id>/.
 import { A, DT, Graph, randn } from './onnx-writer.mjs';
 
 const F = DT.FLOAT;
-export const YUNET = 'face_detection_yunet_2023mar.onnx';
-export const SFACE = 'face_recognition_sface_2021dec.onnx';
+export const YUNET = 'models/face_detection_yunet/face_detection_yunet_2023mar.onnx';
+export const SFACE = 'models/face_recognition_sface/face_recognition_sface_2021dec.onnx';
 const SIZE = 640, BASE = 8;
 // window (in cells) around each cell's anchor (its top-left corner): a blob is found when it fits inside
 // the window's inner part, so stride 32 finds blobs up to 256 px (40% of the input side)
@@ -92,8 +95,4 @@ export function makeSface(files, dir, { cost } = {}) {
 export function makeFaces(files, dir, { yunetCost, sfaceCost } = {}) {
   makeYunet(files, dir, { cost: yunetCost });
   makeSface(files, dir, { cost: sfaceCost });
-  files.write(`${dir}/face_config.json`, {
-    detector: { file: YUNET, input: 'input', size: SIZE, layout: 'NCHW', color: 'BGR', scale: '0..255', strides: [8, 16, 32], outputs: ['cls', 'obj', 'bbox', 'kps'] },
-    embedder: { file: SFACE, input: 'data', output: 'fc1', size: 112, color: 'RGB', scale: '0..255', dim: 128, normalize: 'l2 in JS' },
-  });
 }

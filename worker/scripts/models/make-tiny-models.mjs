@@ -7,9 +7,10 @@
 //   tiny/vit-gpt2-image-captioning   Xenova/vit-gpt2-image-captioning       the light captioner
 //   tiny/clip-vit-base-patch32       Xenova/clip-vit-base-patch32           512-d embeddings
 //   tiny/siglip-base-patch16-224     Xenova/siglip-base-patch16-224         768-d embeddings
-//   tiny/yunet-sface                 opencv face_detection_yunet_2023mar + face_recognition_sface_2021dec
+//   tiny/opencv_zoo                  opencv/opencv_zoo (HF mirror): models/face_detection_yunet/face_detection_yunet_2023mar.onnx,
+//                                    models/face_recognition_sface/face_recognition_sface_2021dec.onnx
 //   tiny/BiRefNet_lite-ONNX          onnx-community/BiRefNet_lite-ONNX      background removal
-//   tiny/face                        legacy face folder (RGB, 512-d), until the app moves to yunet-sface
+//   tiny/face                        legacy face folder (RGB, 512-d), until the app moves to opencv_zoo
 // With --compute real, bench/… folders get the same layouts with the real models' compute and q8
 // weights (see real-compute.mjs); that takes a while and writes a few hundred MB.
 import fs from 'node:fs';
@@ -32,7 +33,7 @@ makeFlorence(files, 'tiny/Florence-2-base-ft');
 makeCaptioner(files, 'tiny/vit-gpt2-image-captioning');
 makeClip(files, 'tiny/clip-vit-base-patch32');
 makeSiglip(files, 'tiny/siglip-base-patch16-224');
-makeFaces(files, 'tiny/yunet-sface');
+makeFaces(files, 'tiny/opencv_zoo');
 makeSegmentation(files, 'tiny/BiRefNet_lite-ONNX');
 makeLegacyFace(files, 'tiny/face');
 if (compute === 'real') {

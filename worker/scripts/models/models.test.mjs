@@ -97,7 +97,7 @@ test('every generated ONNX file opens in onnxruntime-web (WASM), the runtime the
 });
 
 // -- faces, with onnxruntime-web (WASM) as the app runs them --------------------------------------
-const session = (file) => ort.InferenceSession.create(fs.readFileSync(path.join(out, 'tiny/yunet-sface', file)), { executionProviders: ['wasm'] });
+const session = (file) => ort.InferenceSession.create(fs.readFileSync(path.join(out, 'tiny/opencv_zoo', file)), { executionProviders: ['wasm'] });
 
 /** 640×640 BGR planar 0..255 with grey background and red squares [x, y, side]. */
 function bgrWithSquares(squares, channelOrder = 'bgr') {
@@ -132,7 +132,7 @@ function decode(outputs, threshold = 0.6) {
 
 describe('YuNet 2023mar stand-in', () => {
   test('has the real input and output heads', async () => {
-    const det = await session('face_detection_yunet_2023mar.onnx');
+    const det = await session('models/face_detection_yunet/face_detection_yunet_2023mar.onnx');
     assert.deepEqual(det.inputNames, ['input']);
     assert.deepEqual([...det.outputNames].sort(), ['bbox', 'cls', 'kps', 'obj'].flatMap((n) => [8, 16, 32].map((s) => `${n}_${s}`)).sort());
     const res = await det.run({ input: bgrWithSquares([]) });
@@ -140,7 +140,7 @@ describe('YuNet 2023mar stand-in', () => {
     assert.equal(decode(res).length, 0, 'grey image: no face');
   });
   test('fires once per red blob, with the blob as its box', async () => {
-    const det = await session('face_detection_yunet_2023mar.onnx');
+    const det = await session('models/face_detection_yunet/face_detection_yunet_2023mar.onnx');
     const squares = [[100, 80, 40], [320, 300, 96], [500, 60, 24], [40, 450, 150]];
     const faces = decode(await det.run({ input: bgrWithSquares(squares) }));
     assert.equal(faces.length, squares.length, JSON.stringify(faces));
@@ -151,13 +151,13 @@ describe('YuNet 2023mar stand-in', () => {
     }
   });
   test('needs BGR, like the real model', async () => {
-    const det = await session('face_detection_yunet_2023mar.onnx');
+    const det = await session('models/face_detection_yunet/face_detection_yunet_2023mar.onnx');
     assert.equal(decode(await det.run({ input: bgrWithSquares([[320, 300, 96]], 'rgb') })).length, 0);
   });
 });
 
 test('SFace 2021dec stand-in: 128-d, similar crops close, different crops apart', async () => {
-  const emb = await session('face_recognition_sface_2021dec.onnx');
+  const emb = await session('models/face_recognition_sface/face_recognition_sface_2021dec.onnx');
   assert.deepEqual(emb.inputNames, ['data']); assert.deepEqual(emb.outputNames, ['fc1']);
   const crop = (fn) => {
     const d = new Float32Array(3 * 112 * 112);

@@ -199,6 +199,6 @@ export async function makeRealCompute(files) {
   clipBench(files, 'bench/clip-vit-base-patch32');
   siglipBench(files, 'bench/siglip-base-patch16-224');
   florenceBench(files, 'bench/Florence-2-base-ft');
-  facesBench(files, 'bench/yunet-sface');
+  facesBench(files, 'bench/opencv_zoo');
   segmentationBench(files, 'bench/BiRefNet_lite-ONNX');
 }
