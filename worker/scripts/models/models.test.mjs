@@ -96,6 +96,16 @@ test('every generated ONNX file opens in onnxruntime-web (WASM), the runtime the
   }
 });
 
+for (const id of ['tiny/clip-vit-base-patch32', 'tiny/siglip-base-patch16-224']) {
+  test(`${id}: zero-shot-image-classification (the joint model.onnx) picks the colour`, async () => {
+    const classify = await pipeline('zero-shot-image-classification', id, { dtype: 'q8' });
+    for (const colour of ['red', 'green', 'blue']) {
+      const [best] = await classify(solid(RGB[colour]), ['red', 'green', 'blue', 'yellow'], { hypothesis_template: 'a photo of {}' });
+      assert.equal(best.label, colour);
+    }
+  });
+}
+
 // -- faces, with onnxruntime-web (WASM) as the app runs them --------------------------------------
 const session = (file) => ort.InferenceSession.create(fs.readFileSync(path.join(out, 'tiny/opencv_zoo', file)), { executionProviders: ['wasm'] });
 
