@@ -1,4 +1,4 @@
-// `node --test worker/scripts/models/`: generates the stand-ins and runs them with the real libraries —
+// `node --test worker/scripts/models/models.test.mjs`: generates the stand-ins and runs them with the real libraries —
 // transformers.js 4.3.1 (on onnxruntime-node) for the HF-layout models, onnxruntime-web's WASM backend
 // for the OpenCV face models, as the app does — asserting on outputs that only a correct graph gives.
 import assert from 'node:assert/strict';
