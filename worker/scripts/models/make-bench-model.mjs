@@ -3,6 +3,8 @@
 // are random and shared across layers (39 MB instead of ~350 MB) but the FLOPs (~8.6 GFLOP) match the
 // real model. bench:analysis uses it to measure model time against darkroom's own overhead.
 // Adapted from the research probe (shared/research/ml-fixtures).
+// Superseded by `make-tiny-models.mjs --compute real` (q8, distinct weights, every default model); kept
+// while bench-analysis.mjs still calls it.
 import fs from 'node:fs'; import path from 'node:path';
 import { Graph, DT, A, randn } from './onnx-writer.mjs';
 const out = process.argv[2] ?? 'public/models/bench/vit-b32-compute/onnx/vision_model.onnx';
