@@ -30,12 +30,12 @@ async function tokenSigned(path: string, exp: number) {
 describe('signed media links', () => {
   it('serves a link it made, and refuses one signed with the API token', async () => {
     const { libraryId, photo } = await uploaded();
-    expect((await media(photo.original)).status).toBe(200);
+    expect((await media(photo.original!)).status).toBe(200);
     const path = `/api/media/${libraryId}/${photo.id}/original`;
     const exp = Math.floor(Date.now() / 1000) + 3600;
     const sig = await tokenSigned(path, exp);
     expect((await media(`${path}?exp=${exp}&sig=${sig}`)).status).toBe(404);
-    expect((await media(`${path}?exp=${exp}&sig=${sig}&kv=${query(photo.original).kv}`)).status).toBe(404);
+    expect((await media(`${path}?exp=${exp}&sig=${sig}&kv=${query(photo.original!).kv}`)).status).toBe(404);
   });
 
   it('derives a different key per library: a signature of one library does not open another', async () => {
