@@ -45,12 +45,19 @@ function gatherFacts() {
     if (!dryRun) fail(`Could not read ${what}:\n${r.err}`);
     console.warn(`(could not read ${what}; assuming it is missing)`);
   };
-
+  const json = (what, r) => {
+    try {
+      return JSON.parse(r.out);
+    } catch {
+      strict(what, { err: `unexpected output: ${r.out}` });
+      return [];
+    }
+  };
   const dbs = query(['d1', 'list', '--json']);
-  if (dbs.ok) facts.databases = JSON.parse(dbs.out).map((d) => d.name);
+  if (dbs.ok) facts.databases = json('the D1 databases', dbs).map((d) => d.name);
   else strict('the D1 databases', dbs);
 
-  // Only a "does not exist" answer means missing; the deploy provisions the bucket either way.
+  // Any failure reads as "missing" here: harmless, as wrangler deploy checks again and only then provisions.
   if (query(['r2', 'bucket', 'info', res.bucket]).ok) facts.buckets.push(res.bucket);
 
   for (const queue of res.queues) {
@@ -61,7 +68,7 @@ function gatherFacts() {
 
   // Generating a secret that already exists would lock everyone out, so only "no such Worker" counts as none.
   const secrets = query(['secret', 'list', '--format', 'json']);
-  if (secrets.ok) facts.secrets = JSON.parse(secrets.out).map((s) => s.name);
+  if (secrets.ok) facts.secrets = json('the Worker\'s secrets', secrets).map((s) => s.name);
   else if (!/does not exist|\b10007\b/i.test(secrets.err)) strict('the Worker\'s secrets', secrets);
 
   const marker = query(['r2', 'object', 'get', `${res.bucket}/${ORT_MARKER}`, '--remote', '--pipe']);
