@@ -6,12 +6,15 @@ import type { AnalysisSubmission, ClaimResponse, DeviceInfo } from '../../../wor
 import type { Settings, SettingsResponse } from '../../../worker/contract/settings';
 import type { UploadSession, UploadSessionResponse } from '../../../worker/contract/uploads';
 import type { StatusResponse } from '../../../worker/contract/status';
+import { retryAfterMs } from '../upload/concurrency';
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** From a 429/503's Retry-After: how long the server asks us to wait, in ms. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -46,7 +49,7 @@ export class Api {
     const body = await res.json().catch(() => null);
     if (!res.ok) {
       const error = (body as ErrorBody | null)?.error;
-      throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `The server answered ${res.status}.`);
+      throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `The server answered ${res.status}.`, retryAfterMs(res.headers.get('Retry-After')));
     }
     return body as T;
   }
@@ -103,7 +106,7 @@ export class Api {
           // not JSON: reported below with the status
         }
         if ((xhr.status === 200 || xhr.status === 201) && body) resolve(body);
-        else reject(new ApiError(xhr.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `The upload failed (${xhr.status}).`));
+        else reject(new ApiError(xhr.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `The upload failed (${xhr.status}).`, retryAfterMs(xhr.getResponseHeader('Retry-After'))));
       };
       xhr.onerror = () => reject(new ApiError(0, 'offline', 'The connection dropped during the upload.'));
       xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload stopped.'));

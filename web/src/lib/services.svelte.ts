@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../../worker/contract/settin
 import { AnalysisRunner } from '../analysis/runner.svelte';
 import { Feed } from '../feed/feed.svelte';
 import { Library } from '../gallery/library.svelte';
-import { sha256 } from '../upload/hasher';
+import { hashLanes, sha256 } from '../upload/hasher';
 import { UploadQueue } from '../upload/queue.svelte';
 import { idbStore } from '../upload/store';
 import type { Api } from './api';
@@ -28,7 +28,7 @@ export class Services {
       upload: (b, n, o) => api.upload(b, n, o),
       resumable: { create: api.createUpload, get: api.getUpload, part: api.uploadPart, complete: api.completeUpload },
       store: idbStore,
-    });
+    }, { hashLanes: hashLanes() });
     this.runner = new AnalysisRunner(api);
     this.unsubscribe = [this.feed.subscribe((e) => this.library.apply(e)), this.feed.onResync(() => this.library.reload())];
     this.feed.connect();

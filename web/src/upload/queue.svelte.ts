@@ -1,9 +1,12 @@
-// The upload queue: hash each file off the main thread, ask the server whether the library already has
-// it, upload what is new with bounded concurrency, and report progress, speed and time left. Entries
-// are persisted, so a reload resumes the queue; navigation inside the app never touches it.
+// The upload queue, a three-stage pipeline so the network never waits on the CPU: a pool of hash
+// workers runs ahead of the uploads, hashes go to /check in batches (up to 1,000 per call), and what
+// is new is uploaded by lanes whose number adapts to the measured throughput. It reports progress,
+// speed and time left. Entries are persisted, so a reload resumes the queue; navigation inside the app
+// never touches it.
 import type { UploadResponse } from '../../../worker/contract/http';
 import type { UploadSessionResponse } from '../../../worker/contract/uploads';
 import { ApiError, errorMessage, type UploadOptions } from '../lib/api';
+import { AdaptiveConcurrency } from './concurrency';
 import type { EntryStore } from './store';
 
 export type EntryState = 'queued' | 'hashing' | 'checking' | 'uploading' | 'done' | 'duplicate' | 'failed' | 'cancelled' | 'skipped';
@@ -33,11 +36,18 @@ export interface QueueDeps {
 
 /** Files above this go up in resumable parts: a dropped connection costs one part, not the file. */
 const RESUMABLE_BYTES = 100 * 1024 * 1024;
+/** The API checks up to this many hashes per call. */
+const CHECK_BATCH = 1000;
+/** Files hashed but not yet sent, at most: enough to fill a /check batch while the lanes are busy. */
+const LOOKAHEAD = 2 * CHECK_BATCH;
+/** 429/503 answers one file may get before it is marked failed (each one also slows every lane). */
+const MAX_OVERLOADS = 5;
 
 const ACTIVE: EntryState[] = ['hashing', 'checking', 'uploading'];
 const FINISHED: EntryState[] = ['done', 'duplicate', 'skipped', 'cancelled'];
 /** Errors worth keeping the file for: the network, not the server's verdict on the file. */
 const TRANSIENT = new Set(['offline', 'http_error', 'internal']);
+const overloaded = (err: unknown): err is ApiError => err instanceof ApiError && (err.status === 429 || err.status === 503);
 
 let counter = 0;
 const newId = () => `${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -48,17 +58,43 @@ export class UploadQueue {
   /** Bytes per second over the last few seconds. */
   speed = $state(0);
 
-  readonly concurrency: number;
+  readonly control: AdaptiveConcurrency;
   private readonly resumableBytes: number;
+  private readonly hashLanes: number;
   private blobs = new Map<string, Blob>();
+  private hashes = new Map<string, string>();
   private sessions = new Map<string, string>();
+  /** The IndexedDB copy of each entry being written: it is deleted only after it has landed. */
+  private persisted = new Map<string, Promise<void>>();
+  private overloads = new Map<string, number>();
+  // The pipeline: files to hash (a head index, as 10,000 shifts would be quadratic), hashed files to
+  // check, checked new files waiting for a lane, and uploads in flight with their bytes sent.
+  private toHash: Entry[] = [];
+  private hashHead = 0;
+  private hashing = 0;
+  private toCheck: Entry[] = [];
+  private checking = 0;
+  private ready: Entry[] = [];
   private active = new Map<string, AbortController>();
+  private inflight = new Map<string, number>();
+  private wake: ReturnType<typeof setTimeout> | undefined;
   private samples: Array<[number, number]> = [];
   private sentFinished = 0;
 
-  constructor(private readonly deps: QueueDeps, options: { concurrency?: number; resumableBytes?: number } = {}) {
-    this.concurrency = options.concurrency ?? 3;
+  constructor(
+    private readonly deps: QueueDeps,
+    options: { concurrency?: number; resumableBytes?: number; hashLanes?: number } = {},
+  ) {
+    // A fixed concurrency (tests, or a user's choice) pins the controller; by default it adapts.
+    const n = options.concurrency;
+    this.control = n ? new AdaptiveConcurrency({ start: n, min: n, max: n }) : new AdaptiveConcurrency({ start: 6, max: 16 });
     this.resumableBytes = options.resumableBytes ?? RESUMABLE_BYTES;
+    this.hashLanes = options.hashLanes ?? 4;
+  }
+
+  /** Upload lanes allowed right now. */
+  get concurrency() {
+    return this.control.limit;
   }
 
   get totals() {
@@ -86,6 +122,7 @@ export class UploadQueue {
       this.blobs.set(stored.id, stored.blob);
       if (stored.uploadId) this.sessions.set(stored.id, stored.uploadId);
       this.entries.push({ id: stored.id, name: stored.name, size: stored.size, state: 'queued', sent: 0 });
+      this.toHash.push(this.entries[this.entries.length - 1]);
     }
     this.pump();
   }
@@ -94,16 +131,26 @@ export class UploadQueue {
     const added: Entry[] = files.map(({ name, blob }) => ({ id: newId(), name, size: blob.size, state: 'queued', sent: 0 }));
     for (const [i, e] of added.entries()) this.blobs.set(e.id, files[i].blob);
     for (const name of skipped) added.push({ id: newId(), name, size: 0, state: 'skipped', sent: 0, error: 'Not a photo or video' });
+    const from = this.entries.length;
     this.entries.push(...added);
-    // Persist before starting, so a reload in the next second still has them.
-    await Promise.all(added.filter((e) => e.state === 'queued').map((e, i) => this.deps.store.put({
-      id: e.id, name: e.name, size: e.size, blob: this.blobs.get(e.id)!, addedAt: Date.now() + i,
-    })));
+    // The reactive proxies, not the plain objects: the pipeline's state changes must reach the page.
+    const queued = this.entries.slice(from).filter((e) => e.state === 'queued');
+    const now = Date.now();
+    const writes = queued.map((e, i) => {
+      const write = this.deps.store.put({ id: e.id, name: e.name, size: e.size, blob: this.blobs.get(e.id)!, addedAt: now + i });
+      this.persisted.set(e.id, write.catch(() => {}));
+      return write;
+    });
+    // Work starts while the copies are written (a finished file's copy is deleted only once written),
+    // and the call returns once a reload would find them all.
+    this.toHash.push(...queued);
     this.pump();
+    await Promise.all(writes);
   }
 
   pause() {
     this.paused = true;
+    clearTimeout(this.wake);
     for (const ctrl of this.active.values()) ctrl.abort('paused');
   }
 
@@ -126,6 +173,10 @@ export class UploadQueue {
     entry.state = 'queued';
     entry.error = undefined;
     entry.sent = 0;
+    this.overloads.delete(id);
+    // The hash still holds; the verdict may not (the file may have arrived from elsewhere meanwhile).
+    if (this.hashes.has(id)) this.toCheck.push(entry);
+    else this.toHash.push(entry);
     this.pump();
   }
 
@@ -143,52 +194,138 @@ export class UploadQueue {
 
   private pump() {
     if (this.paused) return;
-    for (const entry of this.entries) {
-      if (this.active.size >= this.concurrency) break;
-      if (entry.state === 'queued' && !this.active.has(entry.id)) void this.run(entry);
+    this.pumpHashes();
+    this.pumpChecks();
+    this.pumpUploads();
+  }
+
+  private pumpHashes() {
+    while (this.hashing < this.hashLanes && this.hashHead < this.toHash.length) {
+      if (this.toCheck.length + this.ready.length + this.checking >= LOOKAHEAD) break;
+      const entry = this.toHash[this.hashHead++];
+      if (this.hashHead > 4096) {
+        this.toHash = this.toHash.slice(this.hashHead);
+        this.hashHead = 0;
+      }
+      if (entry.state === 'queued' && this.blobs.has(entry.id)) void this.hash(entry);
     }
   }
 
-  private async run(entry: Entry) {
+  private async hash(entry: Entry) {
+    this.hashing++;
+    entry.state = 'hashing';
+    try {
+      const sha256 = await this.deps.hash(this.blobs.get(entry.id)!);
+      if (entry.state !== 'hashing') return; // cancelled meanwhile
+      this.hashes.set(entry.id, sha256);
+      entry.state = 'queued';
+      this.toCheck.push(entry);
+    } catch (err) {
+      if (entry.state === 'hashing') this.fail(entry, err);
+    } finally {
+      this.hashing--;
+      this.pump();
+    }
+  }
+
+  /**
+   * One /check call at a time, carrying every hash that piled up meanwhile (up to 1,000): the lanes
+   * are never starved for long, and a big pick costs about one call per 1,000 files.
+   */
+  private pumpChecks() {
+    if (this.checking || !this.toCheck.length) return;
+    const batch = this.toCheck.splice(0, CHECK_BATCH).filter((e) => e.state === 'queued');
+    if (!batch.length) return;
+    this.checking = batch.length;
+    for (const e of batch) e.state = 'checking';
+    this.deps.check(batch.map((e) => this.hashes.get(e.id)!)).then(({ existing }) => {
+      for (const e of batch) {
+        if (e.state !== 'checking') continue;
+        const known = existing[this.hashes.get(e.id)!];
+        if (known) {
+          e.state = 'duplicate';
+          e.photoId = known;
+          this.finish(e);
+        } else {
+          e.state = 'queued';
+          this.ready.push(e);
+        }
+      }
+    }, (err: unknown) => {
+      for (const e of batch) if (e.state === 'checking') this.fail(e, err);
+    }).finally(() => {
+      this.checking = 0;
+      this.pump();
+    });
+  }
+
+  private pumpUploads() {
+    const now = performance.now();
+    let free = this.control.free(this.active.size, now);
+    while (free > 0 && this.ready.length) {
+      const entry = this.ready.shift()!;
+      if (entry.state !== 'queued' || !this.blobs.has(entry.id)) continue;
+      void this.upload(entry);
+      free--;
+    }
+    // Told to wait (Retry-After): come back when the wait is over.
+    if (this.ready.length && this.control.waitUntil > now && !this.wake) {
+      this.wake = setTimeout(() => {
+        this.wake = undefined;
+        this.pump();
+      }, this.control.waitUntil - now);
+    }
+  }
+
+  private async upload(entry: Entry) {
     const ctrl = new AbortController();
     this.active.set(entry.id, ctrl);
     const blob = this.blobs.get(entry.id)!;
+    const sha256 = this.hashes.get(entry.id)!;
     try {
-      entry.state = 'hashing';
-      const sha256 = await this.deps.hash(blob);
-      if (ctrl.signal.aborted) throw new ApiError(0, 'aborted', 'stopped');
-      entry.state = 'checking';
-      const { existing } = await this.deps.check([sha256]);
-      if (existing[sha256]) {
-        entry.state = 'duplicate';
-        entry.photoId = existing[sha256];
-      } else {
-        entry.state = 'uploading';
-        const res = blob.size > this.resumableBytes
-          ? await this.sendInParts(entry, blob, sha256, ctrl.signal)
-          : await this.deps.upload(blob, entry.name, { sha256, signal: ctrl.signal, onProgress: (sent) => this.progress(entry, sent) });
-        entry.state = res.duplicate ? 'duplicate' : 'done';
-        entry.photoId = res.photo.id;
-      }
-      this.sentFinished += entry.size;
-      entry.sent = entry.size;
-      this.forget(entry);
+      entry.state = 'uploading';
+      const res = blob.size > this.resumableBytes
+        ? await this.sendInParts(entry, blob, sha256, ctrl.signal)
+        : await this.deps.upload(blob, entry.name, { sha256, signal: ctrl.signal, onProgress: (sent) => this.progress(entry, sent) });
+      entry.state = res.duplicate ? 'duplicate' : 'done';
+      entry.photoId = res.photo.id;
+      this.control.sent(blob.size, performance.now());
+      this.finish(entry);
     } catch (err) {
       if (ctrl.signal.aborted) {
-        if (entry.state !== 'cancelled') {
-          entry.state = 'queued'; // paused: it starts over when resumed
-          entry.sent = 0;
-        }
+        if (entry.state !== 'cancelled') this.requeue(entry); // paused: it starts over when resumed
+      } else if (overloaded(err) && (this.overloads.get(entry.id) ?? 0) < MAX_OVERLOADS) {
+        this.overloads.set(entry.id, (this.overloads.get(entry.id) ?? 0) + 1);
+        this.control.failed(err.status, performance.now(), err.retryAfter);
+        this.requeue(entry);
       } else {
-        entry.state = 'failed';
-        entry.error = errorMessage(err, 'Upload failed.');
-        // A file the server refused will be refused again: no need to keep it across reloads.
-        if (err instanceof ApiError && !TRANSIENT.has(err.code)) void this.deps.store.delete(entry.id);
+        if (err instanceof ApiError && (err.status === 0 || err.status >= 500)) this.control.failed(err.status, performance.now());
+        this.fail(entry, err);
       }
     } finally {
       this.active.delete(entry.id);
+      this.inflight.delete(entry.id);
       this.pump();
     }
+  }
+
+  private requeue(entry: Entry) {
+    entry.state = 'queued';
+    entry.sent = 0;
+    this.ready.unshift(entry);
+  }
+
+  private fail(entry: Entry, err: unknown) {
+    entry.state = 'failed';
+    entry.error = errorMessage(err, 'Upload failed.');
+    // A file the server refused will be refused again: no need to keep it across reloads.
+    if (err instanceof ApiError && !TRANSIENT.has(err.code) && !overloaded(err)) this.dropCopy(entry.id);
+  }
+
+  private finish(entry: Entry) {
+    this.sentFinished += entry.size;
+    entry.sent = entry.size;
+    this.forget(entry);
   }
 
   /** Resumes the file's session if it has one (after a pause or a reload), sending only missing parts. */
@@ -219,13 +356,23 @@ export class UploadQueue {
 
   private forget(entry: Entry) {
     this.blobs.delete(entry.id);
-    void this.deps.store.delete(entry.id);
+    this.hashes.delete(entry.id);
+    this.overloads.delete(entry.id);
+    this.dropCopy(entry.id);
+  }
+
+  private dropCopy(id: string) {
+    const written = this.persisted.get(id) ?? Promise.resolve();
+    this.persisted.delete(id);
+    void written.then(() => this.deps.store.delete(id));
   }
 
   private progress(entry: Entry, sent: number) {
     entry.sent = sent;
+    this.inflight.set(entry.id, sent);
     const now = performance.now();
-    const total = this.sentFinished + this.entries.reduce((n, e) => n + (e.state === 'uploading' ? e.sent : 0), 0);
+    let total = this.sentFinished;
+    for (const n of this.inflight.values()) total += n;
     this.samples.push([now, total]);
     while (this.samples.length > 2 && now - this.samples[0][0] > 5000) this.samples.shift();
     const [t0, b0] = this.samples[0];
