@@ -100,12 +100,17 @@ export class UploadQueue {
   get totals() {
     let total = 0, sent = 0, waiting = 0, failed = 0, active = 0;
     for (const e of this.entries) {
-      if (e.state === 'skipped' || e.state === 'cancelled') continue;
+      const state = e.state; // one read per entry: each read of a reactive field costs
+      if (state === 'skipped' || state === 'cancelled') continue;
       total += e.size;
-      sent += e.state === 'done' || e.state === 'duplicate' ? e.size : e.sent;
-      if (e.state === 'queued') waiting++;
-      if (e.state === 'failed') failed++;
-      if (ACTIVE.includes(e.state)) active++;
+      if (state === 'done' || state === 'duplicate') {
+        sent += e.size;
+        continue;
+      }
+      sent += e.sent;
+      if (state === 'queued') waiting++;
+      else if (state === 'failed') failed++;
+      else active++;
     }
     const left = total - sent;
     return { total, sent, waiting, failed, active, secondsLeft: this.speed > 0 ? left / this.speed : null };
@@ -230,10 +235,13 @@ export class UploadQueue {
 
   /**
    * One /check call at a time, carrying every hash that piled up meanwhile (up to 1,000): the lanes
-   * are never starved for long, and a big pick costs about one call per 1,000 files.
+   * are never starved for long, and a big pick costs few calls.
    */
   private pumpChecks() {
     if (this.checking || !this.toCheck.length) return;
+    // A fuller batch is worth waiting for only while the lanes have work and more hashes are coming.
+    const starving = this.ready.length < 2 * this.control.limit;
+    if (this.toCheck.length < CHECK_BATCH && !starving && this.hashing > 0) return;
     const batch = this.toCheck.splice(0, CHECK_BATCH).filter((e) => e.state === 'queued');
     if (!batch.length) return;
     this.checking = batch.length;
