@@ -44,7 +44,7 @@ describe('visibleRows', () => {
 
   it('names the section the viewport is in', () => {
     const two = layoutGrid(photos({ '2026-11': 50, '2026-10': 50 }), byMonth, OPTS);
-    const october = two.rows.find((r) => r.kind === 'header' && r.label === 'October 2026')!;
+    const october = two.rows.find((r) => r.key === 'h:2026-10')!;
     expect(sectionAt(two.rows, october.top + 300)?.label).toBe('October 2026');
     expect(sectionAt(two.rows, october.top - 1)?.label).toBe('November 2026');
   });

@@ -16,6 +16,8 @@ export type Row =
   | { kind: 'header'; key: string; label: string; top: number; height: number }
   | { kind: 'tiles'; key: string; start: number; end: number; top: number; height: number };
 
+export type HeaderRow = Extract<Row, { kind: 'header' }>;
+
 export interface GridLayout {
   rows: Row[];
   height: number;
@@ -71,9 +73,12 @@ export function visibleRows(rows: readonly Row[], top: number, bottom: number, o
 }
 
 /** The header row at or above scroll offset `y`: which section the viewport is in. */
-export function sectionAt(rows: readonly Row[], y: number): Row | undefined {
+export function sectionAt(rows: readonly Row[], y: number): HeaderRow | undefined {
   const [i] = visibleRows(rows, y, y, 0);
-  for (let k = Math.min(i, rows.length - 1); k >= 0; k--) if (rows[k].kind === 'header') return rows[k];
+  for (let k = Math.min(i, rows.length - 1); k >= 0; k--) {
+    const row = rows[k];
+    if (row.kind === 'header') return row;
+  }
   return undefined;
 }
 

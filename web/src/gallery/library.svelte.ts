@@ -9,6 +9,8 @@ export class Library {
   loading = $state(false);
   done = $state(false);
   error = $state<string | null>(null);
+  /** Where the gallery was scrolled to, so returning from a photo lands there (not reactive: only read on mount). */
+  scrollY = 0;
   private cursor: string | null = null;
 
   constructor(private readonly api: Pick<Api, 'listPhotos'>) {}
