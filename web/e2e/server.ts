@@ -26,6 +26,7 @@ export default async function setup(project: TestProject) {
   await importTinyModels(baseUrl, state);
   project.provide('baseUrl', baseUrl);
   project.provide('token', E2E_TOKEN);
+  project.provide('state', state); // tests that seed D1 directly (gallery.test.ts)
   return () => {
     server.stop();
     rmSync(state, { recursive: true, force: true });
@@ -64,5 +65,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
     token: string;
+    state: string;
   }
 }

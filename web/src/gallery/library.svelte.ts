@@ -12,6 +12,7 @@ export class Library {
   /** Where the gallery was scrolled to, so returning from a photo lands there (not reactive: only read on mount). */
   scrollY = 0;
   private cursor: string | null = null;
+  private ids = new Set<string>();
 
   constructor(private readonly api: Pick<Api, 'listPhotos'>) {}
 
@@ -19,9 +20,12 @@ export class Library {
     if (this.loading || this.done) return;
     this.loading = true;
     try {
-      const page = await this.api.listPhotos(this.cursor);
-      const known = new Set(this.photos.map((p) => p.id));
-      this.photos.push(...page.photos.filter((p) => !known.has(p.id)));
+      // A first screen quickly, then bigger pages: a deep scroll (or the scrubber) needs fewer calls.
+      const page = await this.api.listPhotos(this.cursor, this.photos.length ? 200 : 60);
+      // A Set kept alongside, as rebuilding one from 100,000 reactive photos per page would stall the page.
+      const fresh = page.photos.filter((p) => !this.ids.has(p.id));
+      for (const p of fresh) this.ids.add(p.id);
+      this.photos.push(...fresh);
       this.cursor = page.nextCursor;
       this.done = !page.nextCursor;
       this.error = null;
@@ -37,6 +41,7 @@ export class Library {
     this.cursor = null;
     this.done = false;
     this.photos = [];
+    this.ids.clear();
     await this.loadMore();
   }
 
@@ -67,6 +72,7 @@ export class Library {
       }
       case 'photo.deleted':
         this.photos = this.photos.filter((p) => p.id !== event.photoId);
+        this.ids.delete(event.photoId);
         break;
       case 'stats':
         break;
@@ -83,6 +89,7 @@ export class Library {
     // A photo older than everything loaded so far belongs to a page not fetched yet.
     const last = this.photos.at(-1);
     if (last && photo.id < last.id && !this.done) return;
+    this.ids.add(photo.id);
     const at = this.photos.findIndex((p) => p.id < photo.id);
     if (at === -1) this.photos.push(photo);
     else this.photos.splice(at, 0, photo);
