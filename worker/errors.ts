@@ -21,6 +21,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_box: 400,
   text_too_long: 400,
   too_many_uploads: 429,
+  too_many_connections: 429,
   not_configured: 503,
   internal: 500,
 };

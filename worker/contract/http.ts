@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'invalid_box'
   | 'text_too_long'
   | 'too_many_uploads'
+  | 'too_many_connections'
   | 'not_configured'
   | 'internal';
 
