@@ -13,7 +13,7 @@ import { enqueuePhotos } from './enqueue';
 export async function retryFailed(env: Bindings, libraryId: string): Promise<{ retried: number; events: EventRow[] }> {
   const failed = await failedPhotoIds(env.DB, libraryId, 10_000);
   const reset = await resetForRetry(env.DB, libraryId, failed, Date.now());
-  await enqueuePhotos(env, libraryId, reset);
+  await enqueuePhotos(env, libraryId, reset, 'backfill');
   return { retried: reset.length, events: await photosUpdated(env.DB, libraryId, reset, Date.now()) };
 }
 
@@ -26,7 +26,7 @@ export async function retryPhoto(env: Bindings, libraryId: string, photo: Photo)
   }
   const [id] = await resetForRetry(env.DB, libraryId, [photo.id], Date.now());
   if (!id) return [];
-  await enqueuePhotos(env, libraryId, [id]);
+  await enqueuePhotos(env, libraryId, [id], 'interactive');
   return photosUpdated(env.DB, libraryId, [id], Date.now());
 }
 
