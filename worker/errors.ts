@@ -21,6 +21,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_box: 400,
   text_too_long: 400,
   rate_limited: 429,
+  too_many_uploads: 429,
+  not_configured: 503,
   internal: 500,
 };
 

@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'invalid_box'
   | 'text_too_long'
   | 'rate_limited'
+  | 'too_many_uploads'
+  | 'not_configured'
   | 'internal';
 
 export interface ErrorBody {
