@@ -152,6 +152,37 @@ describe('UploadQueue', () => {
     expect(h.stored.size).toBe(0);
   });
 
+  it('holds shared files until the user confirms them, and forgets discarded ones unsent', async () => {
+    const h = harness();
+    const blob = (text: string) => new Blob([text]);
+    await h.deps.store.put({ id: 'share-1', name: 'planted.jpg', size: 4, blob: blob('evil'), addedAt: 1, shared: true });
+    await h.deps.store.put({ id: 'share-2', name: 'mine.jpg', size: 4, blob: blob('mine'), addedAt: 2, shared: true });
+    const q = new UploadQueue(h.deps);
+    await q.restore();
+    await settle();
+    expect(states(q)).toEqual({ 'planted.jpg': 'shared', 'mine.jpg': 'shared' });
+    expect(h.uploads).toEqual([]);
+    expect(q.busy).toBe(false);
+    expect(q.totals.total).toBe(0);
+
+    q.discard('share-1');
+    await q.confirm('share-2');
+    await settle();
+    expect(states(q)).toEqual({ 'mine.jpg': 'done' });
+    expect(h.uploads).toEqual(['mine.jpg']);
+    expect(h.stored.size).toBe(0);
+  });
+
+  it('keeps a confirmed share confirmed across a reload', async () => {
+    const h = harness({ hold: true });
+    await h.deps.store.put({ id: 'share-1', name: 'mine.jpg', size: 4, blob: new Blob(['mine']), addedAt: 1, shared: true });
+    const q = new UploadQueue(h.deps);
+    await q.restore();
+    await q.confirm('share-1');
+    q.pause(); // the page goes away mid-upload
+    expect(h.stored.get('share-1')?.shared).toBe(false);
+  });
+
   it('sends large files in parts and, after a dropped part, resends only what is missing', async () => {
     const h = harness();
     const q = new UploadQueue(h.deps, { resumableBytes: 8 });
