@@ -4,6 +4,7 @@
 import type { UploadResponse } from '../../../worker/contract/http';
 import type { UploadSessionResponse } from '../../../worker/contract/uploads';
 import { ApiError, errorMessage, type UploadOptions } from '../lib/api';
+import type { Skipped } from './intake';
 import type { EntryStore } from './store';
 
 export type EntryState = 'shared' | 'queued' | 'hashing' | 'checking' | 'uploading' | 'done' | 'duplicate' | 'failed' | 'cancelled' | 'skipped';
@@ -109,10 +110,13 @@ export class UploadQueue {
     this.forget(entry);
   }
 
-  async add(files: Array<{ name: string; blob: Blob }>, skipped: string[] = []) {
+  async add(files: Array<{ name: string; blob: Blob }>, skipped: Skipped[] = []) {
     const added: Entry[] = files.map(({ name, blob }) => ({ id: newId(), name, size: blob.size, state: 'queued', sent: 0 }));
     for (const [i, e] of added.entries()) this.blobs.set(e.id, files[i].blob);
-    for (const name of skipped) added.push({ id: newId(), name, size: 0, state: 'skipped', sent: 0, error: 'Not a photo or video' });
+    for (const s of skipped) {
+      const { name, reason } = typeof s === 'string' ? { name: s, reason: 'Not a photo or video' } : s;
+      added.push({ id: newId(), name, size: 0, state: 'skipped', sent: 0, error: reason });
+    }
     this.entries.push(...added);
     // Persist before starting, so a reload in the next second still has them.
     await Promise.all(added.filter((e) => e.state === 'queued').map((e, i) => this.deps.store.put({

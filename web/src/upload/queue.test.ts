@@ -152,6 +152,15 @@ describe('UploadQueue', () => {
     expect(h.stored.size).toBe(0);
   });
 
+  it('shows why an archive was not unpacked', async () => {
+    const q = new UploadQueue(harness().deps);
+    await q.add([], ['notes.txt', { name: 'bomb.zip', reason: 'Not unpacked: it is compressed more than 100:1, as a ZIP bomb would be.' }]);
+    expect(q.entries.map((e) => [e.name, e.state, e.error])).toEqual([
+      ['notes.txt', 'skipped', 'Not a photo or video'],
+      ['bomb.zip', 'skipped', 'Not unpacked: it is compressed more than 100:1, as a ZIP bomb would be.'],
+    ]);
+  });
+
   it('holds shared files until the user confirms them, and forgets discarded ones unsent', async () => {
     const h = harness();
     const blob = (text: string) => new Blob([text]);
@@ -203,9 +212,9 @@ describe('UploadQueue', () => {
     await q.add(Array.from({ length: 10_000 }, (_, i) => file(`${i}.jpg`)), ['notes.txt']);
     expect(q.entries).toHaveLength(10_001);
     expect(q.entries.at(-1)).toMatchObject({ name: 'notes.txt', state: 'skipped' });
-    const started = performance.now();
-    void q.totals;
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(q.totals).toMatchObject({ waiting: 10_000 - q.concurrency, active: q.concurrency });
+    expect(h.stored.size).toBe(10_000);
     q.pause();
+    // (That the 10,000-row list stays light in the page is checked in Chromium: web/e2e/app.test.ts.)
   });
 });
