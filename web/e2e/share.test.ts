@@ -115,3 +115,18 @@ describe('share target', () => {
     await page.context().close();
   });
 });
+
+describe('content security policy (review L1)', () => {
+  it('is sent with the app, on every route the browser may open first', async () => {
+    for (const path of ['/', '/upload', '/photos/abc', '/index.html']) {
+      const res = await fetch(`${baseUrl()}${path}`);
+      expect(res.status, path).toBe(200);
+      const csp = res.headers.get('Content-Security-Policy') ?? '';
+      expect(csp, path).toContain("default-src 'self'");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).toContain("script-src 'self' 'wasm-unsafe-eval'");
+      expect(csp, path).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    }
+  });
+});
+
