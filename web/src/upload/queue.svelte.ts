@@ -7,9 +7,10 @@ import type { UploadResponse } from '../../../worker/contract/http';
 import type { UploadSessionResponse } from '../../../worker/contract/uploads';
 import { ApiError, errorMessage, type UploadOptions } from '../lib/api';
 import { AdaptiveConcurrency } from './concurrency';
+import type { Skipped } from './intake';
 import type { EntryStore } from './store';
 
-export type EntryState = 'queued' | 'hashing' | 'checking' | 'uploading' | 'done' | 'duplicate' | 'failed' | 'cancelled' | 'skipped';
+export type EntryState = 'shared' | 'queued' | 'hashing' | 'checking' | 'uploading' | 'done' | 'duplicate' | 'failed' | 'cancelled' | 'skipped';
 
 export interface Entry {
   id: string;
@@ -101,14 +102,15 @@ export class UploadQueue {
     let total = 0, sent = 0, waiting = 0, failed = 0, active = 0;
     for (const e of this.entries) {
       const state = e.state; // one read per entry: each read of a reactive field costs
-      if (state === 'skipped' || state === 'cancelled') continue;
+      if (state === 'skipped' || state === 'cancelled' || state === 'shared') continue;
       total += e.size;
       if (state === 'done' || state === 'duplicate') {
         sent += e.size;
         continue;
       }
       sent += e.sent;
-      if (state === 'queued') waiting++;
+      // Files being hashed or checked ahead of the lanes still wait for one: "active" is what is sent.
+      if (state === 'queued' || state === 'hashing' || state === 'checking') waiting++;
       else if (state === 'failed') failed++;
       else active++;
     }
@@ -126,16 +128,41 @@ export class UploadQueue {
       if (this.entries.some((e) => e.id === stored.id)) continue;
       this.blobs.set(stored.id, stored.blob);
       if (stored.uploadId) this.sessions.set(stored.id, stored.uploadId);
-      this.entries.push({ id: stored.id, name: stored.name, size: stored.size, state: 'queued', sent: 0 });
-      this.toHash.push(this.entries[this.entries.length - 1]);
+      // Shared from elsewhere: it waits for the user's Confirm (see StoredEntry.shared).
+      this.entries.push({ id: stored.id, name: stored.name, size: stored.size, state: stored.shared ? 'shared' : 'queued', sent: 0 });
+      if (!stored.shared) this.toHash.push(this.entries[this.entries.length - 1]);
     }
     this.pump();
   }
 
-  async add(files: Array<{ name: string; blob: Blob }>, skipped: string[] = []) {
+  /** The user accepts a shared file: from now on it is an ordinary queued upload. */
+  async confirm(id: string) {
+    const entry = this.find(id);
+    const blob = this.blobs.get(id);
+    if (!entry || entry.state !== 'shared' || !blob) return;
+    entry.state = 'queued';
+    const write = this.deps.store.put({ id, name: entry.name, size: entry.size, blob, addedAt: Date.now(), shared: false });
+    this.persisted.set(id, write.catch(() => {}));
+    await write;
+    this.toHash.push(entry);
+    this.pump();
+  }
+
+  /** The user refuses a shared file: it is forgotten without being sent. */
+  discard(id: string) {
+    const entry = this.find(id);
+    if (!entry || entry.state !== 'shared') return;
+    this.entries = this.entries.filter((e) => e !== entry);
+    this.forget(entry);
+  }
+
+  async add(files: Array<{ name: string; blob: Blob }>, skipped: Skipped[] = []) {
     const added: Entry[] = files.map(({ name, blob }) => ({ id: newId(), name, size: blob.size, state: 'queued', sent: 0 }));
     for (const [i, e] of added.entries()) this.blobs.set(e.id, files[i].blob);
-    for (const name of skipped) added.push({ id: newId(), name, size: 0, state: 'skipped', sent: 0, error: 'Not a photo or video' });
+    for (const s of skipped) {
+      const { name, reason } = typeof s === 'string' ? { name: s, reason: 'Not a photo or video' } : s;
+      added.push({ id: newId(), name, size: 0, state: 'skipped', sent: 0, error: reason });
+    }
     const from = this.entries.length;
     this.entries.push(...added);
     // The reactive proxies, not the plain objects: the pipeline's state changes must reach the page.
