@@ -21,6 +21,8 @@ export interface StageResult {
   placeholder?: string;
   thumbnails?: Record<string, Size>;
   variants?: Record<string, Size>;
+  /** Displayed size, set only when the upload did not record one. */
+  size?: Size;
 }
 
 export async function loadPipelinePhoto(db: D1Database, libraryId: string, id: string): Promise<PipelinePhoto | null> {
@@ -72,10 +74,12 @@ export async function completeStage(db: D1Database, libraryId: string, id: strin
     db
       .prepare(
         `UPDATE photos SET exif = COALESCE(?2, exif), placeholder = COALESCE(?3, placeholder),
-                thumbnails = COALESCE(?4, thumbnails), variants = COALESCE(?5, variants), updated_at = ?6
+                thumbnails = COALESCE(?4, thumbnails), variants = COALESCE(?5, variants), updated_at = ?6,
+                width = COALESCE(width, ?7), height = COALESCE(height, ?8)
           WHERE id = ?1`,
       )
-      .bind(id, json(result.exif), result.placeholder ?? null, json(result.thumbnails), json(result.variants), now),
+      .bind(id, json(result.exif), result.placeholder ?? null, json(result.thumbnails), json(result.variants), now,
+        result.size?.width ?? null, result.size?.height ?? null),
     stageEventStatement(db, libraryId, id, stage, now),
   ]));
 }
