@@ -1,7 +1,7 @@
 // SQL for the pipeline: a photo's state for one run, stage transitions, retries and sweeps.
 import type { Exif, Photo, StageName, StageStatus } from '../contract/photo';
 import { openAnalysisStatements } from './analysis';
-import { eventRows, photoEventStatement, stageEventStatement, statsEventStatement, type EventRow } from './events';
+import { eventRows, photoEventStatement, stageEventStatement, statsEventStatement } from './events';
 
 /** What one pipeline run needs of a photo. */
 export interface PipelinePhoto extends Pick<Photo, 'id' | 'mime' | 'kind' | 'bytes' | 'width' | 'height' | 'status'> {
