@@ -22,7 +22,9 @@ export type ErrorCode =
   | 'vector_model_mismatch'
   | 'invalid_box'
   | 'text_too_long'
+  | 'rate_limited'
   | 'too_many_uploads'
+  | 'too_many_connections'
   | 'not_configured'
   | 'internal';
 

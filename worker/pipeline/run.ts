@@ -6,6 +6,7 @@ import { STAGES } from '../contract/photo';
 import type { PipelineMessage } from '../contract/queue';
 import type { Settings } from '../contract/settings';
 import type { EventRow } from '../db/events';
+import { setRetryable } from '../db/failure-kind';
 import * as db from '../db/pipeline';
 import { getSettings } from '../db/settings';
 import type { Bindings } from '../env';
@@ -15,9 +16,11 @@ import { deletePhotoObjects } from '../storage/keys';
 import { PhotoSource } from './source';
 import { MAX_ATTEMPTS, RUNNERS } from './stages';
 
-export type Outcome = { done: true } | { done: false; retryInSeconds: number };
+/** `failure`: the photo ended failed, for its own bad bytes (`permanent`) or after retries (`transient`). */
+export type Outcome = { done: true; failure?: 'permanent' | 'transient' } | { done: false; retryInSeconds: number };
 
-export async function developPhoto(env: Bindings, message: PipelineMessage): Promise<Outcome> {
+/** `probe`: the breaker's half-open probe (pipeline/breaker.ts); its transient failure never gives up. */
+export async function developPhoto(env: Bindings, message: PipelineMessage, options: { probe?: boolean } = {}): Promise<Outcome> {
   const { libraryId, photoId } = message;
   const photo = await db.loadPipelinePhoto(env.DB, libraryId, photoId);
   // Deleted, already developed, failed or cancelled: a late or duplicate message has nothing to do.
@@ -29,7 +32,7 @@ export async function developPhoto(env: Bindings, message: PipelineMessage): Pro
   const claim = await db.claimRun(env.DB, libraryId, photoId, token, now - settings.stageTimeoutSeconds * 1000, now);
   if (!claim.claimed) return { done: true }; // another run holds it, or it was cancelled or deleted meanwhile
   try {
-    return await runStages(env, photo, settings, token, claim.events);
+    return await runStages(env, photo, settings, token, claim.events, options);
   } catch (err) {
     if (!(err instanceof db.LostClaim)) throw err;
     // Deleted mid-run: whatever this run stored after the DELETE listed the objects is an orphan.
@@ -38,7 +41,9 @@ export async function developPhoto(env: Bindings, message: PipelineMessage): Pro
   }
 }
 
-async function runStages(env: Bindings, photo: db.PipelinePhoto, settings: Settings, token: string, claimed: EventRow[]): Promise<Outcome> {
+async function runStages(
+  env: Bindings, photo: db.PipelinePhoto, settings: Settings, token: string, claimed: EventRow[], options: { probe?: boolean },
+): Promise<Outcome> {
   const { libraryId, id: photoId } = photo;
   // Events go out at stage boundaries: "exif completed" travels with "thumbnails running", so every
   // socket gets one frame per boundary instead of one per event.
@@ -62,10 +67,12 @@ async function runStages(env: Bindings, photo: db.PipelinePhoto, settings: Setti
     } catch (err) {
       if (err instanceof db.LostClaim) throw err;
       const reason = err instanceof Error ? err.message : String(err);
-      if (err instanceof PermanentError || attempt >= MAX_ATTEMPTS) {
-        const why = err instanceof PermanentError ? reason : `${reason} (gave up after ${attempt} attempts)`;
+      const permanent = err instanceof PermanentError;
+      if (permanent || (attempt >= MAX_ATTEMPTS && !options.probe)) {
+        const why = permanent ? reason : `${reason} (gave up after ${attempt} attempts)`;
+        await setRetryable(env.DB, photoId, !permanent);
         await flush(await db.failStage(env.DB, libraryId, photoId, stage, why, Date.now(), token));
-        return { done: true };
+        return { done: true, failure: permanent ? 'permanent' : 'transient' };
       }
       console.warn(`stage ${stage} of ${photoId} failed (attempt ${attempt}), retrying`, reason);
       await flush(await db.stageWillRetry(env.DB, libraryId, photoId, stage, reason, Date.now(), token));

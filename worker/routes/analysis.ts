@@ -10,11 +10,15 @@ import { PhotoIdParamSchema } from '../contract/http';
 import { claim, fail, heartbeat } from '../analysis/lease';
 import { submit } from '../analysis/submission';
 import type { AppEnv } from '../env';
+import { getSettings } from '../db/settings';
+import { enforceRate } from '../rate-limit';
 import { validate } from '../validate';
 
 export const analysis = new Hono<AppEnv>()
   .post('/claim', validate('json', ClaimRequestSchema), async (c) => {
     const { max, device } = c.req.valid('json');
+    const { analysisClaimsPerMinute } = await getSettings(c.env.DB, c.var.libraryId, c.env);
+    await enforceRate(c.env.DB, c.var.libraryId, 'analysis.claim', analysisClaimsPerMinute);
     const { jobs, events } = await claim(c.env, c.var.libraryId, max, device, Date.now());
     c.var.publish(events);
     return c.json({ jobs } satisfies ClaimResponse);
