@@ -20,7 +20,10 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
 const port = await new Promise((resolve) => {
-  const probe = net.createServer().listen(0, '127.0.0.1', () => probe.close(() => resolve(probe.address().port)));
+  const probe = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port: free } = probe.address();
+    probe.close(() => resolve(free));
+  });
 });
 const BASE = `http://127.0.0.1:${port}`;
 const state = mkdtempSync(path.join(os.tmpdir(), 'darkroom-bench-gallery-'));

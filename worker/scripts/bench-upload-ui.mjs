@@ -31,7 +31,10 @@ function body(size) {
 }
 
 const port = await new Promise((resolve) => {
-  const probe = net.createServer().listen(0, '127.0.0.1', () => probe.close(() => resolve(probe.address().port)));
+  const probe = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port: free } = probe.address();
+    probe.close(() => resolve(free));
+  });
 });
 const BASE = `http://127.0.0.1:${port}`;
 const state = mkdtempSync(path.join(os.tmpdir(), 'darkroom-bench-upload-ui-'));
