@@ -9,8 +9,8 @@ export class Library {
   loading = $state(false);
   done = $state(false);
   error = $state<string | null>(null);
-  /** Where the gallery was scrolled to, so returning from a photo lands there (not reactive: only read on mount). */
-  scrollY = 0;
+  /** Where the gallery was scrolled to (the photo at the top, and how far into its row), so returning from a photo lands there. Not reactive: only read on mount. */
+  scrollAnchor: { index: number; delta: number } | null = null;
   private cursor: string | null = null;
   private ids = new Set<string>();
 
