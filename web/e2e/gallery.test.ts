@@ -1,6 +1,5 @@
 // The virtual grid in Chromium: 1,000 photos seeded straight into D1, scrolled top to bottom. The DOM
-// must hold a bounded number of tiles and images however far the user scrolls, and coming back from
-// a photo must land where the user left.
+// must hold a bounded number of tiles and images however far the user scrolls.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -25,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('virtual gallery', () => {
-  it('keeps the DOM bounded while scrolling through 1,000 photos, and keeps the scroll position across a photo', async () => {
+  it('keeps the DOM bounded while scrolling through 1,000 photos', async () => {
     const page = await signedIn(browser);
     await page.locator('li.tile').first().waitFor({ timeout: 20_000 });
     const seen = new Set<string>();
@@ -57,16 +56,6 @@ describe('virtual gallery', () => {
     // Every seeded tile paints its ThumbHash placeholder.
     expect(await page.locator('li.tile img.placeholder').count()).toBeGreaterThan(0);
 
-    // Open a photo from the middle of the library and come back.
-    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
-    await page.waitForTimeout(200);
-    const y = await page.evaluate(() => window.scrollY);
-    await page.locator('li.tile a').nth(8).click();
-    await page.waitForURL(/\/photos\//);
-    await page.goBack();
-    await page.locator('li.tile').first().waitFor();
-    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(y - 50);
-    expect(await page.evaluate(() => window.scrollY)).toBeLessThan(y + 50);
     await page.context().close();
   });
 });
