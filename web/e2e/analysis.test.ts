@@ -43,9 +43,15 @@ describe('analysis tab', () => {
     // model fetches. Violations show up as securitypolicyviolation events and console messages.
     const violations: string[] = [];
     page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+      if (/Content Security Policy/i.test(m.text())) {
+        violations.push(m.text());
+        console.error('CSP:', m.text());
+      }
     });
-    await page.exposeFunction('__cspViolation', (v: string) => violations.push(v));
+    await page.exposeFunction('__cspViolation', (v: string) => {
+      violations.push(v);
+      console.error('CSP violation:', v);
+    });
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
         (window as unknown as { __cspViolation(v: string): void }).__cspViolation(`${e.violatedDirective} ${e.blockedURI}`);
