@@ -2,7 +2,10 @@
 import { Hono } from 'hono';
 import { ALL_STAGES, type StageName } from '../contract/photo';
 import type { StatusResponse, Timing } from '../contract/status';
+import { awaitingReanalysis } from '../analysis/model-change';
+import { modelKey } from '../contract/analysis-models';
 import { countsFor, latestSeq } from '../db/events';
+import { getSettings } from '../db/settings';
 import * as q from '../db/status';
 import type { AppEnv } from '../env';
 import { signedUrl } from '../media/sign';
@@ -25,9 +28,11 @@ export const status = new Hono<AppEnv>().get('/', async (c) => {
   const { DB } = c.env;
   const lib = c.var.libraryId;
   const now = Date.now();
-  const [counts, stageRows, processing, completed, failed, timings, finishedAt, { latest }] = await Promise.all([
+  const { embedding } = (await getSettings(DB, lib, c.env)).analysis;
+  const [counts, stageRows, processing, completed, failed, timings, finishedAt, { latest }, reanalysis] = await Promise.all([
     countsFor(DB, lib), q.stageCounts(DB, lib), q.processingNow(DB, lib), q.recentlyFinished(DB, lib, 'completed', 12),
     q.recentlyFinished(DB, lib, 'failed', 20), q.stageTimings(DB, lib, now - HOUR), q.completedSince(DB, lib, now - HOUR), latestSeq(DB, lib),
+    awaitingReanalysis(DB, lib, modelKey(embedding)),
   ]);
 
   const stages = Object.fromEntries(ALL_STAGES.map((s) => [s, {}])) as StatusResponse['stages'];
@@ -69,6 +74,7 @@ export const status = new Hono<AppEnv>().get('/', async (c) => {
     photoTimes: timing([...perPhoto.values()]),
     throughput: { perMinute, lastHour: finishedAt.length, series },
     etaSeconds: backlog === 0 ? 0 : perMinute > 0 ? Math.round((backlog / perMinute) * 60) : null,
+    awaitingReanalysis: reanalysis,
     seq: latest,
   };
   return c.json(body);
