@@ -1,11 +1,13 @@
 // The HTTP app: middleware, one sub-app per resource, one error renderer.
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
 import type { ErrorBody } from './contract/http';
 import type { AppEnv } from './env';
 import { AppError } from './errors';
 import { requireLibrary } from './auth/bearer';
+import { requestId } from './request-id';
+import { defaultBodyLimit } from './body-limits';
+import { wellFormedPath } from './path-check';
 import { publish } from './feed/publish';
 import { analysis } from './routes/analysis';
 import { live } from './routes/live';
@@ -20,7 +22,10 @@ import { uploads } from './routes/uploads';
 
 export const app = new Hono<AppEnv>();
 
-app.use('/api/*', requestId());
+app.use('/api/*', requestId);
+app.use('*', wellFormedPath);
+// Before the media route and auth: no /api route reads a body past its limit, signed in or not.
+app.use('/api/*', defaultBodyLimit);
 app.route('/models', models);
 // Media URLs carry their own signature (for <img> tags); everything else needs a bearer token.
 app.route('/api/media', media);

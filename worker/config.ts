@@ -4,5 +4,5 @@ import type { Bindings } from './env';
 /** Multipart forms are parsed in memory by workerd, so a form request has its own, smaller cap. */
 export function maxMultipartBytes(env: Bindings): number {
   const n = Number(env.MAX_MULTIPART_BYTES);
-  return n > 0 ? n : 100 * 1024 * 1024;
+  return n > 0 ? n : 32 * 1024 * 1024;
 }

@@ -3,8 +3,10 @@ import type { EventRow } from './db/events';
 export type Bindings = Env & {
   /** Secret: the token of the default library (`.dev.vars` locally, `wrangler secret put` in production). */
   API_TOKEN?: string;
-  /** Secret for signed media URLs; falls back to API_TOKEN when unset. */
+  /** Secret for signed media URLs (required; each library's key is derived from it). `npm start` creates one. */
   MEDIA_KEY?: string;
+  /** The MEDIA_KEY before a rotation: links it signed keep working while it is set. */
+  MEDIA_KEY_PREVIOUS?: string;
   /** Lease length for analysis jobs; default 180. */
   ANALYSIS_LEASE_SECONDS?: string;
 };

@@ -21,6 +21,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   vector_model_mismatch: 400,
   invalid_box: 400,
   text_too_long: 400,
+  too_many_uploads: 429,
+  not_configured: 503,
   internal: 500,
 };
 

@@ -16,6 +16,7 @@ export default defineConfig(async () => ({
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(path.join(root, 'migrations')),
           API_TOKEN: 'test-token-default-library',
+          MEDIA_KEY: 'test-media-key-0123456789abcdef',
         },
         // Tests read fixture files from disk through this binding: workerd has no filesystem.
         serviceBindings: {

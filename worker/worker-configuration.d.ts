@@ -9,7 +9,7 @@ interface __BaseEnv_Env {
 	ASSETS: Fetcher;
 	MAX_UPLOAD_BYTES: "209715200";
 	MAX_MEGAPIXELS: "100";
-	MAX_MULTIPART_BYTES: "104857600";
+	MAX_MULTIPART_BYTES: "33554432";
 	API_TOKEN: string;
 	FEED: DurableObjectNamespace<import("./index").LibraryFeed>;
 	SEARCH_INDEX: DurableObjectNamespace<import("./index").SearchIndex>;

@@ -1,25 +1,28 @@
 // Global setup for the browser tests: build the app, then serve it with `wrangler dev` on a fresh local
 // state (real R2, D1, Queues, Durable Objects and Images binding), exactly as `npm start` does.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 // @ts-expect-error plain ESM helper shared with the scripts
 import { run, startWrangler } from '../../worker/scripts/lib.mjs';
 
-export const E2E_PORT = 8799;
 export const E2E_TOKEN = 'e2e-token-default-library';
 
 export default async function setup(project: TestProject) {
   run('vite', ['build', '--logLevel', 'warn']);
   const state = mkdtempSync(path.join(os.tmpdir(), 'darkroom-e2e-'));
   run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { stdio: 'ignore' });
+  // A free port unless E2E_PORT is set: two checkouts running their browser tests at once must never
+  // share one server (their uploads and leases would mix).
+  const port = Number(process.env.E2E_PORT) || (await freePort());
   const server = await startWrangler({
-    port: E2E_PORT, persistTo: state, quiet: !process.env.E2E_VERBOSE,
+    port, persistTo: state, quiet: !process.env.E2E_VERBOSE,
     // Short analysis leases, so a closed tab's jobs come back within the test.
     extraArgs: ['--var', `API_TOKEN:${E2E_TOKEN}`, '--var', 'ANALYSIS_LEASE_SECONDS:12'],
   });
-  const baseUrl = `http://127.0.0.1:${E2E_PORT}`;
+  const baseUrl = `http://127.0.0.1:${port}`;
   await importTinyModels(baseUrl, state);
   project.provide('baseUrl', baseUrl);
   project.provide('token', E2E_TOKEN);
@@ -45,6 +48,16 @@ async function importTinyModels(baseUrl: string, state: string) {
 }
 
 const root = path.resolve(import.meta.dirname, '../..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {

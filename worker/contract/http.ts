@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'vector_model_mismatch'
   | 'invalid_box'
   | 'text_too_long'
+  | 'too_many_uploads'
+  | 'not_configured'
   | 'internal';
 
 export interface ErrorBody {

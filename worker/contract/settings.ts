@@ -69,6 +69,8 @@ const SettingsSchema = v.strictObject({
   thumbnailSizes: v.pipe(v.array(Size), v.minLength(1), v.maxLength(6), v.check((a) => new Set(a).size === a.length, 'sizes must be distinct')),
   variantSizes: v.pipe(
     v.array(VariantSizeSchema),
+    // Analysis and the gallery need at least one display variant (an empty list handed out `variant-undefined`).
+    v.minLength(1),
     v.maxLength(6),
     v.check((a) => new Set(a.map((x) => x.name)).size === a.length, 'variant names must be distinct'),
   ),

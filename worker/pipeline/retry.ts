@@ -9,12 +9,23 @@ import type { Bindings } from '../env';
 import { AppError } from '../errors';
 import { enqueuePhotos } from './enqueue';
 
-/** Every failed photo of the library, queued again. */
-export async function retryFailed(env: Bindings, libraryId: string): Promise<{ retried: number; events: EventRow[] }> {
+/** A retry-failed call resets, queues and announces this many photos at a time (one D1 batch, one queue send, one feed frame). */
+export const RETRY_BATCH = 100;
+
+/**
+ * Every failed photo of the library (up to 10,000 per call), queued again in bounded batches, so that no
+ * single D1 batch, queue send or feed frame grows with the library. `publish` is called once per batch.
+ */
+export async function retryFailed(env: Bindings, libraryId: string, publish: (events: EventRow[]) => void): Promise<{ retried: number }> {
   const failed = await failedPhotoIds(env.DB, libraryId, 10_000);
-  const reset = await resetForRetry(env.DB, libraryId, failed, Date.now());
-  await enqueuePhotos(env, libraryId, reset);
-  return { retried: reset.length, events: await photosUpdated(env.DB, libraryId, reset, Date.now()) };
+  let retried = 0;
+  for (let i = 0; i < failed.length; i += RETRY_BATCH) {
+    const reset = await resetForRetry(env.DB, libraryId, failed.slice(i, i + RETRY_BATCH), Date.now());
+    await enqueuePhotos(env, libraryId, reset);
+    publish(await photosUpdated(env.DB, libraryId, reset, Date.now()));
+    retried += reset.length;
+  }
+  return { retried };
 }
 
 export async function retryPhoto(env: Bindings, libraryId: string, photo: Photo): Promise<EventRow[]> {

@@ -1,6 +1,6 @@
 // /api/photos — upload (streamed PUT or multipart), dedupe check, list, read, original bytes, retry,
 // cancel, delete.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import {
   CheckRequestSchema, ListQuerySchema, PhotoIdParamSchema, PutQuerySchema, Sha256Schema,
@@ -18,7 +18,14 @@ import { serveOriginal } from '../storage/serve';
 import { cleanFilename } from '../upload/filename';
 import { ingest } from '../upload/ingest';
 import { validate } from '../validate';
+import { streamedLimit } from '../body-limits';
 import { removePhotoFaces } from '../people/decisions';
+
+/** The form is parsed in memory, so its cap (MAX_MULTIPART_BYTES) fits the isolate's 128 MB with room to spare. */
+const multipartLimit: MiddlewareHandler<AppEnv> = (c, next) => {
+  const max = maxMultipartBytes(c.env);
+  return streamedLimit(max, `Multipart uploads are limited to ${Math.round(max / 1048576)} MB per request; PUT large files one by one.`)(c, next);
+};
 
 export const photos = new Hono<AppEnv>()
   .post('/check', validate('json', CheckRequestSchema), async (c) => {
@@ -49,13 +56,9 @@ export const photos = new Hono<AppEnv>()
     return c.json(answer, result.duplicate ? 200 : 201);
   })
 
-  .post('/', async (c) => {
+  .post('/', multipartLimit, async (c) => {
     if (!c.req.header('Content-Type')?.startsWith('multipart/form-data')) {
       throw new AppError('invalid_request', 'Send multipart/form-data with one or more "file" fields, or PUT the raw file.');
-    }
-    const max = maxMultipartBytes(c.env);
-    if (Number(c.req.header('Content-Length') ?? 0) > max) {
-      throw new AppError('too_large', `Multipart uploads are limited to ${Math.round(max / 1048576)} MB per request; PUT large files one by one.`);
     }
     const form = await c.req.formData().catch((err: unknown) => {
       throw new AppError('invalid_request', 'The multipart body could not be parsed.', { cause: err });
@@ -94,8 +97,7 @@ export const photos = new Hono<AppEnv>()
   })
 
   .post('/retry-failed', async (c) => {
-    const { retried, events } = await retryFailed(c.env, c.var.libraryId);
-    c.var.publish(events);
+    const { retried } = await retryFailed(c.env, c.var.libraryId, c.var.publish);
     return c.json({ retried } satisfies RetryFailedResponse);
   })
 

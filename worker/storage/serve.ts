@@ -24,7 +24,7 @@ export async function serveOriginal(bucket: R2Bucket, key: string, photo: Photo,
   const obj = await bucket.get(key, { onlyIf: req.headers, ...(range && { range }) });
   if (!obj) throw new AppError('not_found', 'The original file is missing from storage.');
   headers.set('ETag', obj.httpEtag);
-  if (!('body' in obj)) return new Response(null, { status: 304, headers });
+  if (!('body' in obj)) return new Response(null, { status: preconditionStatus(req, obj.httpEtag), headers });
   if (range) {
     headers.set('Content-Range', `bytes ${range.offset}-${range.offset + range.length - 1}/${obj.size}`);
     headers.set('Content-Length', String(range.length));
@@ -32,6 +32,20 @@ export async function serveOriginal(bucket: R2Bucket, key: string, photo: Photo,
   }
   headers.set('Content-Length', String(obj.size));
   return new Response(obj.body, { status: 200, headers });
+}
+
+/**
+ * R2 answers any failed precondition with the object's metadata and no body. A failed If-Match or
+ * If-Unmodified-Since is 412 (RFC 9110 §13.1.1); otherwise it was a matching If-None-Match or an
+ * unchanged If-Modified-Since, which is 304. If-Match is evaluated first, as the RFC orders them.
+ */
+export function preconditionStatus(req: Request, etag: string): 304 | 412 {
+  const ifMatch = req.headers.get('If-Match');
+  if (ifMatch !== null) {
+    const tags = ifMatch.split(',').map((t) => t.trim());
+    return tags.includes('*') || tags.includes(etag) ? 304 : 412;
+  }
+  return req.headers.has('If-Unmodified-Since') ? 412 : 304;
 }
 
 /** One `bytes=` range (multi-range requests get the whole file, which RFC 9110 allows). */
@@ -56,7 +70,7 @@ export async function serveObject(bucket: R2Bucket, key: string, req: Request, h
   const obj = await bucket.get(key, { onlyIf: req.headers });
   if (!obj) return null;
   const h = new Headers({ ...headers, 'X-Content-Type-Options': 'nosniff', ETag: obj.httpEtag });
-  if (!('body' in obj)) return new Response(null, { status: 304, headers: h });
+  if (!('body' in obj)) return new Response(null, { status: preconditionStatus(req, obj.httpEtag), headers: h });
   h.set('Content-Length', String(obj.size));
   return new Response(obj.body, { headers: h });
 }

@@ -53,7 +53,9 @@ export async function ingest(
   const key = originalKey(libraryId, id);
   const inspect = (head: Uint8Array) => inspectHead(head, length, limits);
   const stored =
-    body instanceof Blob ? await storeBuffered(env.PHOTOS, key, await body.arrayBuffer(), inspect)
+    // A multipart field is already in memory: a large one is streamed out of it rather than copied (M3).
+    body instanceof Blob && length <= HEAD_BYTES ? await storeBuffered(env.PHOTOS, key, await body.arrayBuffer(), inspect)
+    : body instanceof Blob ? await storeStreamed(env.PHOTOS, key, body.stream(), length, inspect)
     : length <= HEAD_BYTES ? await storeBuffered(env.PHOTOS, key, await new Response(body).arrayBuffer(), inspect)
     : input.sha256 ? await storeVerified(env.PHOTOS, key, body, input.sha256, inspect)
     : await storeStreamed(env.PHOTOS, key, body, length, inspect);

@@ -11,6 +11,8 @@ const IDLE_MS = 120_000;
 export interface BridgeSetup {
   config: ModelConfig;
   device: Device;
+  /** WebAssembly threads for this worker: the lanes share the cores. */
+  threads: number;
   onProgress: (p: Progress) => void;
 }
 
@@ -84,8 +86,8 @@ export class ModelBridge {
     if (!this.started) {
       const worker = new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' });
       const remote = Comlink.wrap<ModelWorkerApi>(worker);
-      const { config, device, onProgress } = this.setup;
-      const loaded = remote.load(config, device, Comlink.proxy(onProgress)).catch((err: unknown) => {
+      const { config, device, threads, onProgress } = this.setup;
+      const loaded = remote.load(config, device, threads, Comlink.proxy(onProgress)).catch((err: unknown) => {
         if (this.worker === worker) this.shutdown(); // a worker whose models failed is no use; the next call starts afresh
         throw new ModelLoadError(err instanceof Error ? err.message : String(err));
       });

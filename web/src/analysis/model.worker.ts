@@ -50,9 +50,9 @@ function fetchImage(imageUrl: string): Promise<Decoded> {
 }
 
 const api: ModelWorkerApi = {
-  async load(config, d, onProgress) {
+  async load(config, d, threads, onProgress) {
     if (!loading) {
-      configureRuntime(config);
+      configureRuntime(config, threads);
       device = d;
       loading = loadModels(config, onProgress);
       loading.catch(() => (loading = undefined)); // a failed load can be retried

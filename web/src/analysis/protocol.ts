@@ -38,7 +38,8 @@ export interface Analysis {
 
 export interface ModelWorkerApi {
   /** Loads every model (once per worker); progress is reported per file. */
-  load(config: ModelConfig, device: Device, onProgress: (p: Progress) => void): Promise<{ device: Device; threads: number }>;
+  /** `threads`: WebAssembly threads for this worker (used when the page is cross-origin isolated). */
+  load(config: ModelConfig, device: Device, threads: number, onProgress: (p: Progress) => void): Promise<{ device: Device; threads: number }>;
   /** Runs every model on a display variant, and starts fetching and decoding `next` meanwhile. */
   analyse(imageUrl: string, next?: string): Promise<Analysis>;
 }

@@ -84,6 +84,8 @@ export class AnalysisRunner {
     return (this.bridges[lane] ??= new ModelBridge({
       config: this.config,
       device: this.backend,
+      // Up to 4 threads in all, shared by the lanes: two lanes on four cores get two threads each.
+      threads: Math.max(1, Math.floor(Math.min(4, navigator.hardwareConcurrency || 1) / this.concurrency)),
       onProgress: (p) => (this.files[p.file] = { loaded: p.loaded, total: p.total, done: p.done }),
     }));
   }

@@ -3,7 +3,7 @@
 import { env, type ProgressInfo } from '@huggingface/transformers';
 import type { ModelConfig, Progress } from '../protocol';
 
-export function configureRuntime(config: ModelConfig) {
+export function configureRuntime(config: ModelConfig, threads: number) {
   const origin = self.location.origin;
   if (config.host === 'self') {
     env.allowRemoteModels = false;
@@ -19,7 +19,7 @@ export function configureRuntime(config: ModelConfig) {
     mjs: `${origin}/models/_ort/ort-wasm-simd-threaded.asyncify.mjs`,
     wasm: `${origin}/models/_ort/ort-wasm-simd-threaded.asyncify.wasm`,
   };
-  env.backends.onnx.wasm!.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+  env.backends.onnx.wasm!.numThreads = self.crossOriginIsolated ? Math.max(1, threads) : 1; // threads need SharedArrayBuffer
 }
 
 export const wasmThreads = () => env.backends.onnx.wasm!.numThreads ?? 1;
