@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'vector_model_mismatch'
   | 'invalid_box'
   | 'text_too_long'
+  | 'rate_limited'
   | 'too_many_uploads'
   | 'not_configured'
   | 'internal';

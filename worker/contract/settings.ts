@@ -78,6 +78,10 @@ const SettingsSchema = v.strictObject({
   maxUploadBytes: v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(5 * 1024 ** 3)),
   /** The library's one model set: every analysis tab uses it, and results of other models are refused. */
   analysis: AnalysisSettingsSchema,
+  /** New uploads (PUT, multipart files, resumable sessions) per minute; beyond it 429 with Retry-After. */
+  uploadsPerMinute: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)),
+  /** POST /api/analysis/claim calls per minute (every analysis tab of the library together). */
+  analysisClaimsPerMinute: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)),
 });
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 
@@ -107,6 +111,10 @@ export const DEFAULT_SETTINGS: Settings = {
   maxMegapixels: 100,
   maxUploadBytes: 200 * 1024 * 1024,
   analysis: DEFAULT_ANALYSIS_SETTINGS,
+  // A folder of small photos at the web app's concurrency stays well under this; a runaway script does not.
+  uploadsPerMinute: 1200,
+  // An analysis tab claims a few jobs every few seconds; this leaves room for a dozen tabs.
+  analysisClaimsPerMinute: 300,
 };
 
 export interface SettingsResponse {

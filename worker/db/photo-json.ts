@@ -16,7 +16,7 @@ const ANALYSIS_JSON = `(SELECT json_object('caption', a.caption, 'detailed_descr
 export const PHOTO_JSON = `
   json_object('id', p.id, 'filename', p.filename, 'sha256', p.sha256, 'mime', p.mime, 'kind', p.kind,
     'bytes', p.bytes, 'width', p.width, 'height', p.height, 'status', p.status, 'exif', json(p.exif),
-    'error', p.error, 'created_at', p.created_at, 'updated_at', p.updated_at, 'placeholder', p.placeholder,
+    'error', p.error, 'retryable', p.retryable, 'created_at', p.created_at, 'updated_at', p.updated_at, 'placeholder', p.placeholder,
     'thumbnails', json(p.thumbnails), 'variants', json(p.variants), 'analysis', json(${ANALYSIS_JSON}),
     'stages', json((SELECT json_group_object(s.stage, json_object('status', s.status, 'attempts', s.attempts,
                                                                   'ms', s.ms, 'error', s.error))
@@ -35,6 +35,7 @@ export interface PhotoJson {
   status: PhotoStatus;
   exif: Photo['exif'];
   error: string | null;
+  retryable: number;
   created_at: number;
   updated_at: number;
   placeholder: string | null;
@@ -85,6 +86,7 @@ export function toPhoto(row: PhotoJson): Photo {
     stages,
     exif: row.exif ?? null,
     error: row.error,
+    ...(row.status === 'failed' && { retryable: row.retryable !== 0 }),
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
     placeholder: row.placeholder,

@@ -71,7 +71,7 @@ describe('retries', () => {
     const message: PipelineMessage = { type: 'photo.process', libraryId, photoId: photo.id };
     const outcomes = [];
     for (let i = 0; i < 3; i++) outcomes.push(await developPhoto(failingOncePut('variant-2160.webp'), message));
-    expect(outcomes).toEqual([{ done: false, retryInSeconds: 2 }, { done: false, retryInSeconds: 4 }, { done: true }]);
+    expect(outcomes).toEqual([{ done: false, retryInSeconds: 2 }, { done: false, retryInSeconds: 4 }, { done: true, failure: 'transient' }]);
     const { photo: after } = await (await api(`/api/photos/${photo.id}`, { token })).json<UploadResponse>();
     expect(after.status).toBe('failed');
     expect(after.error).toBe('R2 put failed: connection reset (gave up after 3 attempts)');

@@ -4,6 +4,7 @@
 import { STAGES } from '../contract/photo';
 import type { PipelineMessage } from '../contract/queue';
 import type { EventRow } from '../db/events';
+import { setRetryable } from '../db/failure-kind';
 import * as db from '../db/pipeline';
 import { getSettings } from '../db/settings';
 import type { Bindings } from '../env';
@@ -12,9 +13,11 @@ import { publish } from '../feed/publish';
 import { PhotoSource } from './source';
 import { MAX_ATTEMPTS, RUNNERS } from './stages';
 
-export type Outcome = { done: true } | { done: false; retryInSeconds: number };
+/** `failure`: the photo ended failed, for its own bad bytes (`permanent`) or after retries (`transient`). */
+export type Outcome = { done: true; failure?: 'permanent' | 'transient' } | { done: false; retryInSeconds: number };
 
-export async function developPhoto(env: Bindings, message: PipelineMessage): Promise<Outcome> {
+/** `probe`: the breaker's half-open probe (pipeline/breaker.ts); its transient failure never gives up. */
+export async function developPhoto(env: Bindings, message: PipelineMessage, options: { probe?: boolean } = {}): Promise<Outcome> {
   const { libraryId, photoId } = message;
   const photo = await db.loadPipelinePhoto(env.DB, libraryId, photoId);
   // Deleted, already developed, failed or cancelled: a late or duplicate message has nothing to do.
@@ -41,10 +44,12 @@ export async function developPhoto(env: Bindings, message: PipelineMessage): Pro
       unsent = await db.completeStage(env.DB, libraryId, photoId, stage, ms, result, Date.now());
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      if (err instanceof PermanentError || attempt >= MAX_ATTEMPTS) {
-        const why = err instanceof PermanentError ? reason : `${reason} (gave up after ${attempt} attempts)`;
+      const permanent = err instanceof PermanentError;
+      if (permanent || (attempt >= MAX_ATTEMPTS && !options.probe)) {
+        const why = permanent ? reason : `${reason} (gave up after ${attempt} attempts)`;
+        await setRetryable(env.DB, photoId, !permanent);
         await flush(await db.failStage(env.DB, libraryId, photoId, stage, why, Date.now()));
-        return { done: true };
+        return { done: true, failure: permanent ? 'permanent' : 'transient' };
       }
       console.warn(`stage ${stage} of ${photoId} failed (attempt ${attempt}), retrying`, reason);
       await flush(await db.stageWillRetry(env.DB, libraryId, photoId, stage, reason, Date.now()));

@@ -14,6 +14,7 @@ import { submit } from '../analysis/submission';
 import { getSettings } from '../db/settings';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
+import { enforceRate } from '../rate-limit';
 import { validate } from '../validate';
 
 // Counted while the body streams in, so a chunked body without a length is refused at the cap too.
@@ -27,11 +28,11 @@ const resultLimit = bodyLimit({
 export const analysis = new Hono<AppEnv>()
   .post('/claim', validate('json', ClaimRequestSchema), async (c) => {
     const { max, device, clientId } = c.req.valid('json');
+    const settings = await getSettings(c.env.DB, c.var.libraryId, c.env);
+    await enforceRate(c.env.DB, c.var.libraryId, 'analysis.claim', settings.analysisClaimsPerMinute);
     const client = await clientKey(c.req.header('Authorization'), clientId);
-    const [{ jobs, events }, { analysis: models }] = await Promise.all([
-      claim(c.env, c.var.libraryId, max, device, client, Date.now()),
-      getSettings(c.env.DB, c.var.libraryId, c.env),
-    ]);
+    const { jobs, events } = await claim(c.env, c.var.libraryId, max, device, client, Date.now());
+    const models = settings.analysis;
     c.var.publish(events);
     return c.json({ jobs, models } satisfies ClaimResponse);
   })

@@ -13,6 +13,7 @@ import { publish } from '../feed/publish';
 import { quickExif } from './quick-exif';
 import { sniff, type Sniffed } from '../formats/sniff';
 import { HEAD_BYTES, storeBuffered, storeStreamed, storeVerified } from './store';
+import { laneQueue } from '../pipeline/enqueue';
 
 export interface IngestInput {
   libraryId: string;
@@ -117,7 +118,7 @@ export async function recordPhoto(
   // photo waits for the scheduled batch instead.
   if (limits.autoProcessOnUpload) {
     const message: PipelineMessage = { type: 'photo.process', libraryId, photoId: id };
-    waitUntil(env.PIPELINE.send(message).catch((err) => console.error('enqueue failed; the sweep will retry', id, err)));
+    waitUntil(laneQueue(env, 'interactive').send(message).catch((err) => console.error('enqueue failed; the sweep will retry', id, err)));
   }
   return { photo: newPhotoJson(row, now), duplicate: false };
 }
