@@ -15,6 +15,8 @@ export interface AppEnv {
   Bindings: Bindings;
   Variables: {
     libraryId: string;
+    /** SHA-256 of the bearer token, so long-lived connections (the live feed) can re-check it later. */
+    tokenHash: string;
     requestId: string;
     /** Fans committed feed events out after the response (feed/publish.ts); set for /api/* routes. */
     publish: (events: EventRow[]) => void;

@@ -23,6 +23,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   text_too_long: 400,
   rate_limited: 429,
   too_many_uploads: 429,
+  too_many_connections: 429,
   not_configured: 503,
   internal: 500,
 };

@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'text_too_long'
   | 'rate_limited'
   | 'too_many_uploads'
+  | 'too_many_connections'
   | 'not_configured'
   | 'internal';
 
