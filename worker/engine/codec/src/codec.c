@@ -163,7 +163,7 @@ static int shrink_to(int box_long, int box_short) {
   // Decoded smaller than asked (budget) or called out of order: fit what we have instead of enlarging.
   if (tw > cx.cur.width || th > cx.cur.height) cx_fit(cx.cur.width, cx.cur.height, box_long, box_short, &tw, &th);
   if (tw == cx.cur.width && th == cx.cur.height) return CX_OK;
-  if (!WebPPictureRescale(&cx.cur, tw, th)) return cx_fail(CX_NO_MEMORY, "out of memory resizing to %dx%d", tw, th);
+  if (!cx_resample(&cx.cur, tw, th)) return cx_fail(CX_NO_MEMORY, "out of memory resizing to %dx%d", tw, th);
   return CX_OK;
 }
 

@@ -52,6 +52,9 @@ int cx_decode_jpeg(const uint8_t* data, size_t len, int box_long, int box_short)
 int cx_decode_png(const uint8_t* data, size_t len, int box_long, int box_short);
 int cx_decode_webp(const uint8_t* data, size_t len, int box_long, int box_short);
 
+// Lanczos-3 resize of a YUV420 picture in place (alpha pictures: libwebp's area-average rescaler).
+int cx_resample(WebPPicture* pic, int tw, int th);
+
 // Orientation: copy `src` into a new picture turned upright (dst is initialised here).
 int cx_orient_yuv(const WebPPicture* src, WebPPicture* dst, int orientation);
 void cx_orient_rgba(const uint32_t* src, int w, int h, uint32_t* dst, int orientation);

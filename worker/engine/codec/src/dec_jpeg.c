@@ -1,6 +1,7 @@
 // JPEG: libjpeg-turbo DCT-domain scaling (smallest M/8 covering the largest output), straight into
 // YUV 4:2:0 planes when the file is 4:2:0 YCbCr or grey (no colour conversion, no chroma upsampling);
-// other layouts (4:4:4, 4:2:2, RGB, CMYK/YCCK) go through RGBA at the scaled size.
+// other subsamplings decode to planes and have their chroma averaged to 4:2:0; RGB and CMYK/YCCK files
+// go through RGBA at the scaled size.
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,15 +72,33 @@ static int jpeg_error(tjhandle h) {
 }
 
 /** Peak heap for a decode at M/8 plus the first output (rescale copy, orientation copy, encoder). */
-static size_t estimate(size_t len, int w, int h, int m, int progressive, double samples, int rgba, int tw, int th) {
+static size_t estimate(size_t len, int w, int h, int m, int progressive, double samples, int rgba, int sub420, int tw, int th) {
   size_t sw = ((size_t)w * m + 7) / 8, sh = ((size_t)h * m + 7) / 8;
-  size_t decoded = sw * sh * 3 / 2 + (rgba ? sw * sh * 4 : 0);
+  size_t decoded = sw * sh * 3 / 2;
+  size_t scratch = rgba ? sw * sh * 4 : sub420 ? 0 : 2 * sw * sh; // RGBA, or chroma planes before averaging
   size_t coefs = progressive ? (size_t)((double)w * h * samples * 2) : 0; // whole-image DCT coefficients
   size_t first = (size_t)(tw < (int)sw ? tw : sw) * (th < (int)sh ? th : sh) * 3 / 2; // never enlarged
-  size_t peak = coefs + decoded;
-  if (decoded + first > peak) peak = decoded + first;
+  size_t peak = coefs + decoded + scratch;
+  if (2 * decoded + first > peak) peak = 2 * decoded + first; // resampling keeps a half-resized copy
   if (3 * first > peak) peak = 3 * first;
   return len + peak + 6 * MB;
+}
+
+/** Box-average (or repeat) a chroma plane of any subsampling onto the 4:2:0 grid. */
+static void to420(const uint8_t* s, int pw, int ph, uint8_t* d, int ds, int cw, int ch) {
+  for (int y = 0; y < ch; y++) {
+    int y0 = (int)((long)y * ph / ch), y1 = (int)((long)(y + 1) * ph / ch);
+    if (y1 <= y0) y1 = y0 + 1;
+    for (int x = 0; x < cw; x++) {
+      int x0 = (int)((long)x * pw / cw), x1 = (int)((long)(x + 1) * pw / cw);
+      if (x1 <= x0) x1 = x0 + 1;
+      int sum = 0;
+      for (int yy = y0; yy < y1; yy++)
+        for (int xx = x0; xx < x1; xx++) sum += s[(size_t)yy * pw + xx];
+      int n = (y1 - y0) * (x1 - x0);
+      d[(size_t)y * ds + x] = (uint8_t)((sum + n / 2) / n);
+    }
+  }
 }
 
 int cx_decode_jpeg(const uint8_t* d, size_t len, int box_long, int box_short) {
@@ -96,15 +115,16 @@ int cx_decode_jpeg(const uint8_t* d, size_t len, int box_long, int box_short) {
   cx.src_w = w, cx.src_h = hh;
   if ((rc = cx_check_size(w, hh)) != CX_OK) { tjDestroy(h); return rc; }
   int cmyk = cs == TJCS_CMYK || cs == TJCS_YCCK, gray = cs == TJCS_GRAY;
-  int direct = gray || (cs == TJCS_YCbCr && sub == TJSAMP_420);
+  // YCbCr at any subsampling (and grey) decodes to planes; 4:4:4/4:2:2/... chroma is then averaged to 4:2:0.
+  int direct = gray || cs == TJCS_YCbCr;
   double samples = cmyk ? 4 : sub == TJSAMP_444 ? 3 : sub == TJSAMP_GRAY ? 1 : sub == TJSAMP_420 || sub == TJSAMP_411 ? 1.5 : 2;
   if (!cmyk && !gray) keep_icc(&m);
 
   int tw, th, s = 1;
   cx_fit(w, hh, box_long, box_short, &tw, &th);
   while (s < 8 && (((size_t)w * s + 7) / 8 < (size_t)tw || ((size_t)hh * s + 7) / 8 < (size_t)th)) s++;
-  while (s > 1 && estimate(len, w, hh, s, m.progressive, samples, !direct, tw, th) > cx.budget) s--, cx.reduced = 1;
-  size_t need = estimate(len, w, hh, s, m.progressive, samples, !direct, tw, th);
+  while (s > 1 && estimate(len, w, hh, s, m.progressive, samples, !direct, gray || sub == TJSAMP_420, tw, th) > cx.budget) s--, cx.reduced = 1;
+  size_t need = estimate(len, w, hh, s, m.progressive, samples, !direct, gray || sub == TJSAMP_420, tw, th);
   if (need > cx.budget) {
     tjDestroy(h);
     return cx_fail(CX_OVER_BUDGET, "decoding this %dx%d %sJPEG needs ~%zu MB, over the %zu MB budget", w, hh,
@@ -122,12 +142,28 @@ int cx_decode_jpeg(const uint8_t* d, size_t len, int box_long, int box_short) {
     if (!WebPPictureAlloc(p)) { tjDestroy(h); return cx_fail(CX_NO_MEMORY, "out of memory for %dx%d pixels", sw, sh); }
     unsigned char* planes[3] = {p->y, p->u, p->v};
     int strides[3] = {p->y_stride, p->uv_stride, p->uv_stride};
+    int pw = 0, ph = 0, sub420 = gray || sub == TJSAMP_420;
+    if (!sub420) { // chroma at the file's own subsampling, into temporary planes
+      pw = tjPlaneWidth(1, sw, sub), ph = tjPlaneHeight(1, sh, sub);
+      planes[1] = malloc((size_t)pw * ph), planes[2] = malloc((size_t)pw * ph);
+      strides[1] = strides[2] = pw;
+      if (!planes[1] || !planes[2]) {
+        free(planes[1]), free(planes[2]), tjDestroy(h);
+        return cx_fail(CX_NO_MEMORY, "out of memory for %dx%d pixels", sw, sh);
+      }
+    }
     if (tjDecompressToYUVPlanes(h, d, (unsigned long)len, planes, sw, strides, sh, flags)) {
       rc = jpeg_error(h);
       tjDestroy(h);
+      if (!sub420) free(planes[1]), free(planes[2]);
       return rc;
     }
     tjDestroy(h);
+    if (!sub420) {
+      to420(planes[1], pw, ph, p->u, p->uv_stride, (sw + 1) / 2, (sh + 1) / 2);
+      to420(planes[2], pw, ph, p->v, p->uv_stride, (sw + 1) / 2, (sh + 1) / 2);
+      free(planes[1]), free(planes[2]);
+    }
     // JFIF is full-range BT.601; VP8 wants the same matrix in limited range: one LUT pass.
     uint8_t ly[256], lc[256];
     for (int i = 0; i < 256; i++) ly[i] = (uint8_t)(16 + (i * 219 + 127) / 255), lc[i] = (uint8_t)(128 + ((i - 128) * 224 + (i >= 128 ? 127 : -127)) / 255);
