@@ -170,6 +170,31 @@ describe('WebP', () => {
   });
 });
 
+describe('TIFF', () => {
+  it('develops a real CIELab TIFF (Nikon) upright at its size', async () => {
+    const r = await develop(await fixture('tiff-cielab-nikon.tiff'), { outputs: SET });
+    expect([r.format, r.width, r.height, r.outputs.t300.width, r.outputs.t300.height]).toEqual(['tiff', 400, 266, 300, 200]);
+    const p = r.preview!;
+    const mean = [0, 1, 2].map((c) => p.rgba.filter((_, i) => i % 4 === c).reduce((a, b) => a + b, 0) / (p.width * p.height));
+    expect(Math.max(...mean) - Math.min(...mean)).toBeGreaterThan(5); // colour, not a grey or black page
+  });
+
+  it('reads LZW, Deflate with alpha, JPEG-compressed and tiled 16-bit TIFFs with the right colours', async () => {
+    for (const [name, bytes] of Object.entries({ tiffLzw: fx.tiffLzw, tiffDeflateAlpha: fx.tiffDeflateAlpha, tiffJpeg: fx.tiffJpeg, tiffRgb16Tiled: fx.tiffRgb16Tiled })) {
+      const p = (await develop(bytes, { outputs: ONE })).preview!;
+      expect([p.width, p.height], name).toEqual([48, 32]);
+      expectColour(pixel(p, 6, 4), [...fx.QUADRANTS.tl, 255]);
+      expectColour(pixel(p, 6, 28), [...fx.QUADRANTS.bl, 255]);
+      expectColour(pixel(p, 40, 4), [...fx.QUADRANTS.tr, name === 'tiffDeflateAlpha' ? 128 : 255]);
+    }
+  });
+
+  it('fails a truncated TIFF as bad input', async () => {
+    const err = await develop((await fixture('tiff-cielab-nikon.tiff')).slice(0, 300_000), { outputs: SET }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CodecInputError);
+  });
+});
+
 describe('colour', () => {
   it('embeds a Display P3 source profile in every output, byte for byte', async () => {
     const r = await develop(fx.jpegP3, { outputs: SET });

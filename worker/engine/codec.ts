@@ -1,5 +1,5 @@
-// Our image codec (WASM: libjpeg-turbo, libspng, libwebp from Debian; see worker/scripts/build-codec.sh).
-// develop() decodes a JPEG, PNG or WebP once — JPEGs DCT-scaled to the smallest M/8 that covers the
+// Our image codec (WASM: libjpeg-turbo, libspng, libwebp, libtiff from Debian; worker/scripts/build-codec.sh).
+// develop() decodes a JPEG, PNG, WebP or TIFF once — JPEGs DCT-scaled to the smallest M/8 that covers the
 // largest output — then makes every output largest-first, each rescaled from the previous pixels (never
 // from a re-decoded lossy output), turned upright by the EXIF orientation, encoded as WebP with the
 // source's ICC profile (unless sRGB), and finally a small upright RGBA of the same pixels for ThumbHash.
@@ -7,7 +7,7 @@ import type { CodecModule } from './codec/codec.mjs';
 import { codecError } from './codec-errors';
 import { memoryBytes, withCodec } from './codec-instance';
 
-export type CodecFormat = 'jpeg' | 'png' | 'webp';
+export type CodecFormat = 'jpeg' | 'png' | 'webp' | 'tiff';
 
 /** An output fits inside a box given by its long and short side, whatever the photo's orientation. */
 export interface OutputSpec {
@@ -56,7 +56,7 @@ export interface Developed {
 }
 
 export const DEFAULT_BUDGET = 64 * 1024 * 1024;
-const FORMATS: CodecFormat[] = ['jpeg', 'png', 'webp'];
+const FORMATS: CodecFormat[] = ['jpeg', 'png', 'webp', 'tiff'];
 // Keys of cx_get() in codec.c.
 const K = { format: 0, srcW: 1, srcH: 2, orientation: 3, curW: 4, curH: 5, reduced: 7, iccLen: 8, outPtr: 9, outLen: 10, outW: 11, outH: 12 };
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds worker/engine/codec/codec.{wasm,mjs} (our image codec: libjpeg-turbo + libspng/zlib + libwebp)
+# Builds worker/engine/codec/codec.{wasm,mjs} (our image codec: libjpeg-turbo, libspng/zlib, libwebp, libtiff)
 # from Debian bookworm sources with Debian's emscripten. Reproducible: every source package is pinned to
 # an exact Debian version and checked against the sha256 recorded below; dpkg-source then checks the
 # tarballs against the checksums inside the verified .dsc and applies Debian's patches.
@@ -24,6 +24,7 @@ PACKAGES=(
   "libwebp=1.2.4-0.2+deb12u1 d9ed0b59e2010f255c28d0869fd15b31f9b08aed757bfc91862d43aa9ec1aa99"
   "libspng=0.7.3-3 05f324accbf40d02f4d284047b9fb792e03481ede86c1425af01e4656c475028"
   "zlib=1:1.2.13.dfsg-1 3fa1e6b2fc525062aa88207dda52fed8e045373c809d362fe8a2bfbf7cf515a8"
+  "tiff=4.5.0-6+deb12u4 b32082304d725936078d687303fcf771c9ecf738b505f9a66a29e8ba282c8615"
 )
 # For the record (dpkg-source verifies these through the .dsc):
 #   libjpeg-turbo_2.1.5.orig.tar.gz        254f3642b04e309fee775123133c6464181addc150499561020312ec61c1bf7c
@@ -34,6 +35,9 @@ PACKAGES=(
 #   libspng_0.7.3-3.debian.tar.xz          d24b992ef0839350dda99083a0c62a0bb1e403800ba9e9dfcf57754ba297d187
 #   zlib_1.2.13.dfsg.orig.tar.bz2          71feb7947e3c00ef125f83b79a4e529bde31171e5babe48b391f06758d1ab0a1
 #   zlib_1.2.13.dfsg-1.debian.tar.xz       f66cf3d4f2d7defcd4d1fd1fb0a11ee39f1e01b42ec7d059c9dc5c1695133c44
+#   tiff_4.5.0.orig.tar.bz2                638f43d7dea33948d5dee7f39572fc0194d9cc3c74195de9dd26a4388a1f880a
+#   tiff_4.5.0-6+deb12u4.debian.tar.xz     4ee50a8cdf74a184d94e65a04f3c9de466cb0b74ef5393fb5ca65666fccb864b
+# Not buildable from Debian here: libavif 0.11.1-1+deb12u1 (its orig tarball is 404 on the mirror).
 
 have="$(dpkg-query -W -f '${Version}' emscripten 2>/dev/null || true)"
 if [ "$have" != "$EMSCRIPTEN_VERSION" ]; then
@@ -55,6 +59,7 @@ JT="$BUILD/src/$(cd "$BUILD/src" && ls -d libjpeg-turbo-2.1.5)"
 WP="$BUILD/src/libwebp-1.2.4"
 SP="$BUILD/src/libspng-0.7.3"
 ZL="$BUILD/src/zlib-1.2.13.dfsg"
+TF="$BUILD/src/tiff-4.5.0"
 
 # libjpeg-turbo's cmake configure step misdetects emscripten (size_t, inline); its three config headers
 # are small, so we write them for wasm32 here instead.
@@ -80,6 +85,69 @@ cat > "$CFG/jconfigint.h" <<'EOF'
 #define FALLTHROUGH __attribute__((fallthrough));
 EOF
 sed -e 's/@COPYRIGHT_YEAR@/1991-2023/' "$JT/jversion.h.in" > "$CFG/jversion.h"
+# libtiff: the same, for its autoconf/cmake headers (codecs: LZW, Deflate, PackBits, JPEG, CCITT, ...).
+cat > "$CFG/tiffconf.h" <<'EOF'
+#ifndef _TIFFCONF_
+#define _TIFFCONF_
+#include <stddef.h>
+#include <stdint.h>
+#include <inttypes.h>
+#define TIFF_INT16_T int16_t
+#define TIFF_INT32_T int32_t
+#define TIFF_INT64_T int64_t
+#define TIFF_INT8_T int8_t
+#define TIFF_UINT16_T uint16_t
+#define TIFF_UINT32_T uint32_t
+#define TIFF_UINT64_T uint64_t
+#define TIFF_UINT8_T uint8_t
+#define TIFF_SSIZE_T int32_t
+#define HAVE_IEEEFP 1
+#define HOST_FILLORDER FILLORDER_LSB2MSB
+#define HOST_BIGENDIAN 0
+#define CCITT_SUPPORT 1
+#define JPEG_SUPPORT 1
+#define LOGLUV_SUPPORT 1
+#define LZW_SUPPORT 1
+#define NEXT_SUPPORT 1
+#define OJPEG_SUPPORT 1
+#define PACKBITS_SUPPORT 1
+#define PIXARLOG_SUPPORT 1
+#define THUNDER_SUPPORT 1
+#define ZIP_SUPPORT 1
+#define STRIPCHOP_DEFAULT TIFF_STRIPCHOP
+#define SUBIFD_SUPPORT 1
+#define DEFAULT_EXTRASAMPLE_AS_ALPHA 1
+#define CHECK_JPEG_YCBCR_SUBSAMPLING 1
+#define MDI_SUPPORT 1
+#define COLORIMETRY_SUPPORT
+#define YCBCR_SUPPORT
+#define CMYK_SUPPORT
+#define ICC_SUPPORT
+#define PHOTOSHOP_SUPPORT
+#define IPTC_SUPPORT
+#endif
+EOF
+cat > "$CFG/tif_config.h" <<'EOF'
+#include "tiffconf.h"
+#define HAVE_ASSERT_H 1
+#define HAVE_FCNTL_H 1
+#define HAVE_UNISTD_H 1
+#define HAVE_SYS_TYPES_H 1
+#define HAVE_STRINGS_H 1
+#define CHUNKY_STRIP_READ_SUPPORT 1
+#define DEFER_STRILE_LOAD 1
+#define PACKAGE "tiff"
+#define PACKAGE_NAME "LibTIFF Software"
+#define PACKAGE_VERSION "4.5.0"
+#define VERSION "4.5.0"
+#define SIZEOF_SIZE_T 4
+#define STRIP_SIZE_DEFAULT 8192
+#define TIFF_MAX_DIR_COUNT 1048576
+#define TIFF_SIZE_FORMAT "zu"
+#define TIFF_SSIZE_FORMAT PRId32
+EOF
+sed -e 's/@LIBTIFF_VERSION@/4.5.0/; s/@LIBTIFF_RELEASE_DATE@/20221213/; s/@LIBTIFF_MAJOR_VERSION@/4/' \
+  -e 's/@LIBTIFF_MINOR_VERSION@/5/; s/@LIBTIFF_MICRO_VERSION@/0/' "$TF/libtiff/tiffvers.h.in" > "$CFG/tiffvers.h"
 
 CFLAGS=(-O3 -msimd128 -msse2 -DNDEBUG -fno-strict-aliasing)
 
@@ -102,14 +170,15 @@ compile jpeg -I"$CFG" -I"$JT" -DBMP_SUPPORTED -DPPM_SUPPORTED -- $(for s in $JPE
 compile webp -I"$WP" -DWEBP_USE_THREAD=0 -- "$WP"/src/{dec,dsp,enc,utils,mux,demux}/*.c "$WP"/sharpyuv/*.c
 compile zlib -I"$ZL" -- "$ZL"/{adler32,crc32,inffast,inflate,inftrees,zutil,deflate,trees,compress,uncompr}.c
 compile spng -I"$ZL" -I"$SP/spng" -DSPNG_STATIC -- "$SP/spng/spng.c"
+compile tiff -I"$CFG" -I"$TF/libtiff" -I"$JT" -I"$ZL" -- $(ls "$TF"/libtiff/tif_*.c | grep -vE 'tif_(win32|jbig|lerc|lzma|webp|zstd|jpeg_12)[.]c')
 [ "${LIBS_ONLY:-}" = 1 ] && exit 0
 
 rm -rf "$BUILD/obj/codec" # ours is small and shares headers: always rebuilt
-INCLUDES=(-I"$CFG" -I"$JT" -I"$WP" -I"$WP/src" -I"$SP/spng" -I"$ZL" -DSPNG_STATIC)
+INCLUDES=(-I"$CFG" -I"$JT" -I"$WP" -I"$WP/src" -I"$SP/spng" -I"$ZL" -I"$TF/libtiff" -DSPNG_STATIC)
 compile codec "${INCLUDES[@]}" -Wall -Werror -- "$SRC_C"/*.c
 
 EXPORTS='["_malloc","_free","_cx_version","_cx_decode","_cx_output","_cx_rgba","_cx_get","_cx_message","_cx_reset"]'
-emcc "${CFLAGS[@]}" "$BUILD"/obj/{codec,jpeg,webp,zlib,spng}/*.o -o "$BUILD/codec.mjs" \
+emcc "${CFLAGS[@]}" "$BUILD"/obj/{codec,jpeg,webp,zlib,spng,tiff}/*.o -o "$BUILD/codec.mjs" \
   -sMODULARIZE=1 -sEXPORT_ES6=1 -sENVIRONMENT=web -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 \
   -sINITIAL_MEMORY=4MB -sMAXIMUM_MEMORY=112MB -sMEMORY_GROWTH_GEOMETRIC_STEP=0 -sABORTING_MALLOC=0 \
   -sTOTAL_STACK=1MB -sDYNAMIC_EXECUTION=0 -sEXPORT_NAME=createCodec -sEXPORTED_RUNTIME_METHODS='["HEAPU8","HEAP32"]' \

@@ -108,8 +108,11 @@ int cx_decode(const uint8_t* data, int len, int box_long, int box_short, int bud
   } else if (len >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4)) {
     cx.format = FMT_WEBP;
     rc = cx_decode_webp(d, (size_t)len, box_long, box_short);
+  } else if (len >= 4 && (!memcmp(d, "II*\0", 4) || !memcmp(d, "MM\0*", 4) || !memcmp(d, "II+\0", 4) || !memcmp(d, "MM\0+", 4))) {
+    cx.format = FMT_TIFF;
+    rc = cx_decode_tiff(d, (size_t)len, box_long, box_short);
   } else {
-    return cx_fail(CX_UNSUPPORTED, "not a JPEG, PNG or WebP file");
+    return cx_fail(CX_UNSUPPORTED, "not a JPEG, PNG, WebP or TIFF file");
   }
   if (rc != CX_OK) WebPPictureFree(&cx.cur);
   return rc;

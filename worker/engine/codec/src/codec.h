@@ -20,7 +20,7 @@ enum {
   CX_USAGE = -5,       // called out of order (a bug in the caller)
 };
 
-enum { FMT_JPEG = 1, FMT_PNG = 2, FMT_WEBP = 3 };
+enum { FMT_JPEG = 1, FMT_PNG = 2, FMT_WEBP = 3, FMT_TIFF = 4 };
 
 typedef struct {
   WebPPicture cur;           // current pixels, sensor frame, YUV420(A) in VP8's limited range
@@ -51,6 +51,7 @@ int cx_import_rgba(const uint8_t* rgba, int w, int h, int stride);
 int cx_decode_jpeg(const uint8_t* data, size_t len, int box_long, int box_short);
 int cx_decode_png(const uint8_t* data, size_t len, int box_long, int box_short);
 int cx_decode_webp(const uint8_t* data, size_t len, int box_long, int box_short);
+int cx_decode_tiff(const uint8_t* data, size_t len, int box_long, int box_short);
 
 // Lanczos-3 resize of a YUV420 picture in place (alpha pictures: libwebp's area-average rescaler).
 int cx_resample(WebPPicture* pic, int tw, int th);

@@ -7,7 +7,7 @@
 #include "src/dsp/dsp.h"
 
 int rs_init(RowScaler* r, int sw, int sh, int tw, int th, int alpha) {
-  r->tw = tw, r->th = th, r->alpha = alpha;
+  r->tw = tw, r->th = th, r->alpha = alpha, r->premultiplied = 0;
   r->dst = malloc((size_t)tw * th * 4);
   r->work = malloc(2 * (size_t)tw * 4 * sizeof(rescaler_t));
   if (!r->dst || !r->work || !WebPRescalerInit(&r->rs, sw, sh, r->dst, tw, th, tw * 4, 4, r->work)) {
@@ -19,7 +19,7 @@ int rs_init(RowScaler* r, int sw, int sh, int tw, int th, int alpha) {
 }
 
 void rs_row(RowScaler* r, uint8_t* row) {
-  if (r->alpha) WebPMultARGBRow((uint32_t*)row, r->rs.src_width, 0);
+  if (r->alpha && !r->premultiplied) WebPMultARGBRow((uint32_t*)row, r->rs.src_width, 0);
   while (!WebPRescalerImport(&r->rs, 1, row, r->rs.src_width * 4)) WebPRescalerExport(&r->rs);
   WebPRescalerExport(&r->rs);
 }

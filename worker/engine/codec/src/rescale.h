@@ -7,6 +7,7 @@ typedef struct {
   uint8_t* dst;
   rescaler_t* work;
   int tw, th, alpha;
+  int premultiplied; // rows arrive with alpha already associated (libtiff)
 } RowScaler;
 
 int rs_init(RowScaler* r, int sw, int sh, int tw, int th, int alpha);
