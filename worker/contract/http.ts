@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'corrupt_image'
   | 'conflict'
   | 'lease_conflict'
+  | 'model_mismatch'
   | 'invalid_embedding'
   | 'invalid_vector'
   | 'vector_model_mismatch'

@@ -11,16 +11,18 @@ import { reclusterDue } from '../people/recluster-job';
 import type { Bindings } from '../env';
 import { abortStaleUploads } from '../upload/resumable';
 import { enqueuePhotos } from './enqueue';
+import { reconcileOrphans } from './reconcile';
 
 const SCHEDULE_WINDOW_MS = 15 * 60_000;
 
 export interface SweepReport {
   requeued: number;
   scheduled: number;
+  orphansDeleted: number;
 }
 
 export async function sweep(env: Bindings, now = Date.now()): Promise<SweepReport> {
-  const report: SweepReport = { requeued: 0, scheduled: 0 };
+  const report: SweepReport = { requeued: 0, scheduled: 0, orphansDeleted: 0 };
 
   // Candidates idle for at least the shortest allowed timeout; each library's own timeout decides.
   const stuck = await db.stuckPhotos(env.DB, now - 30_000, 1000);
@@ -55,6 +57,8 @@ export async function sweep(env: Bindings, now = Date.now()): Promise<SweepRepor
   await reclusterDue(env, now);
   // Resumable uploads abandoned for a week: free their parts.
   await abortStaleUploads(env, now - 7 * 86_400_000);
+  // R2 objects whose photo row is gone (a run that outlived its DELETE, a crash before the row).
+  report.orphansDeleted = (await reconcileOrphans(env, now)).deleted;
   return report;
 }
 
