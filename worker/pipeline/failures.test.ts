@@ -136,7 +136,8 @@ describe('the sweep', () => {
     const recent = await upload('photo-noexif.jpg', token);
     const stale = await upload('photo-kodak-gps-south.jpg', token);
     const now = Date.now();
-    await testEnv.DB.prepare('UPDATE photos SET queued_at = ?2 WHERE id = ?1').bind(recent.id, now).run();
+    // Queued in bulk (the backfill lane): an interactive photo in flight would make backfill wait for it.
+    await testEnv.DB.prepare(`UPDATE photos SET queued_at = ?2, lane = 'backfill' WHERE id = ?1`).bind(recent.id, now).run();
     await testEnv.DB.prepare('UPDATE photos SET queued_at = ?2, updated_at = ?2 WHERE id = ?1').bind(stale.id, now - 10 * 60_000).run();
     await sweep(testEnv, now);
     // Requeued work runs asynchronously: once the stale photo (sent in the same sweep) is developed,
