@@ -47,7 +47,7 @@ export class Services {
     // Best effort: until (or unless) the settings arrive, the defaults name the sizes; a photo's own
     // URLs still show, only srcset may lack a width for a variant size the defaults do not know.
     api.settings().then((r) => (this.settings = r.settings), () => {});
-    (window as unknown as { darkroom: object }).darkroom = { feed: this.feed, queue: this.queue, runner: this.runner }; // diagnostics from the console
+    (window as unknown as { darkroom: object }).darkroom = { feed: this.feed, queue: this.queue, runner: this.runner, encoder: this.encoder }; // diagnostics from the console
   }
 
   close() {
