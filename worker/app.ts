@@ -50,6 +50,7 @@ app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for 
 app.onError((err, c: Context<AppEnv>) => {
   const requestId = c.get('requestId');
   if (err instanceof AppError) {
+    if (err.retryAfter !== undefined) c.header('Retry-After', String(err.retryAfter));
     return c.json({ error: { code: err.code, message: err.message, requestId } } satisfies ErrorBody, err.status);
   }
   if (err instanceof HTTPException && err.status < 500) {

@@ -3,8 +3,10 @@ import type { EventRow } from './db/events';
 export type Bindings = Env & {
   /** Secret: the token of the default library (`.dev.vars` locally, `wrangler secret put` in production). */
   API_TOKEN?: string;
-  /** Secret for signed media URLs; falls back to API_TOKEN when unset. */
+  /** Secret for signed media URLs (required; each library's key is derived from it). `npm start` creates one. */
   MEDIA_KEY?: string;
+  /** The MEDIA_KEY before a rotation: links it signed keep working while it is set. */
+  MEDIA_KEY_PREVIOUS?: string;
   /** Lease length for analysis jobs; default 180. */
   ANALYSIS_LEASE_SECONDS?: string;
 };
@@ -13,6 +15,8 @@ export interface AppEnv {
   Bindings: Bindings;
   Variables: {
     libraryId: string;
+    /** SHA-256 of the bearer token, so long-lived connections (the live feed) can re-check it later. */
+    tokenHash: string;
     requestId: string;
     /** Fans committed feed events out after the response (feed/publish.ts); set for /api/* routes. */
     publish: (events: EventRow[]) => void;

@@ -15,24 +15,32 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   corrupt_image: 422,
   conflict: 409,
   lease_conflict: 409,
+  model_mismatch: 409,
   invalid_embedding: 400,
   invalid_vector: 400,
   vector_model_mismatch: 400,
   invalid_box: 400,
   text_too_long: 400,
+  rate_limited: 429,
+  too_many_uploads: 429,
+  too_many_connections: 429,
+  not_configured: 503,
   internal: 500,
 };
 
 /** The one error type of the API: a machine code, a human message, and the status derived from the code. */
 export class AppError extends Error {
   readonly status: ContentfulStatusCode;
+  /** Seconds, sent as Retry-After (rate limits). */
+  readonly retryAfter?: number;
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfter?: number },
   ) {
     super(message, options);
     this.status = STATUS[code];
+    this.retryAfter = options?.retryAfter;
   }
 }
 

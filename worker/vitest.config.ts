@@ -16,6 +16,7 @@ export default defineConfig(async () => ({
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(path.join(root, 'migrations')),
           API_TOKEN: 'test-token-default-library',
+          MEDIA_KEY: 'test-media-key-0123456789abcdef',
         },
         // Tests read fixture files from disk through this binding: workerd has no filesystem.
         serviceBindings: {
@@ -36,6 +37,7 @@ export default defineConfig(async () => ({
   test: {
     include: ['worker/**/*.test.ts'],
     setupFiles: [path.join(import.meta.dirname, 'test/setup.ts')],
-    testTimeout: 30_000,
+    // Generous: a 12 MP HEIC goes through libheif WASM in the isolate (10 s alone, 30 s+ on a busy 2-core box).
+    testTimeout: 90_000,
   },
 }));

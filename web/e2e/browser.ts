@@ -1,8 +1,11 @@
-// Headless Chromium from Debian, driven by playwright-core (never a downloaded browser).
+// Headless Chromium driven by playwright-core: CHROMIUM_PATH, else Debian's, else the one inside the
+// @sparticuz/chromium npm package (never a browser downloaded at test time). See chromium.mjs.
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+// @ts-expect-error plain ESM helper shared with the benchmark scripts
+import { CHROMIUM_ARGS, chromiumExecutable } from './chromium.mjs';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 export const fixtures = path.join(root, 'worker/test/fixtures/photos');
@@ -12,13 +15,16 @@ mkdirSync(outputDir, { recursive: true });
 export const baseUrl = () => inject('baseUrl');
 export const token = () => inject('token');
 
-export function launch(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', ...extraArgs],
-  });
+let announced = false;
+
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
+  const { path: executablePath, source } = chromiumExecutable() as { path: string; source: string };
+  const browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+  if (!announced) {
+    announced = true;
+    console.log(`e2e browser: Chromium ${browser.version()} (${source}: ${executablePath})`);
+  }
+  return browser;
 }
 
 /** A signed-in page. The token is entered on the login screen the first time, as a person would. */

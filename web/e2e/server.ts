@@ -1,7 +1,7 @@
 // Global setup for the browser tests: build the app, then serve it with `wrangler dev` on a fresh local
 // state (real R2, D1, Queues, Durable Objects and Images binding), exactly as `npm start` does.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -14,8 +14,8 @@ export default async function setup(project: TestProject) {
   run('vite', ['build', '--logLevel', 'warn']);
   const state = mkdtempSync(path.join(os.tmpdir(), 'darkroom-e2e-'));
   run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { stdio: 'ignore' });
-  // A free port unless E2E_PORT is set: two checkouts running their browser tests at once must never
-  // share one server (their uploads and leases would mix).
+  // A free port, not a fixed one: with two runs on one machine, the second would otherwise find the
+  // first one's server answering on that port and test against it.
   const port = Number(process.env.E2E_PORT) || (await freePort());
   const server = await startWrangler({
     port, persistTo: state, quiet: !process.env.E2E_VERBOSE,
@@ -51,9 +51,10 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject);
+    const probe = net.createServer();
+    probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
+      const { port } = probe.address() as net.AddressInfo;
       probe.close(() => resolve(port));
     });
   });

@@ -4,6 +4,7 @@
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { shareRefusal } from './upload/share-origin';
 import { idbStore } from './upload/store';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
@@ -14,18 +15,23 @@ precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//, /^\/__/] }));
 
-// Web Share Target (see the manifest): shared files join the persisted upload queue, which the app
-// picks up when it opens.
+// Web Share Target (see the manifest): shared files join the persisted upload queue as "shared —
+// confirm to upload"; nothing is sent until the user confirms it (security review H1).
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method === 'POST' && url.pathname === '/share') event.respondWith(receiveShare(event.request));
 });
 
 async function receiveShare(request: Request): Promise<Response> {
+  const refused = shareRefusal(request, self.location.origin);
+  if (refused) {
+    console.warn('refused a share', refused);
+    return new Response(`darkroom refused this share: ${refused}.`, { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  }
   const form = await request.formData();
   const files = form.getAll('file').filter((f): f is File => typeof f !== 'string');
   await Promise.all(files.map((file, i) => idbStore.put({
-    id: `share-${Date.now().toString(36)}-${i}`, name: file.name || `shared-${i + 1}`, size: file.size, blob: file, addedAt: Date.now() + i,
+    id: `share-${Date.now().toString(36)}-${i}`, name: file.name || `shared-${i + 1}`, size: file.size, blob: file, addedAt: Date.now() + i, shared: true,
   })));
   return Response.redirect(`/upload?shared=${files.length}`, 303);
 }

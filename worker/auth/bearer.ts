@@ -11,16 +11,18 @@ export const DEFAULT_LIBRARY = 'default';
 export const requireLibrary = createMiddleware<AppEnv>(async (c, next) => {
   const token = c.req.header('Authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1] ?? protocolToken(c.req.raw);
   if (!token) throw new AppError('unauthorized', 'Missing token: send "Authorization: Bearer <token>".');
-  const libraryId = await libraryForToken(c.env, token);
+  const tokenHash = await sha256Hex(token);
+  const libraryId = await libraryForHash(c.env, tokenHash);
   if (!libraryId) throw new AppError('unauthorized', 'The token is not valid (unknown or revoked).');
   c.set('libraryId', libraryId);
+  c.set('tokenHash', tokenHash);
   await next();
 });
 
 const envTokenHash = new Map<string, Promise<string>>();
 
-async function libraryForToken(env: Bindings, token: string): Promise<string | null> {
-  const hash = await sha256Hex(token);
+/** The library a token (by its hash) opens, or null when it is unknown or revoked; also used by the live feed to re-check. */
+export async function libraryForHash(env: Bindings, hash: string): Promise<string | null> {
   if (env.API_TOKEN) {
     let expected = envTokenHash.get(env.API_TOKEN);
     if (!expected) envTokenHash.set(env.API_TOKEN, (expected = sha256Hex(env.API_TOKEN)));

@@ -10,6 +10,16 @@ export interface Counts {
   failed: number;
 }
 
+/**
+ * The image service's circuit breaker, one for the whole deployment (pipeline/breaker.ts). `open`: the
+ * pipeline is paused since `since`; a probe photo runs at `nextTryAt` (`half-open` while it runs).
+ */
+export interface BreakerState {
+  state: 'closed' | 'open' | 'half-open';
+  since: number | null;
+  nextTryAt: number | null;
+}
+
 interface Base {
   seq: number;
   /** When the change was committed to D1 (ms since epoch). */
@@ -25,7 +35,8 @@ export type FeedEvent =
   | (Base & { type: 'photo.deleted'; photoId: string })
   | (Base & { type: 'analysis.completed'; photoId: string; photo: Photo })
   | (Base & { type: 'stats'; counts: Counts })
-  | (Base & { type: 'people.changed' } & PeopleChanged);
+  | (Base & { type: 'people.changed' } & PeopleChanged)
+  | (Base & { type: 'pipeline.breaker'; breaker: BreakerState });
 
 /** Sent by the server, not logged: the state to resume from, or the news that a resume is impossible. */
 export type FeedControl =

@@ -17,11 +17,16 @@ export type ErrorCode =
   | 'corrupt_image'
   | 'conflict'
   | 'lease_conflict'
+  | 'model_mismatch'
   | 'invalid_embedding'
   | 'invalid_vector'
   | 'vector_model_mismatch'
   | 'invalid_box'
   | 'text_too_long'
+  | 'rate_limited'
+  | 'too_many_uploads'
+  | 'too_many_connections'
+  | 'not_configured'
   | 'internal';
 
 export interface ErrorBody {

@@ -73,6 +73,8 @@ export interface Photo {
   /** Quick fields at upload; the exif stage adds the full set. */
   exif: (QuickExif & Partial<Exif>) | null;
   error: string | null;
+  /** Failed photos only. false: the file itself is bad (corrupt, unsupported), so a retry cannot help. */
+  retryable?: boolean;
   createdAt: string;
   updatedAt: string;
   /** ThumbHash (base64) of the photo, for a placeholder before any thumbnail has loaded. */

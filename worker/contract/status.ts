@@ -1,5 +1,5 @@
 // GET /api/status — the processing dashboard's data, and the polling fallback when the feed is down.
-import type { Counts } from './feed';
+import type { BreakerState, Counts } from './feed';
 import type { StageName, StageStatus } from './photo';
 
 export interface Timing {
@@ -15,7 +15,8 @@ export interface StatusResponse {
   queueDepth: number;
   processing: Array<{ id: string; filename: string; stage: StageName | null; since: string }>;
   recentlyCompleted: Array<{ id: string; filename: string; thumbnail: string | null; placeholder: string | null; completedAt: string; ms: number | null }>;
-  recentlyFailed: Array<{ id: string; filename: string; error: string; failedAt: string }>;
+  /** `retryable: false`: the file itself is bad (corrupt, unsupported): a retry cannot help. */
+  recentlyFailed: Array<{ id: string; filename: string; error: string; failedAt: string; retryable: boolean }>;
   /** Over the last hour. */
   stageTimes: Record<StageName, Timing>;
   /** All stages of one photo, over the last hour. */
@@ -29,6 +30,13 @@ export interface StatusResponse {
   };
   /** Seconds until the backlog is done at the current rate; null when nothing is moving. */
   etaSeconds: number | null;
+  /**
+   * Photos whose embedding was made with another model than the library's (settings.analysis.embedding):
+   * their analysis is reopened as backfill and runs again in the analysis tabs.
+   */
+  awaitingReanalysis: number;
+  /** The image service's circuit breaker; the pipeline is paused unless `closed`. */
+  breaker: BreakerState;
   /** The feed's latest seq: a poller can hand it to the socket when it comes back. */
   seq: number;
 }

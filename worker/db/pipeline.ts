@@ -1,7 +1,7 @@
 // SQL for the pipeline: a photo's state for one run, stage transitions, retries and sweeps.
 import type { Exif, Photo, StageName, StageStatus } from '../contract/photo';
 import { openAnalysisStatements } from './analysis';
-import { eventRows, photoEventStatement, stageEventStatement, statsEventStatement, type EventRow } from './events';
+import { eventRows, photoEventStatement, stageEventStatement, statsEventStatement } from './events';
 
 /** What one pipeline run needs of a photo. */
 export interface PipelinePhoto extends Pick<Photo, 'id' | 'mime' | 'kind' | 'bytes' | 'width' | 'height' | 'status'> {
@@ -21,6 +21,8 @@ export interface StageResult {
   placeholder?: string;
   thumbnails?: Record<string, Size>;
   variants?: Record<string, Size>;
+  /** Displayed size, set only when the upload did not record one. */
+  size?: Size;
 }
 
 export async function loadPipelinePhoto(db: D1Database, libraryId: string, id: string): Promise<PipelinePhoto | null> {
@@ -38,68 +40,101 @@ export async function loadPipelinePhoto(db: D1Database, libraryId: string, id: s
   return { ...rest, libraryId: library_id, stages: JSON.parse(stages ?? '{}') };
 }
 
-export async function markProcessing(db: D1Database, libraryId: string, id: string, now: number): Promise<EventRow[]> {
-  return eventRows(await db.batch([
-    db.prepare(`UPDATE photos SET status = 'processing', updated_at = ?2 WHERE id = ?1`).bind(id, now),
+/** The run's write was refused: its photo was deleted, cancelled or claimed by a newer run. */
+export class LostClaim extends Error {}
+
+/**
+ * Claims the photo for one run: only a pending photo, or a processing one whose run has gone quiet
+ * for `staleBefore` (its consumer died), can be claimed. Every later write of the run checks `token`.
+ */
+export async function claimRun(db: D1Database, libraryId: string, id: string, token: string, staleBefore: number, now: number) {
+  const [claim, ...events] = await db.batch([
+    db
+      .prepare(
+        `UPDATE photos SET status = 'processing', run_token = ?3, updated_at = ?4
+          WHERE library_id = ?1 AND id = ?2 AND status IN ('pending', 'processing')
+            AND (run_token IS NULL OR updated_at < ?5)`,
+      )
+      .bind(libraryId, id, token, now, staleBefore),
     statsEventStatement(db, libraryId, now),
-  ]));
+  ]);
+  return { claimed: claim.meta.changes === 1, events: eventRows(events) };
+}
+
+/** SQL condition: the run holding `?T` still owns photo `?1` (T is the parameter number). */
+const OWNS = (t: number) => `EXISTS (SELECT 1 FROM photos WHERE id = ?1 AND run_token = ?${t})`;
+
+function owned(result: D1Result) {
+  if (result.meta.changes !== 1) throw new LostClaim('the photo was deleted, cancelled or taken over by another run');
 }
 
 /** Marks the stage running and counts the attempt. */
-export async function startStage(db: D1Database, libraryId: string, id: string, stage: StageName, now: number) {
+export async function startStage(db: D1Database, libraryId: string, id: string, stage: StageName, now: number, token: string) {
   const results = await db.batch([
-    db.prepare(`UPDATE photos SET updated_at = ?2 WHERE id = ?1`).bind(id, now),
     db
       .prepare(
         `UPDATE photo_stages SET status = 'running', attempts = attempts + 1, started_at = ?3, error = NULL, updated_at = ?3
-          WHERE photo_id = ?1 AND stage = ?2 RETURNING attempts`,
+          WHERE photo_id = ?1 AND stage = ?2 AND ${OWNS(4)} RETURNING attempts`,
       )
-      .bind(id, stage, now),
+      .bind(id, stage, now, token),
+    db.prepare(`UPDATE photos SET updated_at = ?2 WHERE id = ?1 AND run_token = ?3`).bind(id, now, token),
     stageEventStatement(db, libraryId, id, stage, now),
   ]);
+  owned(results[1]);
+  results[1] = results[0]; // keep the RETURNING row where the line below reads it
   return { attempt: (results[1].results[0] as { attempts: number } | undefined)?.attempts ?? 1, events: eventRows(results.slice(2)) };
 }
 
-export async function completeStage(db: D1Database, libraryId: string, id: string, stage: StageName, ms: number, result: StageResult, now: number) {
+export async function completeStage(db: D1Database, libraryId: string, id: string, stage: StageName, ms: number, result: StageResult, now: number, token: string) {
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-  return eventRows(await db.batch([
+  const results = await db.batch([
     db
       .prepare(
         `UPDATE photo_stages SET status = 'completed', ms = ?3, error = NULL, finished_at = ?4, updated_at = ?4
-          WHERE photo_id = ?1 AND stage = ?2`,
+          WHERE photo_id = ?1 AND stage = ?2 AND ${OWNS(5)}`,
       )
-      .bind(id, stage, ms, now),
+      .bind(id, stage, ms, now, token),
     db
       .prepare(
         `UPDATE photos SET exif = COALESCE(?2, exif), placeholder = COALESCE(?3, placeholder),
-                thumbnails = COALESCE(?4, thumbnails), variants = COALESCE(?5, variants), updated_at = ?6
-          WHERE id = ?1`,
+                thumbnails = COALESCE(?4, thumbnails), variants = COALESCE(?5, variants), updated_at = ?6,
+                width = COALESCE(width, ?7), height = COALESCE(height, ?8)
+          WHERE id = ?1 AND run_token = ?9`,
       )
-      .bind(id, json(result.exif), result.placeholder ?? null, json(result.thumbnails), json(result.variants), now),
+      .bind(id, json(result.exif), result.placeholder ?? null, json(result.thumbnails), json(result.variants), now,
+        result.size?.width ?? null, result.size?.height ?? null, token),
     stageEventStatement(db, libraryId, id, stage, now),
-  ]));
+  ]);
+  owned(results[1]);
+  return eventRows(results);
 }
 
 /** A transient failure with attempts left: back to pending, keeping the reason for the dashboard. */
-export async function stageWillRetry(db: D1Database, libraryId: string, id: string, stage: StageName, error: string, now: number) {
-  return eventRows(await db.batch([
+export async function stageWillRetry(db: D1Database, libraryId: string, id: string, stage: StageName, error: string, now: number, token: string) {
+  const results = await db.batch([
     db
-      .prepare(`UPDATE photo_stages SET status = 'pending', error = ?3, updated_at = ?4 WHERE photo_id = ?1 AND stage = ?2`)
-      .bind(id, stage, error, now),
+      .prepare(`UPDATE photo_stages SET status = 'pending', error = ?3, updated_at = ?4 WHERE photo_id = ?1 AND stage = ?2 AND ${OWNS(5)}`)
+      .bind(id, stage, error, now, token),
+    // The retried message claims the photo afresh.
+    db.prepare(`UPDATE photos SET run_token = NULL, updated_at = ?2 WHERE id = ?1 AND run_token = ?3`).bind(id, now, token),
     stageEventStatement(db, libraryId, id, stage, now),
-  ]));
+  ]);
+  owned(results[1]);
+  return eventRows(results);
 }
 
-export async function failStage(db: D1Database, libraryId: string, id: string, stage: StageName, error: string, now: number) {
-  return eventRows(await db.batch([
+export async function failStage(db: D1Database, libraryId: string, id: string, stage: StageName, error: string, now: number, token: string) {
+  const results = await db.batch([
     db
-      .prepare(`UPDATE photo_stages SET status = 'failed', error = ?3, finished_at = ?4, updated_at = ?4 WHERE photo_id = ?1 AND stage = ?2`)
-      .bind(id, stage, error, now),
-    db.prepare(`UPDATE photos SET status = 'failed', error = ?2, updated_at = ?3 WHERE id = ?1`).bind(id, error, now),
+      .prepare(`UPDATE photo_stages SET status = 'failed', error = ?3, finished_at = ?4, updated_at = ?4 WHERE photo_id = ?1 AND stage = ?2 AND ${OWNS(5)}`)
+      .bind(id, stage, error, now, token),
+    db.prepare(`UPDATE photos SET status = 'failed', error = ?2, run_token = NULL, updated_at = ?3 WHERE id = ?1 AND run_token = ?4`).bind(id, error, now, token),
     stageEventStatement(db, libraryId, id, stage, now),
     photoEventStatement(db, libraryId, 'photo.failed', id, now),
     statsEventStatement(db, libraryId, now),
-  ]));
+  ]);
+  owned(results[1]);
+  return eventRows(results);
 }
 
 /** Fails the photo and whichever stage was not finished (dead-lettered message, crashed consumer). */
@@ -111,19 +146,21 @@ export async function failPhoto(db: D1Database, libraryId: string, id: string, e
           WHERE photo_id = ?1 AND status IN ('pending', 'running')`,
       )
       .bind(id, error, now),
-    db.prepare(`UPDATE photos SET status = 'failed', error = ?2, updated_at = ?3 WHERE id = ?1 AND status != 'completed'`).bind(id, error, now),
+    db.prepare(`UPDATE photos SET status = 'failed', error = ?2, run_token = NULL, updated_at = ?3 WHERE id = ?1 AND status != 'completed'`).bind(id, error, now),
     photoEventStatement(db, libraryId, 'photo.failed', id, now),
     statsEventStatement(db, libraryId, now),
   ]));
 }
 
-export async function completePhoto(db: D1Database, libraryId: string, id: string, now: number) {
-  return eventRows(await db.batch([
-    db.prepare(`UPDATE photos SET status = 'completed', error = NULL, updated_at = ?2 WHERE id = ?1`).bind(id, now),
+export async function completePhoto(db: D1Database, libraryId: string, id: string, now: number, token: string) {
+  const results = await db.batch([
+    db.prepare(`UPDATE photos SET status = 'completed', error = NULL, run_token = NULL, updated_at = ?2 WHERE id = ?1 AND run_token = ?3`).bind(id, now, token),
     ...openAnalysisStatements(db, libraryId, id, now),
     photoEventStatement(db, libraryId, 'photo.completed', id, now),
     statsEventStatement(db, libraryId, now),
-  ]));
+  ]);
+  owned(results[0]);
+  return eventRows(results);
 }
 
 /** `photo.updated` events (and fresh counts) after a retry, cancel or re-queue changed these photos. */

@@ -27,12 +27,12 @@ export async function processingNow(db: D1Database, libraryId: string) {
 export async function recentlyFinished(db: D1Database, libraryId: string, status: 'completed' | 'failed', limit: number) {
   const { results } = await db
     .prepare(
-      `SELECT p.id, p.filename, p.error, p.updated_at, p.placeholder, p.thumbnails,
+      `SELECT p.id, p.filename, p.error, p.retryable, p.updated_at, p.placeholder, p.thumbnails,
               (SELECT SUM(ms) FROM photo_stages s WHERE s.photo_id = p.id) AS ms
          FROM photos p WHERE p.library_id = ?1 AND p.status = ?2 ORDER BY p.updated_at DESC LIMIT ?3`,
     )
     .bind(libraryId, status, limit)
-    .all<{ id: string; filename: string; error: string | null; updated_at: number; placeholder: string | null; thumbnails: string | null; ms: number | null }>();
+    .all<{ id: string; filename: string; error: string | null; retryable: number; updated_at: number; placeholder: string | null; thumbnails: string | null; ms: number | null }>();
   return results;
 }
 

@@ -4,6 +4,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { FeedEvent, FeedMessage, FeedRequest } from '../contract/feed';
 import { FEED_PROTOCOL } from '../contract/feed';
+import type { ErrorBody } from '../contract/http';
+import { libraryForHash } from '../auth/bearer';
 import { countsFor, eventsSince, latestSeq } from '../db/events';
 import type { Bindings } from '../env';
 import { toFeedEvent } from './publish';
@@ -11,11 +13,31 @@ import { toFeedEvent } from './publish';
 /** Beyond this many missed events a client gets a snapshot and refetches instead. */
 const MAX_REPLAY = 500;
 
+/** Sockets one library may hold open; past it the upgrade is refused with 429 (M6). */
+export const MAX_SOCKETS = 64;
+/** Resumes closer together than this, or while one is still being served, are refused (M6). */
+export const MIN_REPLAY_INTERVAL_MS = 1000;
+/** Refused resumes a socket may send before it is closed as a flood. */
+export const MAX_STRIKES = 5;
+/** How often open sockets' tokens are checked again, so a revoked token loses its feed (M8). */
+export const TOKEN_CHECK_MS = 60_000;
+
+/** Close codes (4000–4999 are the application's); the reason text says the same in words. */
+export const CLOSE_FLOOD = 4008;
+export const CLOSE_REVOKED = 4001;
+
+/** Kept with the socket, so it survives hibernation. */
 interface Attachment {
   libraryId: string;
+  tokenHash: string;
+  lastReplayAt: number;
+  strikes: number;
 }
 
 export class LibraryFeed extends DurableObject<Bindings> {
+  /** Sockets whose replay is being served (in memory: a hibernated object has none in flight). */
+  private readonly replaying = new Set<WebSocket>();
+
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     // Keep-alive pings are answered without waking the object.
@@ -24,12 +46,20 @@ export class LibraryFeed extends DurableObject<Bindings> {
 
   async fetch(request: Request): Promise<Response> {
     const libraryId = request.headers.get('X-Darkroom-Library');
-    if (!libraryId) return new Response('missing library', { status: 400 });
+    const tokenHash = request.headers.get('X-Darkroom-Token-Hash');
+    if (!libraryId || !tokenHash) return new Response('missing library', { status: 400 });
+    if (this.ctx.getWebSockets().length >= MAX_SOCKETS) {
+      const body: ErrorBody = { error: { code: 'too_many_connections', message: `This library already has ${MAX_SOCKETS} live connections; close some tabs.` } };
+      return Response.json(body, { status: 429 });
+    }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
-    server.serializeAttachment({ libraryId } satisfies Attachment);
     const since = Number(new URL(request.url).searchParams.get('since') ?? NaN);
-    await this.greet(server, libraryId, Number.isInteger(since) ? since : null);
+    const replays = Number.isInteger(since);
+    // The greeting's replay does not count against the interval: a reconnect costs an authenticated upgrade.
+    server.serializeAttachment({ libraryId, tokenHash, lastReplayAt: 0, strikes: 0 } satisfies Attachment);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + TOKEN_CHECK_MS);
+    await this.greet(server, libraryId, replays ? since : null);
     const protocols = request.headers.get('Sec-WebSocket-Protocol')?.split(',').map((p) => p.trim()) ?? [];
     const headers = protocols.includes(FEED_PROTOCOL) ? { 'Sec-WebSocket-Protocol': FEED_PROTOCOL } : undefined;
     return new Response(null, { status: 101, webSocket: client, headers });
@@ -42,10 +72,43 @@ export class LibraryFeed extends DurableObject<Bindings> {
     } catch {
       return ws.close(1003, 'messages must be JSON');
     }
-    if (request.type === 'resume' && Number.isInteger(request.since)) {
-      const { libraryId } = ws.deserializeAttachment() as Attachment;
-      await this.replay(ws, libraryId, request.since);
+    if (request?.type === 'resume' && Number.isInteger(request.since)) await this.resume(ws, request.since);
+  }
+
+  /** One replay in flight per socket, at most one per interval; a socket that keeps asking is closed. */
+  private async resume(ws: WebSocket, since: number) {
+    const a = ws.deserializeAttachment() as Attachment;
+    const now = Date.now();
+    if (this.replaying.has(ws) || now - a.lastReplayAt < MIN_REPLAY_INTERVAL_MS) {
+      ws.serializeAttachment({ ...a, strikes: a.strikes + 1 } satisfies Attachment);
+      if (a.strikes + 1 >= MAX_STRIKES) ws.close(CLOSE_FLOOD, `too many resume requests: one at a time, at most one per ${MIN_REPLAY_INTERVAL_MS} ms`);
+      return;
     }
+    ws.serializeAttachment({ ...a, lastReplayAt: now } satisfies Attachment);
+    this.replaying.add(ws);
+    try {
+      if (!(await this.tokenValid(a))) return ws.close(CLOSE_REVOKED, 'token revoked');
+      await this.replay(ws, a.libraryId, since);
+    } finally {
+      this.replaying.delete(ws);
+    }
+  }
+
+  /** The periodic token check (M8): sockets of revoked tokens are closed; the alarm repeats while any are open. */
+  async alarm(): Promise<void> {
+    const sockets = this.ctx.getWebSockets();
+    const valid = new Map<string, Promise<boolean>>();
+    for (const ws of sockets) {
+      const a = ws.deserializeAttachment() as Attachment;
+      let ok = valid.get(a.tokenHash);
+      if (!ok) valid.set(a.tokenHash, (ok = this.tokenValid(a)));
+      if (!(await ok)) ws.close(CLOSE_REVOKED, 'token revoked');
+    }
+    if (this.ctx.getWebSockets().length) await this.ctx.storage.setAlarm(Date.now() + TOKEN_CHECK_MS);
+  }
+
+  private async tokenValid(a: Attachment): Promise<boolean> {
+    return (await libraryForHash(this.env, a.tokenHash)) === a.libraryId;
   }
 
   async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -90,5 +153,9 @@ export class LibraryFeed extends DurableObject<Bindings> {
 }
 
 function send(ws: WebSocket, message: FeedMessage) {
-  ws.send(JSON.stringify(message));
+  try {
+    ws.send(JSON.stringify(message));
+  } catch {
+    // Closed while a replay was being served (a flood or a revoked token): the rest has nowhere to go.
+  }
 }

@@ -1,5 +1,5 @@
 // Turns event rows into wire events and hands them to the library's Durable Object for fan-out.
-import type { Counts, FeedEvent } from '../contract/feed';
+import type { BreakerState, Counts, FeedEvent } from '../contract/feed';
 import type { StageName, StageStatus } from '../contract/photo';
 import type { EventRow } from '../db/events';
 import { toPhoto, type PhotoJson } from '../db/photo-json';
@@ -18,6 +18,7 @@ interface StoredPayload {
   people?: string[];
   removed?: string[];
   photoIds?: string[];
+  breaker?: BreakerState;
 }
 
 export async function toFeedEvent(env: Bindings, libraryId: string, row: EventRow): Promise<FeedEvent> {
@@ -29,6 +30,8 @@ export async function toFeedEvent(env: Bindings, libraryId: string, row: EventRo
       return { ...base, type: row.type, counts: p.counts! } satisfies FeedEvent;
     case 'people.changed':
       return { ...base, type: row.type, people: p.people ?? [], removed: p.removed ?? [], photoIds: p.photoIds ?? [] } satisfies FeedEvent;
+    case 'pipeline.breaker':
+      return { ...base, type: row.type, breaker: p.breaker! } satisfies FeedEvent;
     case 'photo.deleted':
       return { ...base, type: row.type, photoId } satisfies FeedEvent;
     case 'photo.stage':

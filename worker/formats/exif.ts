@@ -3,7 +3,8 @@
 // sometimes place at the very end, WebP in a RIFF `EXIF` chunk (which exifr does not parse) and PNG in
 // `eXIf`/`iTXt` chunks, ideally before the image data.
 import type { ReadRange } from './bytes';
-import { heifExifExtent } from './heif';
+import { heifExifLocation } from './heif';
+import { readHeifMeta } from './heif-meta';
 import { jpegMetadataEnd } from './jpeg';
 import { webpExif } from './webp';
 
@@ -12,28 +13,35 @@ export type MetadataSource = { kind: 'file'; bytes: Uint8Array } | { kind: 'tiff
 
 const FIRST_READ = 128 * 1024;
 const WHOLE_FILE_LIMIT = 32 * 1024 * 1024;
+/**
+ * An Exif block is at most 64 KB in a JPEG (one APP1 segment), and a HEIF Exif item is a copy of one.
+ * A longer declared item is read only this far, so an inflated `iloc` cannot make us buffer megabytes.
+ */
+export const MAX_EXIF_BYTES = 64 * 1024;
+/** JPEG metadata segments read before the scan: Exif, XMP and IPTC come first; the rest is ICC. */
+const MAX_JPEG_PREFIX = 1024 * 1024;
 
 export async function locateMetadata(mime: string, size: number, read: ReadRange): Promise<MetadataSource> {
   const head = await read(0, Math.min(size, FIRST_READ));
   switch (mime) {
     case 'image/jpeg': {
       const end = jpegMetadataEnd(head);
-      return { kind: 'file', bytes: end === null || end <= head.length ? head : await read(0, Math.min(end, WHOLE_FILE_LIMIT)) };
+      return { kind: 'file', bytes: end === null || end <= head.length ? head : await read(0, Math.min(end, MAX_JPEG_PREFIX)) };
     }
     case 'image/heic':
     case 'image/heif':
     case 'image/avif': {
-      const extent = heifExifExtent(head);
-      if (!extent) return { kind: 'none' };
-      const item = extent.offset + extent.length <= head.length
-        ? head.subarray(extent.offset, extent.offset + extent.length)
-        : await read(extent.offset, extent.length);
+      const meta = await readHeifMeta(head, size, read);
+      const where = meta && heifExifLocation(meta);
+      if (!where) return { kind: 'none' };
+      const item = where.kind === 'bytes' ? where.bytes.subarray(0, MAX_EXIF_BYTES) : await readExtents(where.extents, size, head, read);
+      if (item.length < 4) return { kind: 'none' };
       // The Exif item starts with a 4-byte offset to the TIFF header (usually past "Exif\0\0").
       const skip = 4 + new DataView(item.buffer, item.byteOffset).getUint32(0);
-      return { kind: 'tiff', bytes: item.subarray(skip) };
+      return skip < item.length ? { kind: 'tiff', bytes: item.subarray(skip) } : { kind: 'none' };
     }
     case 'image/webp': {
-      const exif = await webpExif(head, { size, read, maxChunks: 64, maxPayload: WHOLE_FILE_LIMIT });
+      const exif = await webpExif(head, { size, read, maxChunks: 64, maxPayload: MAX_EXIF_BYTES });
       return exif ? { kind: 'tiff', bytes: exif } : { kind: 'none' };
     }
     case 'image/tiff':
@@ -43,6 +51,25 @@ export async function locateMetadata(mime: string, size: number, read: ReadRange
     default:
       return { kind: 'none' };
   }
+}
+
+/** The item's extents in order, joined, up to MAX_EXIF_BYTES; extents outside the file end the read. */
+async function readExtents(extents: { offset: number; length: number }[], size: number, head: Uint8Array, read: ReadRange): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let have = 0;
+  for (const { offset, length } of extents) {
+    const want = Math.min(length === 0 ? size - offset : length, MAX_EXIF_BYTES - have, size - offset);
+    if (want <= 0) break;
+    parts.push(offset + want <= head.length ? head.subarray(offset, offset + want) : await read(offset, want));
+    have += want;
+  }
+  const out = new Uint8Array(have);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** 'YYYY:MM:DD HH:MM:SS' (+ '+02:00') → ISO 8601, keeping local time and its offset when known. */

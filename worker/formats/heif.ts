@@ -1,4 +1,6 @@
-// HEIF and AVIF items (ISO-BMFF `meta`): the primary image's displayed size and the Exif item's extent.
+// HEIF and AVIF items (ISO-BMFF `meta`): the primary image's displayed size and where the Exif item is.
+// Every layout the spec allows is read: `iloc` versions 0–2 with field sizes 0/4/8, construction
+// method 0 (file offsets) and 1 (inside `idat`), several extents per item, `infe` versions 2 and 3.
 import { u16be, u32be } from './bytes';
 import { findBox, isoBoxes, type IsoBox } from './isobmff';
 
@@ -8,7 +10,10 @@ function metaChildren(b: Uint8Array): IsoBox[] | null {
   return meta ? isoBoxes(b, meta.body + 4, meta.end) : null;
 }
 
-/** Size of the primary item: its `ispe`, turned by its `irot` (libheif applies both when decoding). */
+/**
+ * Size of the primary item: its `ispe`, turned by its `irot` (libheif applies both when decoding).
+ * `b` starts at a top-level box: the file's head, or the `meta` box read on its own.
+ */
 export function heifSize(b: Uint8Array): [number, number] | null {
   const children = metaChildren(b);
   if (!children) return null;
@@ -57,53 +62,102 @@ function associations(b: Uint8Array, ipma: IsoBox, item: number): number[] {
   return [];
 }
 
-/** File extent of the `Exif` item, from `iinf` and `iloc` in the `meta` box. */
-export function heifExifExtent(b: Uint8Array): { offset: number; length: number } | null {
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+export interface Extent {
+  offset: number;
+  length: number;
+}
+
+/**
+ * Where the `Exif` item's bytes are: file extents (construction method 0) to read in order, or the
+ * bytes themselves when they live in `idat` (method 1) inside the `meta` box we were given.
+ */
+export type ExifLocation = { kind: 'file'; extents: Extent[] } | { kind: 'bytes'; bytes: Uint8Array };
+
+/** The `Exif` item, from `iinf` and `iloc` in the `meta` box. Null when there is none or it is unreadable. */
+export function heifExifLocation(b: Uint8Array): ExifLocation | null {
   const children = metaChildren(b);
   if (!children) return null;
   const iinf = findBox(children, 'iinf');
   const iloc = findBox(children, 'iloc');
   if (!iinf || !iloc) return null;
+  const exifId = exifItemId(b, iinf);
+  if (exifId === null) return null;
+  const item = ilocItem(b, iloc, exifId);
+  if (!item || !item.extents.length) return null;
+  if (item.method === 0) return { kind: 'file', extents: item.extents };
+  if (item.method !== 1) return null; // 2 = item offsets into another item: not used for Exif
+  const idat = findBox(children, 'idat');
+  if (!idat) return null;
+  const parts: Uint8Array[] = [];
+  for (const { offset, length } of item.extents) {
+    const start = idat.body + offset;
+    const end = length === 0 ? idat.end : start + length;
+    if (end > idat.end) return null;
+    parts.push(b.subarray(start, end));
+  }
+  return { kind: 'bytes', bytes: concat(parts) };
+}
 
-  let exifId: number | null = null;
+function exifItemId(b: Uint8Array, iinf: IsoBox): number | null {
   const countSize = b[iinf.body] === 0 ? 2 : 4;
   for (const infe of isoBoxes(b, iinf.body + 4 + countSize, iinf.end)) {
     const version = b[infe.body];
     if (infe.type !== 'infe' || version < 2) continue;
     const idSize = version === 2 ? 2 : 4;
-    const id = idSize === 2 ? v.getUint16(infe.body + 4) : v.getUint32(infe.body + 4);
-    const type = String.fromCharCode(...b.subarray(infe.body + 4 + idSize + 2, infe.body + 8 + idSize + 2));
-    if (type === 'Exif') exifId = id;
+    if (infe.body + 4 + idSize + 6 > infe.end) continue;
+    const id = idSize === 2 ? u16be(b, infe.body + 4) : u32be(b, infe.body + 4);
+    const typeAt = infe.body + 4 + idSize + 2; // after item_ID and item_protection_index
+    if (String.fromCharCode(...b.subarray(typeAt, typeAt + 4)) === 'Exif') return id;
   }
-  if (exifId === null) return null;
+  return null;
+}
 
+/** One item's construction method and extents (offsets already include its base offset). */
+function ilocItem(b: Uint8Array, iloc: IsoBox, wanted: number): { method: number; extents: Extent[] } | null {
   const version = b[iloc.body];
+  if (version > 2) return null;
   let i = iloc.body + 4;
+  if (i + 2 > iloc.end) return null;
   const offsetSize = b[i] >> 4, lengthSize = b[i] & 15, baseSize = b[i + 1] >> 4;
   const indexSize = version === 1 || version === 2 ? b[i + 1] & 15 : 0;
+  if (![offsetSize, lengthSize, baseSize, indexSize].every((s) => s === 0 || s === 4 || s === 8)) return null;
   i += 2;
   const uint = (size: number) => {
-    const value = size === 0 ? 0 : size === 2 ? v.getUint16(i) : size === 4 ? v.getUint32(i) : Number(v.getBigUint64(i));
+    if (i + size > iloc.end) throw new RangeError('iloc ends early');
+    const value = size === 0 ? 0 : size === 2 ? u16be(b, i) : size === 4 ? u32be(b, i) : u32be(b, i) * 2 ** 32 + u32be(b, i + 4);
     i += size;
     return value;
   };
-  const items = uint(version < 2 ? 2 : 4);
-  for (let n = 0; n < items && i < iloc.end; n++) {
-    const id = uint(version < 2 ? 2 : 4);
-    const method = version >= 1 ? uint(2) & 15 : 0;
-    uint(2); // data_reference_index
-    const base = uint(baseSize);
-    const extents = uint(2);
-    let first: { offset: number; length: number } | null = null;
-    for (let e = 0; e < extents; e++) {
-      uint(indexSize);
-      const offset = uint(offsetSize);
-      const length = uint(lengthSize);
-      first ??= { offset: base + offset, length };
+  try {
+    const items = uint(version < 2 ? 2 : 4);
+    for (let n = 0; n < items; n++) {
+      const id = uint(version < 2 ? 2 : 4);
+      const method = version >= 1 ? uint(2) & 15 : 0;
+      uint(2); // data_reference_index
+      const base = uint(baseSize);
+      const count = uint(2);
+      const extents: Extent[] = [];
+      for (let e = 0; e < count; e++) {
+        uint(indexSize);
+        const offset = uint(offsetSize);
+        extents.push({ offset: base + offset, length: uint(lengthSize) });
+      }
+      if (id === wanted) return { method, extents };
     }
-    // Construction method 0 is "file offset"; 1 (inside idat) is rare for Exif and not handled.
-    if (id === exifId) return method === 0 ? first : null;
+  } catch (err) {
+    if (err instanceof RangeError) return null;
+    throw err;
   }
   return null;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

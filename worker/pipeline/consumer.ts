@@ -1,35 +1,72 @@
-// Queue consumers: the pipeline queue develops photos; its dead-letter queue records what could not be.
+// Queue consumers. Both lanes develop photos (pipeline/enqueue.ts): the interactive queue all of a batch
+// at once; the backfill queue one photo at a time, stepping aside while interactive work is queued. Every
+// message first asks the image-service breaker (pipeline/breaker.ts). The dead-letter queue records
+// what could not be developed.
 import type { PipelineMessage } from '../contract/queue';
+import { setRetryable } from '../db/failure-kind';
+import { interactiveBusy, type Lane } from '../db/lanes';
 import { failPhoto } from '../db/pipeline';
 import type { Bindings } from '../env';
 import { publish } from '../feed/publish';
+import { Breaker } from './breaker';
+import { laneQueue, QUEUES } from './enqueue';
 import { developPhoto } from './run';
 
 /** wrangler.toml's `dead_letter_queue` (a binding cannot tell its own name; the batch can). */
 const DEAD_LETTER_QUEUE = 'darkroom-dlq';
+/** Interactive photos queued longer ago than this no longer hold backfill back (a lost message). */
+const BUSY_WINDOW_MS = 2 * 60_000;
+/** How long a backfill message waits when it steps aside. */
+const YIELD_SECONDS = 2;
 
 export async function consume(batch: MessageBatch<PipelineMessage>, env: Bindings): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE) return deadLetters(batch, env);
-  await Promise.all(
-    batch.messages.map(async (message) => {
-      try {
-        const outcome = await developPhoto(env, message.body);
-        if (outcome.done) message.ack();
-        else message.retry({ delaySeconds: outcome.retryInSeconds });
-      } catch (err) {
-        // Something outside a stage broke (D1 unavailable, a bug). Let the queue retry; after its own
-        // retries the message lands in the dead-letter queue, which marks the photo failed.
-        console.error('pipeline run crashed', message.body.photoId, err);
-        message.retry({ delaySeconds: 2 ** Math.min(message.attempts, 6) });
-      }
-    }),
-  );
+  const breaker = await Breaker.load(env);
+  if (batch.queue !== QUEUES.backfill) {
+    await Promise.all(batch.messages.map((message) => develop(env, breaker, 'interactive', message)));
+    return;
+  }
+  for (const message of batch.messages) {
+    if (await interactiveBusy(env.DB, Date.now() - BUSY_WINDOW_MS)) await defer(env, 'backfill', message, YIELD_SECONDS);
+    else await develop(env, breaker, 'backfill', message);
+  }
+}
+
+async function develop(env: Bindings, breaker: Breaker, lane: Lane, message: Message<PipelineMessage>): Promise<void> {
+  const gate = await breaker.admit(Date.now());
+  if (!gate.run) return defer(env, lane, message, gate.retryInSeconds);
+  try {
+    const outcome = await developPhoto(env, message.body, { probe: gate.probe });
+    await breaker.record(outcome.done ? outcome.failure !== 'transient' : false, gate.probe, Date.now());
+    if (outcome.done) message.ack();
+    else message.retry({ delaySeconds: outcome.retryInSeconds });
+  } catch (err) {
+    // Something outside a stage broke (D1 unavailable, a bug). Let the queue retry; after its own
+    // retries the message lands in the dead-letter queue, which marks the photo failed.
+    console.error('pipeline run crashed', message.body.photoId, err);
+    message.retry({ delaySeconds: 2 ** Math.min(message.attempts, 6) });
+  }
+}
+
+/**
+ * Waiting (a paused pipeline, a busy interactive lane) is not failing: the message goes back as a new
+ * one with a delay and this one is acked, so the wait never counts toward the queue's max_retries.
+ */
+async function defer(env: Bindings, lane: Lane, message: Message<PipelineMessage>, seconds: number): Promise<void> {
+  try {
+    await laneQueue(env, lane).send(message.body, { delaySeconds: seconds });
+    message.ack();
+  } catch (err) {
+    console.error('could not defer; the queue retries it', message.body.photoId, err);
+    message.retry({ delaySeconds: seconds });
+  }
 }
 
 async function deadLetters(batch: MessageBatch<PipelineMessage>, env: Bindings): Promise<void> {
   for (const message of batch.messages) {
     const reason = 'Processing kept crashing and was given up (moved to the dead-letter queue). Retry to try again.';
     const { libraryId, photoId } = message.body;
+    await setRetryable(env.DB, photoId, true);
     await publish(env, libraryId, await failPhoto(env.DB, libraryId, photoId, reason, Date.now()));
     console.error('dead-lettered', message.body.photoId);
     message.ack();

@@ -5,14 +5,16 @@ import { originalKey } from '../storage/keys';
 import { exifDate, locateMetadata } from '../formats/exif';
 import type { StageResult } from '../db/pipeline';
 import type { StageContext } from './stage-context';
+import { readDisplayedSize } from './dimensions';
 
 export async function runExif({ env, photo }: StageContext): Promise<StageResult> {
   const key = originalKey(photo.libraryId, photo.id);
-  const source = await locateMetadata(photo.mime, photo.bytes, async (offset, length) => {
+  const read = async (offset: number, length: number) => {
     const obj = await env.PHOTOS.get(key, { range: { offset, length } });
     if (!obj) throw new Error('the original is missing from storage');
     return new Uint8Array(await obj.arrayBuffer());
-  });
+  };
+  const source = await locateMetadata(photo.mime, photo.bytes, read);
   let raw: Record<string, unknown> = {};
   if (source.kind !== 'none') {
     try {
@@ -26,7 +28,12 @@ export async function runExif({ env, photo }: StageContext): Promise<StageResult
       console.warn('exif unreadable', photo.id, String(err));
     }
   }
-  return { exif: normalize(raw) };
+  const exif = normalize(raw);
+  if (photo.width !== null && photo.height !== null) return { exif };
+  // Later stages of this run read the size from the photo (variant boxes, the pixel check).
+  const size = await readDisplayedSize(photo.mime, photo.bytes, exif.orientation, read);
+  Object.assign(photo, size);
+  return { exif, size };
 }
 
 const MAX_TEXT = 2000;
@@ -73,7 +80,8 @@ export function normalize(raw: Record<string, unknown>): Exif {
     orientation: orientation !== null && orientation >= 1 && orientation <= 8 ? orientation : 1,
     takenAt: exifDate(text(raw.DateTimeOriginal) ?? text(raw.CreateDate) ?? text(raw.DateTimeDigitized), offset),
     offset: offset && /^[+-]\d{2}:\d{2}$/.test(offset) ? offset : null,
-    gps: lat !== null && lon !== null && !(lat === 0 && lon === 0)
+    // (0, 0) is a real place in the Gulf of Guinea; only a fix the receiver itself marked void is dropped.
+    gps: lat !== null && lon !== null && raw.GPSStatus !== 'V'
       ? { latitude: round(lat), longitude: round(lon), altitude: altitude === null ? null : round(below ? -altitude : altitude, 2) }
       : null,
     software: text(raw.Software),

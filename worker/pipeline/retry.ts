@@ -21,7 +21,7 @@ export async function retryFailed(env: Bindings, libraryId: string, publish: (ev
   let retried = 0;
   for (let i = 0; i < failed.length; i += RETRY_BATCH) {
     const reset = await resetForRetry(env.DB, libraryId, failed.slice(i, i + RETRY_BATCH), Date.now());
-    await enqueuePhotos(env, libraryId, reset);
+    await enqueuePhotos(env, libraryId, reset, 'backfill');
     publish(await photosUpdated(env.DB, libraryId, reset, Date.now()));
     retried += reset.length;
   }
@@ -37,7 +37,7 @@ export async function retryPhoto(env: Bindings, libraryId: string, photo: Photo)
   }
   const [id] = await resetForRetry(env.DB, libraryId, [photo.id], Date.now());
   if (!id) return [];
-  await enqueuePhotos(env, libraryId, [id]);
+  await enqueuePhotos(env, libraryId, [id], 'interactive');
   return photosUpdated(env.DB, libraryId, [id], Date.now());
 }
 

@@ -8,10 +8,13 @@ import { PermanentError } from '../errors';
 import { originalKey } from '../storage/keys';
 import type { Box, EngineInput } from './engine';
 import { decodeHeifToPng } from './heif-fallback';
+import { assertDecodable } from './dimensions';
 
 const HEIF = /^image\/hei[cf]$/;
 /** Originals up to this size are kept in memory for the run. */
 const KEEP_BYTES = 32 * 1024 * 1024;
+/** The libheif fallback needs the whole file in memory (plus its decode heap): refuse bigger ones. */
+export const HEIF_FALLBACK_MAX_BYTES = 64 * 1024 * 1024;
 
 export class PhotoSource {
   private decoded?: Promise<ArrayBuffer>;
@@ -25,11 +28,15 @@ export class PhotoSource {
 
   /** Runs `render` on the original; a HEIF the service refuses is retried through libheif. */
   async render<T>(render: (input: EngineInput) => Promise<T>): Promise<T> {
+    assertDecodable(this.photo.width, this.photo.height, this.settings.maxMegapixels);
     if (this.decoded) return render(await this.decoded);
     try {
       return await render(await this.original());
     } catch (err) {
       if (!HEIF.test(this.photo.mime) || !(err instanceof PermanentError) || !/HEVC|compression format|heif/i.test(err.message)) throw err;
+      if (this.photo.bytes > HEIF_FALLBACK_MAX_BYTES) {
+        throw new PermanentError(`The HEIF file is ${Math.round(this.photo.bytes / 1048576)} MB; local HEIF decoding takes files up to ${HEIF_FALLBACK_MAX_BYTES / 1048576} MB.`);
+      }
       this.decoded = this.original().then(async (s) => decodeHeifToPng(s instanceof ArrayBuffer ? s : await new Response(s).arrayBuffer(), this.largestOutput()));
       return render(await this.decoded);
     }

@@ -3,22 +3,26 @@
 // library processes on a schedule instead of on upload, its daily batch starts here.
 import { expireAbandoned } from '../analysis/lease';
 import { pruneEvents } from '../db/events';
+import { pruneWindows } from '../db/rate-windows';
+import { staleWindow } from '../rate-limit';
 import * as db from '../db/pipeline';
 import { getSettings } from '../db/settings';
 import { reclusterDue } from '../people/recluster-job';
 import type { Bindings } from '../env';
 import { abortStaleUploads } from '../upload/resumable';
 import { enqueuePhotos } from './enqueue';
+import { reconcileOrphans } from './reconcile';
 
 const SCHEDULE_WINDOW_MS = 15 * 60_000;
 
 export interface SweepReport {
   requeued: number;
   scheduled: number;
+  orphansDeleted: number;
 }
 
 export async function sweep(env: Bindings, now = Date.now()): Promise<SweepReport> {
-  const report: SweepReport = { requeued: 0, scheduled: 0 };
+  const report: SweepReport = { requeued: 0, scheduled: 0, orphansDeleted: 0 };
 
   // Candidates idle for at least the shortest allowed timeout; each library's own timeout decides.
   const stuck = await db.stuckPhotos(env.DB, now - 30_000, 1000);
@@ -28,7 +32,7 @@ export async function sweep(env: Bindings, now = Date.now()): Promise<SweepRepor
     const ids = photos.filter((p) => p.updatedAt < now - stageTimeoutSeconds * 1000).map((p) => p.id);
     if (!ids.length) continue;
     await db.releaseRunningStages(env.DB, ids, now);
-    await enqueuePhotos(env, libraryId, ids, now);
+    await enqueuePhotos(env, libraryId, ids, 'backfill', now);
     report.requeued += ids.length;
   }
 
@@ -37,21 +41,24 @@ export async function sweep(env: Bindings, now = Date.now()): Promise<SweepRepor
     if (settings.autoProcessOnUpload) {
       // Auto-processing was switched back on: whatever waited for a batch goes now.
       const ids = await db.unqueuedPhotos(env.DB, libraryId, settings.batchSize);
-      await enqueuePhotos(env, libraryId, ids, now);
+      await enqueuePhotos(env, libraryId, ids, 'backfill', now);
       report.scheduled += ids.length;
       continue;
     }
     if (!settings.scheduledProcessing || !inWindow(settings.schedule, now)) continue;
     if (!(await db.claimScheduledBatch(env.DB, libraryId, new Date(now).toISOString().slice(0, 10)))) continue;
     const ids = await db.unqueuedPhotos(env.DB, libraryId, settings.batchSize);
-    await enqueuePhotos(env, libraryId, ids, now);
+    await enqueuePhotos(env, libraryId, ids, 'backfill', now);
     report.scheduled += ids.length;
   }
   await pruneEvents(env.DB, now - 7 * 86_400_000);
+  await pruneWindows(env.DB, staleWindow(now));
   await expireAbandoned(env.DB, now);
   await reclusterDue(env, now);
   // Resumable uploads abandoned for a week: free their parts.
   await abortStaleUploads(env, now - 7 * 86_400_000);
+  // R2 objects whose photo row is gone (a run that outlived its DELETE, a crash before the row).
+  report.orphansDeleted = (await reconcileOrphans(env, now)).deleted;
   return report;
 }
 

@@ -9,5 +9,7 @@ export const live = new Hono<AppEnv>().get('/', async (c) => {
   }
   const headers = new Headers(c.req.raw.headers);
   headers.set('X-Darkroom-Library', c.var.libraryId);
+  // The feed re-checks the token on resume and periodically, so a revoked token's sockets are closed (M8).
+  headers.set('X-Darkroom-Token-Hash', c.var.tokenHash);
   return c.env.FEED.getByName(c.var.libraryId).fetch(new Request(c.req.raw.url, { headers }));
 });

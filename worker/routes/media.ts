@@ -15,7 +15,7 @@ const GONE = 'No such media file, or its link has expired.';
 export const media = new Hono<AppEnv>().get('/:library/:photo/:file', validate('param', MediaParamSchema, GONE), async (c) => {
   const { library, photo, file } = c.req.valid('param');
   const known = file === 'original' || isMediaFile(file);
-  if (!known || !(await verifySignature(c.env, c.req.path, c.req.query('exp'), c.req.query('sig')))) throw new AppError('not_found', GONE);
+  if (!known || !(await verifySignature(c.env, library, c.req.path, c.req.query()))) throw new AppError('not_found', GONE);
   if (file === 'original') {
     const row = await getPhoto(c.env.DB, library, photo);
     if (!row) throw new AppError('not_found', 'No such photo.');

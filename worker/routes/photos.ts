@@ -17,6 +17,7 @@ import { deletePhotoObjects, originalKey } from '../storage/keys';
 import { serveOriginal } from '../storage/serve';
 import { cleanFilename } from '../upload/filename';
 import { ingest } from '../upload/ingest';
+import { enforceRate } from '../rate-limit';
 import { validate } from '../validate';
 import { streamedLimit } from '../body-limits';
 import { removePhotoFaces } from '../people/decisions';
@@ -48,6 +49,7 @@ export const photos = new Hono<AppEnv>()
       throw new AppError('invalid_request', 'X-Content-SHA256 must be a hex SHA-256.');
     }
     const settings = await getSettings(c.env.DB, c.var.libraryId, c.env);
+    await enforceRate(c.env.DB, c.var.libraryId, 'upload', settings.uploadsPerMinute);
     const result = await ingest(c.env, settings, {
       libraryId: c.var.libraryId, filename: cleanFilename(query.filename), body, length, sha256,
     }, (work) => c.executionCtx.waitUntil(work));
@@ -70,6 +72,7 @@ export const photos = new Hono<AppEnv>()
     for (const file of files) {
       const filename = cleanFilename(file.name);
       try {
+        await enforceRate(c.env.DB, c.var.libraryId, 'upload', settings.uploadsPerMinute);
         const r = await ingest(c.env, settings, {
           libraryId: c.var.libraryId, filename, body: file, length: file.size,
         }, (work) => c.executionCtx.waitUntil(work));

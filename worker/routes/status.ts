@@ -2,8 +2,12 @@
 import { Hono } from 'hono';
 import { ALL_STAGES, type StageName } from '../contract/photo';
 import type { StatusResponse, Timing } from '../contract/status';
+import { awaitingReanalysis } from '../analysis/model-change';
+import { modelKey } from '../contract/analysis-models';
 import { countsFor, latestSeq } from '../db/events';
+import { getSettings } from '../db/settings';
 import * as q from '../db/status';
+import { readBreakerState } from '../pipeline/breaker';
 import type { AppEnv } from '../env';
 import { signedUrl } from '../media/sign';
 import { thumbnailFile } from '../storage/keys';
@@ -25,9 +29,11 @@ export const status = new Hono<AppEnv>().get('/', async (c) => {
   const { DB } = c.env;
   const lib = c.var.libraryId;
   const now = Date.now();
-  const [counts, stageRows, processing, completed, failed, timings, finishedAt, { latest }] = await Promise.all([
+  const { embedding } = (await getSettings(DB, lib, c.env)).analysis;
+  const [counts, stageRows, processing, completed, failed, timings, finishedAt, { latest }, breaker, reanalysis] = await Promise.all([
     countsFor(DB, lib), q.stageCounts(DB, lib), q.processingNow(DB, lib), q.recentlyFinished(DB, lib, 'completed', 12),
     q.recentlyFinished(DB, lib, 'failed', 20), q.stageTimings(DB, lib, now - HOUR), q.completedSince(DB, lib, now - HOUR), latestSeq(DB, lib),
+    readBreakerState(c.env), awaitingReanalysis(DB, lib, modelKey(embedding)),
   ]);
 
   const stages = Object.fromEntries(ALL_STAGES.map((s) => [s, {}])) as StatusResponse['stages'];
@@ -64,11 +70,13 @@ export const status = new Hono<AppEnv>().get('/', async (c) => {
         };
       }),
     ),
-    recentlyFailed: failed.map((p) => ({ id: p.id, filename: p.filename, error: p.error ?? 'Failed.', failedAt: new Date(p.updated_at).toISOString() })),
+    recentlyFailed: failed.map((p) => ({ id: p.id, filename: p.filename, error: p.error ?? 'Failed.', failedAt: new Date(p.updated_at).toISOString(), retryable: p.retryable !== 0 })),
     stageTimes: Object.fromEntries([...perStage].map(([s, ms]) => [s, timing(ms)])) as StatusResponse['stageTimes'],
     photoTimes: timing([...perPhoto.values()]),
     throughput: { perMinute, lastHour: finishedAt.length, series },
     etaSeconds: backlog === 0 ? 0 : perMinute > 0 ? Math.round((backlog / perMinute) * 60) : null,
+    awaitingReanalysis: reanalysis,
+    breaker,
     seq: latest,
   };
   return c.json(body);

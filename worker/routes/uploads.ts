@@ -6,12 +6,16 @@ import { CreateUploadSchema, PartParamSchema, UploadIdParamSchema, type UploadSe
 import type { AppEnv } from '../env';
 import { present } from '../media/present';
 import { cancelUpload, completeUpload, createUpload, getSession, putPart } from '../upload/resumable';
+import { getSettings } from '../db/settings';
+import { enforceRate } from '../rate-limit';
 import { validate } from '../validate';
 
 const NO_UPLOAD = 'No such upload (it may have completed, been cancelled or expired).';
 
 export const uploads = new Hono<AppEnv>()
   .post('/', validate('json', CreateUploadSchema), async (c) => {
+    const { uploadsPerMinute } = await getSettings(c.env.DB, c.var.libraryId, c.env);
+    await enforceRate(c.env.DB, c.var.libraryId, 'upload', uploadsPerMinute);
     const created = await createUpload(c.env, c.var.libraryId, c.req.valid('json'));
     if ('duplicate' in created) {
       return c.json({ photo: await present(c.env, c.var.libraryId, created.duplicate), duplicate: true } satisfies UploadResponse, 200);

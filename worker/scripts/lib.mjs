@@ -1,5 +1,6 @@
 // Helpers shared by the project's Node scripts (start, token, benchmarks).
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -19,9 +20,14 @@ export function run(cmd, args, opts = {}) {
 }
 
 export function readDevToken() {
+  return readDevVar('API_TOKEN');
+}
+
+/** One `NAME=value` line of .dev.vars, or null. */
+export function readDevVar(name) {
   const file = path.join(root, '.dev.vars');
   if (!existsSync(file)) return null;
-  return readFileSync(file, 'utf8').match(/^API_TOKEN=(.+)$/m)?.[1].trim() ?? null;
+  return readFileSync(file, 'utf8').match(new RegExp(`^${name}=(.+)$`, 'm'))?.[1].trim() ?? null;
 }
 
 /**
@@ -30,6 +36,8 @@ export function readDevToken() {
  */
 export async function startWrangler({ port, config = 'wrangler.toml', persistTo, extraArgs = [], quiet = false }) {
   const args = ['dev', '--config', config, '--port', String(port), '--ip', '127.0.0.1', ...extraArgs];
+  // Media links need a MEDIA_KEY (the Worker has no fallback); a throwaway server gets a throwaway key.
+  if (!extraArgs.some((a) => String(a).startsWith('MEDIA_KEY:'))) args.push('--var', `MEDIA_KEY:${randomBytes(32).toString('base64url')}`);
   if (persistTo) args.push('--persist-to', persistTo);
   const child = spawn('wrangler', args, { cwd: root, env: wranglerEnv, detached: true, stdio: quiet ? 'ignore' : 'inherit' });
   const stop = () => {

@@ -1,18 +1,24 @@
 // `npm start`: zero-setup local darkroom on http://localhost:8787.
-// Creates .dev.vars with a random token on first run, builds the web app, applies D1 migrations to the
+// Creates .dev.vars with a random token and media key on first run, builds the web app, applies D1 migrations to the
 // local database, then serves app + API with local R2, D1, Queues and Durable Objects (state in .wrangler/).
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readDevToken, root, run, wranglerEnv } from './lib.mjs';
+import { readDevToken, readDevVar, root, run, wranglerEnv } from './lib.mjs';
 import { spawn } from 'node:child_process';
 
 const port = Number(process.env.PORT ?? 8787);
+const devVars = path.join(root, '.dev.vars');
 let token = readDevToken();
 if (!token) {
   token = `drk_${randomBytes(24).toString('base64url')}`;
-  writeFileSync(path.join(root, '.dev.vars'), `# Local secrets for wrangler dev (never committed).\nAPI_TOKEN=${token}\n`, { mode: 0o600 });
+  writeFileSync(devVars, `# Local secrets for wrangler dev (never committed).\nAPI_TOKEN=${token}\n`, { mode: 0o600 });
   console.log('Created .dev.vars with a new API token for the default library.');
+}
+// Media links are signed with their own secret (per-library keys are derived from it), never the token.
+if (!readDevVar('MEDIA_KEY')) {
+  appendFileSync(devVars, `MEDIA_KEY=${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  console.log('Added a new MEDIA_KEY (signs media links) to .dev.vars.');
 }
 
 run('vite', ['build', '--logLevel', 'warn']);

@@ -12,7 +12,9 @@ import { originalKey } from '../storage/keys';
 import { publish } from '../feed/publish';
 import { quickExif } from './quick-exif';
 import { sniff, type Sniffed } from '../formats/sniff';
+import { readImageSize } from '../formats/image-size';
 import { HEAD_BYTES, storeBuffered, storeStreamed, storeVerified } from './store';
+import { laneQueue } from '../pipeline/enqueue';
 
 export interface IngestInput {
   libraryId: string;
@@ -95,6 +97,14 @@ export async function recordPhoto(
 ): Promise<IngestResult> {
   const { id, libraryId, sha256 } = p;
   const key = originalKey(libraryId, id);
+  if (p.kind === 'image' && (p.width === null || p.height === null)) {
+    try {
+      p = { ...p, ...(await sizeBeyondHead(env.PHOTOS, key, p, limits.maxMegapixels)) };
+    } catch (err) {
+      await env.PHOTOS.delete(key);
+      throw err;
+    }
+  }
   const now = Date.now();
   const row: NewPhoto = { ...p, stages: p.kind === 'image' ? STAGES : [] };
   try {
@@ -117,12 +127,34 @@ export async function recordPhoto(
   // photo waits for the scheduled batch instead.
   if (limits.autoProcessOnUpload) {
     const message: PipelineMessage = { type: 'photo.process', libraryId, photoId: id };
-    waitUntil(env.PIPELINE.send(message).catch((err) => console.error('enqueue failed; the sweep will retry', id, err)));
+    waitUntil(laneQueue(env, 'interactive').send(message).catch((err) => console.error('enqueue failed; the sweep will retry', id, err)));
   }
   return { photo: newPhotoJson(row, now), duplicate: false };
 }
 
-function checkPixels(s: Sniffed, maxMegapixels: number) {
+/**
+ * The head did not hold the image's size (a JPEG frame header after large APPn segments, a TIFF IFD
+ * at the end, a HEIF `meta` after `mdat`): read on in the stored object with range requests. No size
+ * anywhere means the file is unusable; a size over the limit is a pixel bomb like any other.
+ */
+async function sizeBeyondHead(bucket: R2Bucket, key: string, p: Inspected & { bytes: number }, maxMegapixels: number) {
+  const size = await readImageSize(p.mime, p.bytes, async (offset, length) => {
+    const obj = await bucket.get(key, { range: { offset, length } });
+    if (!obj) throw new Error(`object ${key} missing right after put`);
+    return new Uint8Array(await obj.arrayBuffer());
+  }).catch((err) => {
+    if (err instanceof RangeError) return null; // a length or offset pointing past the end
+    throw err;
+  });
+  if (!size || size[0] === 0 || size[1] === 0) {
+    throw new AppError('corrupt_image', `The ${p.mime.split('/')[1].toUpperCase()} file holds no readable image dimensions.`);
+  }
+  const sniffed: Sniffed = { mime: p.mime, kind: 'image', width: size[0], height: size[1], rotationApplied: /^image\/(hei[cf]|avif)$/.test(p.mime) };
+  checkPixels(sniffed, maxMegapixels);
+  return displayed(sniffed, p.exif?.orientation);
+}
+
+export function checkPixels(s: Pick<Sniffed, 'width' | 'height'>, maxMegapixels: number) {
   if (s.width === null || s.height === null || s.width * s.height <= maxMegapixels * 1_000_000) return;
   throw new AppError(
     'too_many_pixels',

@@ -74,13 +74,16 @@ export class StatusModel {
       case 'photo.failed':
         d.processing = d.processing.filter((p) => p.id !== event.photoId);
         d.recentlyFailed = [
-          { id: event.photoId, filename: event.photo.filename, error: event.error, failedAt: new Date(event.at).toISOString() },
+          { id: event.photoId, filename: event.photo.filename, error: event.error, failedAt: new Date(event.at).toISOString(), retryable: event.photo.retryable ?? true },
           ...d.recentlyFailed.filter((x) => x.id !== event.photoId),
         ].slice(0, 20);
         this.refreshSoon();
         break;
       case 'photo.updated':
         if (event.photo.status !== 'failed') d.recentlyFailed = d.recentlyFailed.filter((x) => x.id !== event.photoId);
+        break;
+      case 'pipeline.breaker':
+        d.breaker = event.breaker;
         break;
       case 'photo.deleted':
         d.recentlyCompleted = d.recentlyCompleted.filter((x) => x.id !== event.photoId);

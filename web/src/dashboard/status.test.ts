@@ -21,7 +21,8 @@ describe('StatusModel.apply', () => {
       counts: { pending: 0, processing: 0, completed: 0, failed: 0 }, stages: { exif: {}, thumbnails: {}, variants: {}, analysis: {} }, queueDepth: 0,
       processing: [], recentlyCompleted: [], recentlyFailed: [],
       stageTimes: { exif: { count: 0, avgMs: null, p95Ms: null }, thumbnails: { count: 0, avgMs: null, p95Ms: null }, variants: { count: 0, avgMs: null, p95Ms: null }, analysis: { count: 0, avgMs: null, p95Ms: null } },
-      photoTimes: { count: 0, avgMs: null, p95Ms: null }, throughput: { perMinute: 0, lastHour: 0, series: Array(30).fill(0) }, etaSeconds: 0, seq: 0,
+      photoTimes: { count: 0, avgMs: null, p95Ms: null }, throughput: { perMinute: 0, lastHour: 0, series: Array(30).fill(0) }, etaSeconds: 0, awaitingReanalysis: 0, seq: 0,
+      breaker: { state: 'closed', since: null, nextTryAt: null },
     };
     let server = empty;
     const model = new StatusModel({ status: async () => structuredClone(server) });
@@ -47,9 +48,17 @@ describe('StatusModel.apply', () => {
     expect(model.data?.queueDepth).toBe(2);
 
     model.apply({ type: 'photo.failed', seq: 4, at, photoId: 'b', error: 'truncated', photo: photo('b', { status: 'failed' }) });
-    expect(model.data?.recentlyFailed[0]).toMatchObject({ id: 'b', error: 'truncated' });
+    expect(model.data?.recentlyFailed[0]).toMatchObject({ id: 'b', error: 'truncated', retryable: true });
+    model.apply({ type: 'photo.failed', seq: 5, at, photoId: 'c', error: 'corrupt', photo: photo('c', { status: 'failed', retryable: false }) });
+    expect(model.data?.recentlyFailed[0]).toMatchObject({ id: 'c', retryable: false });
+
+    // The image service's breaker: the pause shows at once, and so does its end.
+    model.apply({ type: 'pipeline.breaker', seq: 6, at, breaker: { state: 'open', since: 1000, nextTryAt: 31000 } });
+    expect(model.data?.breaker).toEqual({ state: 'open', since: 1000, nextTryAt: 31000 });
+    model.apply({ type: 'pipeline.breaker', seq: 7, at, breaker: { state: 'closed', since: null, nextTryAt: null } });
+    expect(model.data?.breaker.state).toBe('closed');
     model.paused = true;
-    model.apply({ type: 'stats', seq: 5, at, counts: { pending: 9, processing: 9, completed: 9, failed: 9 } });
+    model.apply({ type: 'stats', seq: 8, at, counts: { pending: 9, processing: 9, completed: 9, failed: 9 } });
     expect(model.data?.counts.pending).toBe(2);
   });
 });

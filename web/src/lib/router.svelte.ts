@@ -6,6 +6,7 @@ export type Route =
   | { name: 'upload' }
   | { name: 'dashboard' }
   | { name: 'analysis' }
+  | { name: 'settings' }
   | { name: 'photo'; id: string }
   | { name: 'search'; params: URLSearchParams }
   | { name: 'people' }
@@ -23,6 +24,7 @@ function parse(pathname: string, search = ''): Route {
   if (pathname === '/upload') return { name: 'upload' };
   if (pathname === '/dashboard') return { name: 'dashboard' };
   if (pathname === '/analysis') return { name: 'analysis' };
+  if (pathname === '/settings') return { name: 'settings' };
   return { name: 'gallery' };
 }
 

@@ -22,18 +22,19 @@ function modelHost(): ModelConfig {
   return PRESETS.default;
 }
 
+export interface ModelRef { id: string; version?: string }
+
 /**
- * The library's embedding model: the server's setting when it has one (`analysis.embedding`), else the
- * model that made the analysed photos at hand. Null while nothing is analysed: search falls back to text.
+ * The library's embedding model: the one that made the analysed photos at hand (what the index holds),
+ * else the server's setting (`analysis.embedding`). Null when neither is known: search falls back to text.
  */
-export function libraryModel(settings: unknown, photos: readonly Photo[]): string | null {
-  const setting = (settings as { analysis?: { embedding?: unknown } } | null)?.analysis?.embedding;
-  if (typeof setting === 'string' && setting) return setting;
-  if (setting && typeof setting === 'object' && typeof (setting as { id?: unknown }).id === 'string') return (setting as { id: string }).id;
+export function libraryModel(settings: unknown, photos: readonly Photo[]): ModelRef | null {
   for (const photo of photos) {
-    const id = photo.analysis?.models?.embedding?.id;
-    if (id) return id;
+    const m = photo.analysis?.models?.embedding;
+    if (m?.id) return { id: m.id, ...(m.version && { version: m.version }) };
   }
+  const setting = (settings as { analysis?: { embedding?: { id?: unknown; version?: unknown } } } | null)?.analysis?.embedding;
+  if (typeof setting?.id === 'string') return { id: setting.id, ...(typeof setting.version === 'string' && { version: setting.version }) };
   return null;
 }
 

@@ -5,7 +5,7 @@ import type { FeedEvent } from '../../../worker/contract/feed';
 import type { SearchRequest, SearchResult } from '../../../worker/contract/search';
 import { ApiError, errorMessage, type Api } from '../lib/api';
 import { isEmpty, toRequest, type SearchQuery } from './query';
-import type { QueryEncoder } from './query-encoder.svelte';
+import type { ModelRef, QueryEncoder } from './query-encoder.svelte';
 
 export type SearchMode = 'meaning' | 'text' | 'filters';
 
@@ -30,7 +30,7 @@ export class Search {
     private readonly api: Pick<Api, 'search'>,
     private readonly encoder: Pick<QueryEncoder, 'encode'>,
     /** The library's embedding model right now (null: none known, search by text). */
-    private readonly model: () => string | null,
+    private readonly model: () => ModelRef | null,
   ) {}
 
   async run(query: SearchQuery) {
@@ -47,7 +47,8 @@ export class Search {
     try {
       this.vector = null;
       const model = query.q ? this.model() : null;
-      if (model) this.vector = { model: { id: model }, values: await this.encoder.encode(model, query.q) };
+      // The text encoder lives in the model's folder; the version names the revision the index holds.
+      if (model) this.vector = { model, values: await this.encoder.encode(model.id, query.q) };
       if (generation !== this.generation) return;
       await this.fetchFirst(generation, PAGE);
     } catch (err) {

@@ -16,7 +16,7 @@ const encoder = { encode: async (_model: string, text: string) => (text === 'red
 describe('Search', () => {
   it('sends the words as a vector of the library model, with the filters', async () => {
     const { asked, api } = server(() => ({ results: [{ photo: photo('a'), score: 0.9 }], nextCursor: null }));
-    const s = new Search(api, encoder, () => 'tiny/clip');
+    const s = new Search(api, encoder, () => ({ id: 'tiny/clip' }));
     await s.run({ q: 'red', tags: ['x'] });
     expect(asked).toEqual([{ vector: { model: { id: 'tiny/clip' }, values: [1, 0, 0] }, tags: ['x'], limit: 40 }]);
     expect(s.mode).toBe('meaning');
@@ -34,7 +34,7 @@ describe('Search', () => {
       if (req.vector) throw new ApiError(400, 'vector_model_mismatch', 'other model');
       return { results: [{ photo: photo('b'), score: null }], nextCursor: null };
     });
-    const t = new Search(refusing.api, encoder, () => 'old/model');
+    const t = new Search(refusing.api, encoder, () => ({ id: 'old/model' }));
     await t.run({ q: 'red', tags: [] });
     expect(refusing.asked.map((r) => Object.keys(r).sort().join())).toEqual(['limit,vector', 'limit,text']);
     expect(t.mode).toBe('text');
@@ -57,7 +57,7 @@ describe('Search', () => {
     expect(s.results.map((r) => r.photo.id)).toEqual(['a', 'c']);
 
     // A slow encoding of an old query must not overwrite the newer results.
-    const slow = new Search(api, { encode: async () => (await gate, [1]) }, () => 'm');
+    const slow = new Search(api, { encode: async () => (await gate, [1]) }, () => ({ id: 'm' }));
     const first = slow.run({ q: 'old', tags: [] });
     await slow.run({ q: '', tags: ['new'] });
     release();

@@ -2,9 +2,12 @@
 // list of files to upload, plus the names of things that are not photos.
 import { isZip, unzip } from './zip';
 
+/** A name alone means "not a photo or video"; otherwise the reason is shown in the queue. */
+export type Skipped = string | { name: string; reason: string };
+
 export interface Intake {
   files: Array<{ name: string; blob: Blob }>;
-  skipped: string[];
+  skipped: Skipped[];
 }
 
 export async function filesFromList(list: Iterable<File>): Promise<Intake> {
@@ -12,6 +15,7 @@ export async function filesFromList(list: Iterable<File>): Promise<Intake> {
   for (const file of list) {
     if (isZip(file)) {
       const inner = await unzip(file);
+      if (inner.refused) out.skipped.push({ name: file.name, reason: inner.refused });
       out.files.push(...inner.files);
       out.skipped.push(...inner.skipped.map((n) => `${file.name}: ${n}`));
     } else if (file.name.startsWith('.')) {

@@ -4,9 +4,10 @@
 import type { UploadResponse } from '../../../worker/contract/http';
 import type { UploadSessionResponse } from '../../../worker/contract/uploads';
 import { ApiError, errorMessage, type UploadOptions } from '../lib/api';
+import type { Skipped } from './intake';
 import type { EntryStore } from './store';
 
-export type EntryState = 'queued' | 'hashing' | 'checking' | 'uploading' | 'done' | 'duplicate' | 'failed' | 'cancelled' | 'skipped';
+export type EntryState = 'shared' | 'queued' | 'hashing' | 'checking' | 'uploading' | 'done' | 'duplicate' | 'failed' | 'cancelled' | 'skipped';
 
 export interface Entry {
   id: string;
@@ -64,7 +65,7 @@ export class UploadQueue {
   get totals() {
     let total = 0, sent = 0, waiting = 0, failed = 0, active = 0;
     for (const e of this.entries) {
-      if (e.state === 'skipped' || e.state === 'cancelled') continue;
+      if (e.state === 'skipped' || e.state === 'cancelled' || e.state === 'shared') continue;
       total += e.size;
       sent += e.state === 'done' || e.state === 'duplicate' ? e.size : e.sent;
       if (e.state === 'queued') waiting++;
@@ -85,15 +86,37 @@ export class UploadQueue {
       if (this.entries.some((e) => e.id === stored.id)) continue;
       this.blobs.set(stored.id, stored.blob);
       if (stored.uploadId) this.sessions.set(stored.id, stored.uploadId);
-      this.entries.push({ id: stored.id, name: stored.name, size: stored.size, state: 'queued', sent: 0 });
+      // Shared from elsewhere: it waits for the user's Confirm (see StoredEntry.shared).
+      this.entries.push({ id: stored.id, name: stored.name, size: stored.size, state: stored.shared ? 'shared' : 'queued', sent: 0 });
     }
     this.pump();
   }
 
-  async add(files: Array<{ name: string; blob: Blob }>, skipped: string[] = []) {
+  /** The user accepts a shared file: from now on it is an ordinary queued upload. */
+  async confirm(id: string) {
+    const entry = this.find(id);
+    const blob = this.blobs.get(id);
+    if (!entry || entry.state !== 'shared' || !blob) return;
+    entry.state = 'queued';
+    await this.deps.store.put({ id, name: entry.name, size: entry.size, blob, addedAt: Date.now(), shared: false });
+    this.pump();
+  }
+
+  /** The user refuses a shared file: it is forgotten without being sent. */
+  discard(id: string) {
+    const entry = this.find(id);
+    if (!entry || entry.state !== 'shared') return;
+    this.entries = this.entries.filter((e) => e !== entry);
+    this.forget(entry);
+  }
+
+  async add(files: Array<{ name: string; blob: Blob }>, skipped: Skipped[] = []) {
     const added: Entry[] = files.map(({ name, blob }) => ({ id: newId(), name, size: blob.size, state: 'queued', sent: 0 }));
     for (const [i, e] of added.entries()) this.blobs.set(e.id, files[i].blob);
-    for (const name of skipped) added.push({ id: newId(), name, size: 0, state: 'skipped', sent: 0, error: 'Not a photo or video' });
+    for (const s of skipped) {
+      const { name, reason } = typeof s === 'string' ? { name: s, reason: 'Not a photo or video' } : s;
+      added.push({ id: newId(), name, size: 0, state: 'skipped', sent: 0, error: reason });
+    }
     this.entries.push(...added);
     // Persist before starting, so a reload in the next second still has them.
     await Promise.all(added.filter((e) => e.state === 'queued').map((e, i) => this.deps.store.put({

@@ -10,6 +10,11 @@ export interface StoredEntry {
   addedAt: number;
   /** The resumable upload session of a large file, so a reload continues where it stopped. */
   uploadId?: string;
+  /**
+   * Written by the service worker's share target: nothing is uploaded until the user confirms it in
+   * the queue, because any page can POST a form to /share (security review H1).
+   */
+  shared?: boolean;
 }
 
 export interface EntryStore {

@@ -1,0 +1,70 @@
+// Priority lanes: backfill goes to its own queue and steps aside (deferred, not failed) while an
+// interactive photo is queued; uploads and single retries are interactive.
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import type { UploadResponse } from '../contract/http';
+import type { PipelineMessage } from '../contract/queue';
+import { markQueuedIn } from '../db/lanes';
+import worker from '../index';
+import { api, fixture, newLibrary, put, setSettings, settled, testEnv, waitForPhoto } from '../test/helpers';
+import { enqueuePhotos } from './enqueue';
+
+async function manualUpload(name: string) {
+  const { libraryId, token } = await newLibrary();
+  await setSettings(token, { autoProcessOnUpload: false, scheduledProcessing: false });
+  const res = await put(await fixture(name), name, token);
+  expect(res.status).toBe(201);
+  return { libraryId, token, id: (await res.json<UploadResponse>()).photo.id };
+}
+
+const lane = async (id: string) => (await testEnv.DB.prepare(`SELECT lane FROM photos WHERE id = ?1`).bind(id).first<{ lane: string }>())!.lane;
+
+async function deliverBackfill(libraryId: string, photoId: string) {
+  const batch = createMessageBatch<PipelineMessage>('darkroom-backfill', [
+    { id: 'b1', timestamp: new Date(), attempts: 1, body: { type: 'photo.process', libraryId, photoId } },
+  ]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, testEnv, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+describe('lanes', () => {
+  it('sends backfill to its own queue, whose consumer develops it', async () => {
+    const { libraryId, token, id } = await manualUpload('photo-noexif.jpg');
+    await enqueuePhotos(testEnv, libraryId, [id], 'backfill');
+    expect(await lane(id)).toBe('backfill');
+    expect((await waitForPhoto(id, token, settled)).status).toBe('completed');
+  });
+
+  it('backfill steps aside while interactive work is queued, and goes on once it is done', async () => {
+    const interactive = await manualUpload('photo-kodak-gps-south.jpg');
+    // Queued interactively a moment ago and not developed yet (its message is in flight).
+    await markQueuedIn(testEnv.DB, [interactive.id], 'interactive', Date.now());
+    const backfill = await manualUpload('photo-noexif.jpg');
+    await markQueuedIn(testEnv.DB, [backfill.id], 'backfill', Date.now());
+
+    const yielded = await deliverBackfill(backfill.libraryId, backfill.id);
+    expect(yielded.explicitAcks).toEqual(['b1']); // acked and sent again with a delay: not a failed attempt
+    expect(yielded.retryMessages).toEqual([]);
+    const waiting = (await (await api(`/api/photos/${backfill.id}`, { token: backfill.token })).json<UploadResponse>()).photo;
+    expect(waiting.status).toBe('pending');
+    expect(waiting.stages.exif?.attempts).toBe(0);
+
+    // The interactive photo is developed; the deferred backfill message then goes through by itself.
+    await enqueuePhotos(testEnv, interactive.libraryId, [interactive.id], 'interactive');
+    expect((await waitForPhoto(interactive.id, interactive.token, settled)).status).toBe('completed');
+    expect((await waitForPhoto(backfill.id, backfill.token, settled)).status).toBe('completed');
+  });
+
+  it('uploads and a single retry are interactive; retry-all is backfill', async () => {
+    const { token } = await newLibrary();
+    const { photo } = await (await put(await fixture('bad-truncated.jpg'), 'bad.jpg', token)).json<UploadResponse>();
+    expect(await lane(photo.id)).toBe('interactive');
+    const failed = await waitForPhoto(photo.id, token, settled);
+    await api('/api/photos/retry-failed', { method: 'POST', token });
+    expect(await lane(photo.id)).toBe('backfill');
+    await waitForPhoto(photo.id, token, (p) => p.status === 'failed' && p.updatedAt > failed.updatedAt);
+    await api(`/api/photos/${photo.id}/retry`, { method: 'POST', token });
+    expect(await lane(photo.id)).toBe('interactive');
+  });
+});
