@@ -16,6 +16,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   corrupt_video: 422,
   conflict: 409,
   lease_conflict: 409,
+  model_mismatch: 409,
   invalid_embedding: 400,
   invalid_vector: 400,
   vector_model_mismatch: 400,

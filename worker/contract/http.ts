@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'corrupt_video'
   | 'conflict'
   | 'lease_conflict'
+  | 'model_mismatch'
   | 'invalid_embedding'
   | 'invalid_vector'
   | 'vector_model_mismatch'
