@@ -13,6 +13,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   unsupported_type: 415,
   too_many_pixels: 422,
   corrupt_image: 422,
+  corrupt_video: 422,
   conflict: 409,
   lease_conflict: 409,
   model_mismatch: 409,

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'unsupported_type'
   | 'too_many_pixels'
   | 'corrupt_image'
+  | 'corrupt_video'
   | 'conflict'
   | 'lease_conflict'
   | 'model_mismatch'
