@@ -13,17 +13,28 @@ import { variantFile } from '../storage/keys';
 /** Leases that expired this many times fail the job instead of leasing it again. */
 export const MAX_ATTEMPTS = 5;
 
+/** Unexpired leases one client may hold: a tab analyses a few photos at a time, so 8 is plenty and leaves the rest to other tabs. */
+export const LEASES_PER_CLIENT = 8;
+
+/** Heartbeats keep a lease alive up to this long after its claim; a job still running then goes back to the pool. */
+export const LEASE_LIFETIME_MS = 10 * 60_000;
+
 /** How long a claim holds a job without a heartbeat (ANALYSIS_LEASE_SECONDS overrides; tests shorten it). */
 const leaseMs = (env: Pick<Bindings, 'ANALYSIS_LEASE_SECONDS'>) =>
   Number(env.ANALYSIS_LEASE_SECONDS) > 0 ? Number(env.ANALYSIS_LEASE_SECONDS) * 1000 : 3 * 60_000;
 
 const NOT_YOURS = 'This job is no longer leased to you (it expired, or another tab has it).';
 
-/** Leases up to `max` jobs to one tab; `events` are the analysis stages now running. */
-export async function claim(env: Bindings, libraryId: string, max: number, device: DeviceInfo, now: number): Promise<{ jobs: AnalysisJob[]; events: EventRow[] }> {
+/**
+ * Leases up to `max` jobs to one tab, within its client's allowance (`client`: analysis/clients.ts);
+ * `events` are the analysis stages now running.
+ */
+export async function claim(
+  env: Bindings, libraryId: string, max: number, device: DeviceInfo, client: string, now: number,
+): Promise<{ jobs: AnalysisJob[]; events: EventRow[] }> {
   const lease = crypto.randomUUID();
   const expiresAt = now + leaseMs(env);
-  const claimed = await db.claimJobs(env.DB, libraryId, { max, device, lease, expiresAt, maxAttempts: MAX_ATTEMPTS }, now);
+  const claimed = await db.claimJobs(env.DB, libraryId, { max, device, lease, expiresAt, maxAttempts: MAX_ATTEMPTS, client, perClient: LEASES_PER_CLIENT }, now);
   const events = claimed.length ? await db.stageEvents(env.DB, libraryId, claimed.map((j) => j.photoId), now) : [];
   const jobs: AnalysisJob[] = [];
   for (const { photoId, variants } of claimed) {
@@ -41,10 +52,10 @@ function smallest(variants: Record<string, { width: number; height: number }> | 
   return sizes.reduce((a, b) => (b[1].width * b[1].height < a[1].width * a[1].height ? b : a))[0];
 }
 
-/** Extends the caller's lease; answers the new expiry. */
+/** Extends the caller's lease (never past LEASE_LIFETIME_MS after its claim); answers the new expiry. */
 export async function heartbeat(env: Bindings, libraryId: string, photoId: string, lease: string, now: number): Promise<Date> {
-  const expiresAt = now + leaseMs(env);
-  if (!(await db.extendLease(env.DB, libraryId, photoId, lease, expiresAt, now))) throw new AppError('lease_conflict', NOT_YOURS);
+  const expiresAt = await db.extendLease(env.DB, libraryId, photoId, lease, now + leaseMs(env), LEASE_LIFETIME_MS, now);
+  if (expiresAt === null) throw new AppError('lease_conflict', NOT_YOURS);
   return new Date(expiresAt);
 }
 

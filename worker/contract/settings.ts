@@ -1,6 +1,8 @@
 // Per-library settings (GET/PUT /api/settings). Missing values take these defaults. The document is a
 // valibot schema (the worker validates a PUT with it); the TypeScript types are inferred from it.
 import * as v from 'valibot';
+import { DEFAULT_MODELS, knownDims } from './analysis-models';
+import { DEFAULT_TAG_VOCABULARY } from './tag-vocabulary';
 
 const Size = v.pipe(v.number(), v.integer(), v.minValue(16), v.maxValue(8192));
 
@@ -12,6 +14,46 @@ const VariantSizeSchema = v.strictObject({
   height: Size,
 });
 export type VariantSize = v.InferOutput<typeof VariantSizeSchema>;
+
+/** Longest tag label, and most labels: each label costs a text embedding in every analysis tab. */
+export const TAG_LABEL_MAX = 64;
+export const TAGS_MAX = 1000;
+
+const modelRef = {
+  /** A hub repository ("owner/name"), or a folder under /models/ when self-hosted. */
+  id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][\w.-]{0,99}(\/[\w.-]{1,100}){0,3}$/, 'must be a model id like owner/name')),
+  /** The revision ("main" on the hub); part of the embedding's key. A self-hosted folder may have none. */
+  version: v.optional(v.pipe(v.string(), v.regex(/^[\w.-]{1,100}$/, 'must be a revision name'))),
+};
+const ModelRefSchema = v.strictObject(modelRef);
+const Dims = v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(4096));
+/** An embedder and its output size; for a model darkroom lists, the size must be the model's own. */
+const embedder = (role: 'embedding' | 'faceEmbedding') =>
+  v.pipe(
+    v.strictObject({ ...modelRef, dims: Dims }),
+    v.check((m) => knownDims(role, m.id) === null || knownDims(role, m.id) === m.dims, 'dims is not this model\'s output size'),
+  );
+
+const AnalysisSettingsSchema = v.strictObject({
+  /** Where browsers fetch model files: the Hugging Face hub, or this server's /models/ (npm run models:import). */
+  modelHost: v.picklist(['huggingface', 'self']),
+  caption: ModelRefSchema,
+  embedding: embedder('embedding'),
+  /** The face detector. */
+  faces: ModelRefSchema,
+  faceEmbedding: embedder('faceEmbedding'),
+  /** Also write a paragraph-long description (Florence-2 <MORE_DETAILED_CAPTION>). */
+  detailedDescription: v.boolean(),
+  /** Also read the text in photos (Florence-2 <OCR>). */
+  ocr: v.boolean(),
+  /** Zero-shot tag vocabulary. */
+  tags: v.pipe(
+    v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(TAG_LABEL_MAX))),
+    v.maxLength(TAGS_MAX),
+    v.check((a) => new Set(a.map((t) => t.toLowerCase())).size === a.length, 'tags must be distinct'),
+  ),
+});
+export type AnalysisSettings = v.InferOutput<typeof AnalysisSettingsSchema>;
 
 const SettingsSchema = v.strictObject({
   /** Queue each photo as soon as it is uploaded. Off: photos wait for the scheduled batch. */
@@ -34,6 +76,8 @@ const SettingsSchema = v.strictObject({
   ),
   maxMegapixels: v.pipe(v.number(), v.minValue(1), v.maxValue(1000)),
   maxUploadBytes: v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(5 * 1024 ** 3)),
+  /** The library's one model set: every analysis tab uses it, and results of other models are refused. */
+  analysis: AnalysisSettingsSchema,
   /** New uploads (PUT, multipart files, resumable sessions) per minute; beyond it 429 with Retry-After. */
   uploadsPerMinute: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)),
   /** POST /api/analysis/claim calls per minute (every analysis tab of the library together). */
@@ -41,8 +85,17 @@ const SettingsSchema = v.strictObject({
 });
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 
-/** PUT /api/settings: every field, or only those to change. */
-export const SettingsPatchSchema = v.partial(SettingsSchema);
+/** PUT /api/settings: every field, or only those to change (`analysis` too: only the keys to change). */
+export const SettingsPatchSchema = v.partial(v.strictObject({ ...SettingsSchema.entries, analysis: v.partial(AnalysisSettingsSchema) }));
+export type SettingsPatch = v.InferOutput<typeof SettingsPatchSchema>;
+
+export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = {
+  modelHost: 'huggingface',
+  ...DEFAULT_MODELS,
+  detailedDescription: true,
+  ocr: true,
+  tags: [...DEFAULT_TAG_VOCABULARY],
+};
 
 export const DEFAULT_SETTINGS: Settings = {
   autoProcessOnUpload: true,
@@ -57,6 +110,7 @@ export const DEFAULT_SETTINGS: Settings = {
   ],
   maxMegapixels: 100,
   maxUploadBytes: 200 * 1024 * 1024,
+  analysis: DEFAULT_ANALYSIS_SETTINGS,
   // A folder of small photos at the web app's concurrency stays well under this; a runaway script does not.
   uploadsPerMinute: 1200,
   // An analysis tab claims a few jobs every few seconds; this leaves room for a dozen tabs.

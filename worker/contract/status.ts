@@ -30,6 +30,11 @@ export interface StatusResponse {
   };
   /** Seconds until the backlog is done at the current rate; null when nothing is moving. */
   etaSeconds: number | null;
+  /**
+   * Photos whose embedding was made with another model than the library's (settings.analysis.embedding):
+   * their analysis is reopened as backfill and runs again in the analysis tabs.
+   */
+  awaitingReanalysis: number;
   /** The image service's circuit breaker; the pipeline is paused unless `closed`. */
   breaker: BreakerState;
   /** The feed's latest seq: a poller can hand it to the socket when it comes back. */

@@ -19,6 +19,9 @@ export interface Claim {
   device: DeviceInfo;
   lease: string;
   expiresAt: number;
+  /** Who claims (analysis/clients.ts), and how many unexpired leases one client may hold. */
+  client: string;
+  perClient: number;
   /** Jobs leased this many times already are left for the sweep to fail. */
   maxAttempts: number;
 }
@@ -28,15 +31,21 @@ export async function claimJobs(db: D1Database, libraryId: string, c: Claim, now
   const results = await db.batch([
     db
       .prepare(
-        `UPDATE photo_analysis SET lease = ?3, lease_expires_at = ?4, device = ?5, updated_at = ?6
+        // The LIMIT leaves the client its remaining allowance, counted in the same statement so two
+        // concurrent claims of one client cannot both take a full share. Never-analysed photos come
+        // first; re-analysis after a model change (an old embedding still there) is backfill.
+        `UPDATE photo_analysis SET lease = ?3, lease_expires_at = ?4, device = ?5, updated_at = ?6, lease_client = ?8, leased_at = ?6
           WHERE photo_id IN (
             SELECT a.photo_id FROM photo_analysis a JOIN photo_stages s ON s.photo_id = a.photo_id AND s.stage = 'analysis'
              WHERE a.library_id = ?1 AND s.attempts < ?7
                AND (s.status = 'pending' OR (s.status = 'running' AND a.lease_expires_at < ?6))
-             ORDER BY a.photo_id DESC LIMIT ?2)
+             ORDER BY a.embedding_model IS NOT NULL, a.photo_id DESC
+             LIMIT MAX(0, MIN(?2, ?9 - (SELECT COUNT(*) FROM photo_analysis h JOIN photo_stages hs ON hs.photo_id = h.photo_id AND hs.stage = 'analysis'
+                                         WHERE h.library_id = ?1 AND h.lease_client = ?8 AND h.lease IS NOT NULL
+                                           AND h.lease_expires_at >= ?6 AND hs.status = 'running'))))
           RETURNING photo_id, (SELECT variants FROM photos WHERE id = photo_analysis.photo_id) AS variants`,
       )
-      .bind(libraryId, c.max, c.lease, c.expiresAt, JSON.stringify(c.device), now, c.maxAttempts),
+      .bind(libraryId, c.max, c.lease, c.expiresAt, JSON.stringify(c.device), now, c.maxAttempts, c.client, c.perClient),
     db
       .prepare(
         `UPDATE photo_stages SET status = 'running', attempts = attempts + 1, started_at = ?2, error = NULL, updated_at = ?2
@@ -50,15 +59,18 @@ export async function claimJobs(db: D1Database, libraryId: string, c: Claim, now
   }));
 }
 
-export async function extendLease(db: D1Database, libraryId: string, photoId: string, lease: string, expiresAt: number, now: number) {
-  const res = await db
+/** Extends a held lease to `expiresAt`, but never past `lifetimeMs` after its claim; answers the new expiry. */
+export async function extendLease(db: D1Database, libraryId: string, photoId: string, lease: string, expiresAt: number, lifetimeMs: number, now: number) {
+  const row = await db
     .prepare(
-      `UPDATE photo_analysis SET lease_expires_at = ?4 WHERE photo_id = ?1 AND library_id = ?2 AND lease = ?3 AND lease_expires_at >= ?5
-         AND EXISTS (SELECT 1 FROM photo_stages WHERE photo_id = ?1 AND stage = 'analysis' AND status = 'running')`,
+      `UPDATE photo_analysis SET lease_expires_at = MIN(?4, COALESCE(leased_at, ?5) + ?6)
+        WHERE photo_id = ?1 AND library_id = ?2 AND lease = ?3 AND lease_expires_at >= ?5 AND COALESCE(leased_at, ?5) + ?6 > ?5
+         AND EXISTS (SELECT 1 FROM photo_stages WHERE photo_id = ?1 AND stage = 'analysis' AND status = 'running')
+        RETURNING lease_expires_at`,
     )
-    .bind(photoId, libraryId, lease, expiresAt, now)
-    .run();
-  return res.meta.changes === 1;
+    .bind(photoId, libraryId, lease, expiresAt, now, lifetimeMs)
+    .first<{ lease_expires_at: number }>();
+  return row?.lease_expires_at ?? null;
 }
 
 /** An int8 vector and its scale: a quarter of float32, about 1% error on cosine similarity. */
@@ -69,13 +81,25 @@ export function quantize(values: number[]): { bytes: Uint8Array; scale: number }
   return { bytes, scale };
 }
 
-/** Dimensions already used by this embedding model in the library (null when it is new). */
-export async function knownDims(db: D1Database, libraryId: string, model: string): Promise<number | null> {
+/** Reopens the analysis stage of photos whose embedding is of another model; answers how many. */
+export async function reopenOtherModels(db: D1Database, libraryId: string, model: string, now: number): Promise<number> {
+  const res = await db
+    .prepare(
+      `UPDATE photo_stages SET status = 'pending', attempts = 0, error = NULL, updated_at = ?3
+        WHERE stage = 'analysis' AND status IN ('completed', 'failed', 'running')
+          AND photo_id IN (SELECT photo_id FROM photo_analysis WHERE library_id = ?1 AND embedding_model IS NOT NULL AND embedding_model <> ?2)`,
+    )
+    .bind(libraryId, model, now)
+    .run();
+  return res.meta.changes;
+}
+
+export async function countOtherModels(db: D1Database, libraryId: string, model: string): Promise<number> {
   const row = await db
-    .prepare(`SELECT embedding_dims FROM photo_analysis WHERE library_id = ?1 AND embedding_model = ?2 LIMIT 1`)
+    .prepare(`SELECT COUNT(*) AS n FROM photo_analysis WHERE library_id = ?1 AND embedding_model IS NOT NULL AND embedding_model <> ?2`)
     .bind(libraryId, model)
-    .first<{ embedding_dims: number }>();
-  return row?.embedding_dims ?? null;
+    .first<{ n: number }>();
+  return row?.n ?? 0;
 }
 
 /** Stores results if the lease is still this caller's; returns null when it is not. */
@@ -97,13 +121,13 @@ export async function completeAnalysis(
       .prepare(
         `UPDATE photo_analysis SET device = ?5, models = ?6, caption = ?7, tags = ?8, faces = ?9, face_embeddings = ?10,
                 face_embedding_scales = ?11, embedding = ?12, embedding_scale = ?13, embedding_model = ?14, embedding_dims = ?15,
-                timings = ?16, updated_at = ?4
+                timings = ?16, detailed_description = ?17, ocr_text = ?18, updated_at = ?4
           WHERE photo_id = ?1 AND library_id = ?2 AND lease = ?3 AND lease_expires_at >= ?4`,
       )
       .bind(photoId, libraryId, s.lease, now, JSON.stringify(s.device), JSON.stringify(s.models), s.caption ?? null,
         JSON.stringify(s.tags ?? []), JSON.stringify(faces), faceBytes.length ? faceBytes : null,
         JSON.stringify(faceVectors.map((v) => v?.scale ?? null)), embedding.bytes, embedding.scale, embeddingModel,
-        s.embedding.dims, JSON.stringify(s.timings ?? {})),
+        s.embedding.dims, JSON.stringify(s.timings ?? {}), s.detailedDescription ?? null, s.ocrText ?? null),
     db
       .prepare(
         `UPDATE photo_stages SET status = 'completed', ms = ?5, error = NULL, finished_at = ?4, updated_at = ?4
@@ -117,7 +141,7 @@ export async function completeAnalysis(
 
 async function releaseWithEvents(db: D1Database, libraryId: string, photoId: string, now: number, completed: boolean) {
   return eventRows(await db.batch([
-    db.prepare(`UPDATE photo_analysis SET lease = NULL, lease_expires_at = NULL WHERE photo_id = ?1`).bind(photoId),
+    db.prepare(`UPDATE photo_analysis SET lease = NULL, lease_expires_at = NULL, lease_client = NULL, leased_at = NULL WHERE photo_id = ?1`).bind(photoId),
     stageEventStatement(db, libraryId, photoId, 'analysis', now),
     ...(completed ? [photoEventStatement(db, libraryId, 'analysis.completed', photoId, now)] : []),
   ]));

@@ -27,12 +27,15 @@ export function eventStatement<T extends FeedEvent['type']>(
     .bind(libraryId, type, photoId, JSON.stringify(payload), now);
 }
 
-/** An event carrying the photo as it is after the earlier statements of the same batch. */
+/**
+ * An event carrying the photo as it is after the earlier statements of the same batch. Analysis timings
+ * stay out: they are a client's free-form numbers, and every tab and the index would receive them.
+ */
 export function photoEventStatement(db: D1Database, libraryId: string, type: PhotoEventType, photoId: string, now: number) {
   return db
     .prepare(
       `INSERT INTO events (library_id, seq, type, photo_id, payload, created_at)
-       SELECT ?1, ${NEXT_SEQ}, ?2, ?3, json_object('photo', json(${PHOTO_JSON})), ?4 FROM photos p WHERE p.id = ?3 ${RETURNING}`,
+       SELECT ?1, ${NEXT_SEQ}, ?2, ?3, json_object('photo', json_remove(${PHOTO_JSON}, '$.analysis.timings')), ?4 FROM photos p WHERE p.id = ?3 ${RETURNING}`,
     )
     .bind(libraryId, type, photoId, now);
 }

@@ -7,7 +7,7 @@ import { thumbnailFile, variantFile } from '../storage/keys';
 import { FACES_JSON } from '../people/photo-faces-sql';
 
 /** The analysis of a photo as one JSON value (NULL until results exist). */
-const ANALYSIS_JSON = `(SELECT json_object('caption', a.caption, 'tags', json(a.tags), 'faces', json(${FACES_JSON}),
+const ANALYSIS_JSON = `(SELECT json_object('caption', a.caption, 'detailed_description', a.detailed_description, 'ocr_text', a.ocr_text, 'tags', json(a.tags), 'faces', json(${FACES_JSON}),
     'embedding_model', a.embedding_model, 'embedding_dims', a.embedding_dims, 'models', json(a.models),
     'device', json(a.device), 'timings', json(a.timings))
    FROM photo_analysis a WHERE a.photo_id = p.id AND a.embedding_model IS NOT NULL)`;
@@ -47,13 +47,16 @@ export interface PhotoJson {
 
 interface AnalysisJson {
   caption: string | null;
+  detailed_description?: string | null;
+  ocr_text?: string | null;
   tags: PhotoAnalysis['tags'] | null;
   faces: PhotoAnalysis['faces'] | null;
   embedding_model: string;
   embedding_dims: number;
   models: PhotoAnalysis['models'];
   device: PhotoAnalysis['device'];
-  timings: PhotoAnalysis['timings'];
+  /** Absent in feed events (db/events.ts leaves them out). */
+  timings?: PhotoAnalysis['timings'];
 }
 
 export function toPhoto(row: PhotoJson): Photo {
@@ -97,8 +100,9 @@ export function toPhoto(row: PhotoJson): Photo {
 function toAnalysis(a: AnalysisJson | null): PhotoAnalysis | null {
   if (!a) return null;
   return {
-    caption: a.caption, tags: a.tags ?? [], faces: a.faces ?? [], embedding: { model: a.embedding_model, dims: a.embedding_dims },
-    models: a.models, device: a.device, timings: a.timings,
+    caption: a.caption, detailedDescription: a.detailed_description ?? null, ocrText: a.ocr_text ?? null,
+    tags: a.tags ?? [], faces: a.faces ?? [], embedding: { model: a.embedding_model, dims: a.embedding_dims },
+    models: a.models, device: a.device, timings: a.timings ?? null,
   };
 }
 

@@ -21,7 +21,10 @@ export async function getSettings(db: D1Database, libraryId: string, env: Bindin
   const hit = cache.get(libraryId);
   if (hit && Date.now() - hit.at < TTL_MS) return hit.settings;
   const row = await db.prepare(`SELECT json FROM settings WHERE library_id = ?1`).bind(libraryId).first<{ json: string }>();
-  const settings = { ...defaultSettings(env), ...(row ? (JSON.parse(row.json) as Partial<Settings>) : {}) };
+  const stored = row ? (JSON.parse(row.json) as Partial<Settings>) : {};
+  const defaults = defaultSettings(env);
+  // Documents stored before a key existed take its default (analysis key by key).
+  const settings = { ...defaults, ...stored, analysis: { ...defaults.analysis, ...stored.analysis } };
   cache.set(libraryId, { at: Date.now(), settings });
   return settings;
 }

@@ -15,9 +15,10 @@ export interface UploadRow {
   height: number | null;
   exif: string | null;
   created_at: number;
+  completing_at: number | null;
 }
 
-export async function insertUpload(db: D1Database, u: Omit<UploadRow, 'mime' | 'kind' | 'width' | 'height' | 'exif'>) {
+export async function insertUpload(db: D1Database, u: Omit<UploadRow, 'mime' | 'kind' | 'width' | 'height' | 'exif' | 'completing_at'>) {
   await db
     .prepare(
       `INSERT INTO uploads (id, library_id, photo_id, r2_upload_id, filename, size, sha256, part_size, created_at)
@@ -64,4 +65,25 @@ export async function deleteUpload(db: D1Database, id: string) {
 export async function staleUploads(db: D1Database, before: number) {
   const { results } = await db.prepare(`SELECT * FROM uploads WHERE created_at < ?1 LIMIT 100`).bind(before).all<UploadRow>();
   return results;
+}
+
+export async function openUploadCount(db: D1Database, libraryId: string): Promise<number> {
+  const row = await db.prepare(`SELECT COUNT(*) AS n FROM uploads WHERE library_id = ?1`).bind(libraryId).first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/**
+ * Claims a session for completion; false when another request holds it. A claim older than `staleBefore`
+ * (its request died) can be taken over, so a crashed completion can be retried.
+ */
+export async function claimCompletion(db: D1Database, id: string, now: number, staleBefore: number): Promise<boolean> {
+  const row = await db
+    .prepare(`UPDATE uploads SET completing_at = ?2 WHERE id = ?1 AND (completing_at IS NULL OR completing_at < ?3) RETURNING id`)
+    .bind(id, now, staleBefore)
+    .first<{ id: string }>();
+  return row !== null;
+}
+
+export async function releaseCompletion(db: D1Database, id: string) {
+  await db.prepare(`UPDATE uploads SET completing_at = NULL WHERE id = ?1`).bind(id).run();
 }

@@ -1,5 +1,5 @@
 // Queue consumers. Both lanes develop photos (pipeline/enqueue.ts): the interactive queue all of a batch
-// at once; the backfill queue one photo at a time, stepping aside while interactive work is queued. Every
+// at once; the backfill queue one photo at a time, waiting while interactive work is queued. Every
 // message first asks the image-service breaker (pipeline/breaker.ts). The dead-letter queue records
 // what could not be developed.
 import type { PipelineMessage } from '../contract/queue';
@@ -16,19 +16,34 @@ import { developPhoto } from './run';
 const DEAD_LETTER_QUEUE = 'darkroom-dlq';
 /** Interactive photos queued longer ago than this no longer hold backfill back (a lost message). */
 const BUSY_WINDOW_MS = 2 * 60_000;
-/** How long a backfill message waits when it steps aside. */
-const YIELD_SECONDS = 2;
+/** How long a backfill batch waits for interactive work to clear, and how often it looks. */
+const BACKFILL_WAIT_MS = 30_000;
+const BUSY_POLL_MS = 250;
+/** How long a backfill message is put back for when the wait runs out. */
+const YIELD_SECONDS = 5;
 
-export async function consume(batch: MessageBatch<PipelineMessage>, env: Bindings): Promise<void> {
+export async function consume(batch: MessageBatch<PipelineMessage>, env: Bindings, options: { backfillWaitMs?: number } = {}): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE) return deadLetters(batch, env);
   const breaker = await Breaker.load(env);
   if (batch.queue !== QUEUES.backfill) {
     await Promise.all(batch.messages.map((message) => develop(env, breaker, 'interactive', message)));
     return;
   }
+  // Backfill waits for interactive work to clear, polling one indexed read at a time: while it waits it
+  // holds the lane (max_concurrency 1), so the backlog sits still instead of cycling through the queue.
+  // Past the wait it hands the rest back with a delay.
+  const deadline = Date.now() + (options.backfillWaitMs ?? BACKFILL_WAIT_MS);
   for (const message of batch.messages) {
-    if (await interactiveBusy(env.DB, Date.now() - BUSY_WINDOW_MS)) await defer(env, 'backfill', message, YIELD_SECONDS);
-    else await develop(env, breaker, 'backfill', message);
+    if (await interactiveCleared(env, deadline)) await develop(env, breaker, 'backfill', message);
+    else await defer(env, 'backfill', message, YIELD_SECONDS);
+  }
+}
+
+async function interactiveCleared(env: Bindings, deadline: number): Promise<boolean> {
+  for (;;) {
+    if (!(await interactiveBusy(env.DB, Date.now() - BUSY_WINDOW_MS))) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
   }
 }
 

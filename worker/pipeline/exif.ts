@@ -3,6 +3,7 @@ import exifr from 'exifr';
 import type { Exif } from '../contract/photo';
 import { originalKey } from '../storage/keys';
 import { exifDate, locateMetadata } from '../formats/exif';
+import { decodeXmlEntities } from '../formats/xml-entities';
 import type { StageResult } from '../db/pipeline';
 import type { StageContext } from './stage-context';
 import { readDisplayedSize } from './dimensions';
@@ -49,6 +50,14 @@ function text(value: unknown): string | null {
   return clean ? clean.slice(0, MAX_TEXT) : null;
 }
 
+/** Values that come from XMP (XML): entities decoded first, then cleaned like any text. */
+function xmpValue(value: unknown): unknown {
+  if (typeof value === 'string') return decodeXmlEntities(value);
+  if (Array.isArray(value)) return value.map(xmpValue);
+  if (value && typeof value === 'object' && 'value' in value) return xmpValue((value as { value: unknown }).value);
+  return value;
+}
+
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 function keywords(...values: unknown[]): string[] {
@@ -85,9 +94,11 @@ export function normalize(raw: Record<string, unknown>): Exif {
       ? { latitude: round(lat), longitude: round(lon), altitude: altitude === null ? null : round(below ? -altitude : altitude, 2) }
       : null,
     software: text(raw.Software),
-    title: text(raw.ObjectName) ?? text(raw.title) ?? text(raw.Headline),
-    description: text(raw.ImageDescription) ?? text(raw.Caption) ?? text(raw.description),
-    keywords: keywords(raw.Keywords, raw.subject),
+    // title, description, subject and Headline are XMP (dc:, photoshop:); Headline may also be IPTC,
+    // whose text has no entities to decode.
+    title: text(raw.ObjectName) ?? text(xmpValue(raw.title)) ?? text(xmpValue(raw.Headline)),
+    description: text(raw.ImageDescription) ?? text(raw.Caption) ?? text(xmpValue(raw.description)),
+    keywords: keywords(raw.Keywords, xmpValue(raw.subject)),
   };
 }
 

@@ -136,7 +136,9 @@ describe('the sweep', () => {
     const recent = await upload('photo-noexif.jpg', token);
     const stale = await upload('photo-kodak-gps-south.jpg', token);
     const now = Date.now();
-    await testEnv.DB.prepare('UPDATE photos SET queued_at = ?2 WHERE id = ?1').bind(recent.id, now).run();
+    // Queued three minutes ago: idle, but within the 5-minute stage timeout (and old enough not to make
+    // the backfill lane step aside for it as fresh interactive work).
+    await testEnv.DB.prepare('UPDATE photos SET queued_at = ?2, updated_at = ?2 WHERE id = ?1').bind(recent.id, now - 3 * 60_000).run();
     await testEnv.DB.prepare('UPDATE photos SET queued_at = ?2, updated_at = ?2 WHERE id = ?1').bind(stale.id, now - 10 * 60_000).run();
     await sweep(testEnv, now);
     // Requeued work runs asynchronously: once the stale photo (sent in the same sweep) is developed,

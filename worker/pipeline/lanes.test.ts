@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { UploadResponse } from '../contract/http';
 import type { PipelineMessage } from '../contract/queue';
 import { markQueuedIn } from '../db/lanes';
-import worker from '../index';
+import { consume } from './consumer';
 import { api, fixture, newLibrary, put, setSettings, settled, testEnv, waitForPhoto } from '../test/helpers';
 import { enqueuePhotos } from './enqueue';
 
@@ -19,12 +19,12 @@ async function manualUpload(name: string) {
 
 const lane = async (id: string) => (await testEnv.DB.prepare(`SELECT lane FROM photos WHERE id = ?1`).bind(id).first<{ lane: string }>())!.lane;
 
-async function deliverBackfill(libraryId: string, photoId: string) {
+async function deliverBackfill(libraryId: string, photoId: string, backfillWaitMs: number) {
   const batch = createMessageBatch<PipelineMessage>('darkroom-backfill', [
     { id: 'b1', timestamp: new Date(), attempts: 1, body: { type: 'photo.process', libraryId, photoId } },
   ]);
   const ctx = createExecutionContext();
-  await worker.queue(batch, testEnv, ctx);
+  await consume(batch, testEnv, { backfillWaitMs });
   return getQueueResult(batch, ctx);
 }
 
@@ -36,23 +36,27 @@ describe('lanes', () => {
     expect((await waitForPhoto(id, token, settled)).status).toBe('completed');
   });
 
-  it('backfill steps aside while interactive work is queued, and goes on once it is done', async () => {
+  it('backfill waits while interactive work is queued, develops once it is done, and hands messages back past its wait', async () => {
     const interactive = await manualUpload('photo-kodak-gps-south.jpg');
     // Queued interactively a moment ago and not developed yet (its message is in flight).
     await markQueuedIn(testEnv.DB, [interactive.id], 'interactive', Date.now());
     const backfill = await manualUpload('photo-noexif.jpg');
     await markQueuedIn(testEnv.DB, [backfill.id], 'backfill', Date.now());
 
-    const yielded = await deliverBackfill(backfill.libraryId, backfill.id);
+    const yielded = await deliverBackfill(backfill.libraryId, backfill.id, 0);
     expect(yielded.explicitAcks).toEqual(['b1']); // acked and sent again with a delay: not a failed attempt
     expect(yielded.retryMessages).toEqual([]);
     const waiting = (await (await api(`/api/photos/${backfill.id}`, { token: backfill.token })).json<UploadResponse>()).photo;
     expect(waiting.status).toBe('pending');
     expect(waiting.stages.exif?.attempts).toBe(0);
 
-    // The interactive photo is developed; the deferred backfill message then goes through by itself.
+    // A backfill batch that may wait holds on until the interactive photo is developed, then develops its own.
+    const waited = deliverBackfill(backfill.libraryId, backfill.id, 60_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await (await api(`/api/photos/${backfill.id}`, { token: backfill.token })).json<UploadResponse>()).photo.stages.exif?.attempts).toBe(0);
     await enqueuePhotos(testEnv, interactive.libraryId, [interactive.id], 'interactive');
     expect((await waitForPhoto(interactive.id, interactive.token, settled)).status).toBe('completed');
+    expect((await waited).explicitAcks).toEqual(['b1']);
     expect((await waitForPhoto(backfill.id, backfill.token, settled)).status).toBe('completed');
   });
 

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { AnalysisSubmission, ClaimResponse } from '../contract/analysis';
 import type { ErrorBody, PhotoResponse, UploadResponse } from '../contract/http';
 import type { StatusResponse } from '../contract/status';
-import { api, fixture, newLibrary, put, settled, testEnv, waitForPhoto } from '../test/helpers';
+import { modelsOf, TINY_MODELS, useModels } from '../analysis/testing';
+import { api, fixture, newLibrary as bareLibrary, put, settled, testEnv, waitForPhoto } from '../test/helpers';
+
+/** A new library analysed with the tiny stand-ins (8-d embeddings, 3-d face embeddings). */
+async function newLibrary(dims = 8) {
+  const lib = await bareLibrary();
+  await useModels(lib.token, { ...TINY_MODELS, embedding: { ...TINY_MODELS.embedding, dims } });
+  return lib;
+}
 
 const device = { backend: 'wasm' as const, threads: 2 };
 const post = (path: string, token: string, body: unknown) =>
@@ -24,7 +32,7 @@ const claim = async (token: string, max = 8) => (await post('/api/analysis/claim
 function result(lease: string, dims = 8, over: Partial<AnalysisSubmission> = {}): AnalysisSubmission {
   return {
     lease,
-    models: { caption: { id: 'tiny/vit-gpt2', version: '1' }, embedding: { id: 'tiny/clip', version: '1' }, faces: { id: 'tiny/yunet' } },
+    models: modelsOf(TINY_MODELS),
     caption: 'a photo of a red thing',
     embedding: { dims, values: Array.from({ length: dims }, (_, i) => Math.sin(i + 1)) },
     tags: [{ label: 'red', score: 0.9 }, { label: 'outdoor', score: 0.4 }],
@@ -74,30 +82,30 @@ describe('claiming analysis jobs', () => {
 
 describe('posting results', () => {
   it('stores them compactly and shows them on the photo, with the stage completed and a feed event', async () => {
-    const { libraryId, token } = await newLibrary();
+    const { libraryId, token } = await newLibrary(512);
     const [id] = await developed(token, ['face-obama.jpg']);
     const [job] = (await claim(token)).jobs;
-    expect((await post(`/api/analysis/${id}`, token, result(job.lease, 512))).status).toBe(200);
+    const texts = { detailedDescription: 'The image shows a man in a suit. '.repeat(100), ocrText: 'EXIT' };
+    expect((await post(`/api/analysis/${id}`, token, result(job.lease, 512, texts))).status).toBe(200);
     const { photo } = await (await api(`/api/photos/${id}`, { token })).json<PhotoResponse>();
     expect(photo.stages.analysis).toMatchObject({ status: 'completed', attempts: 1, ms: 110 });
     expect(photo.analysis).toEqual({
       caption: 'a photo of a red thing',
+      ...texts,
       tags: [{ label: 'red', score: 0.9 }, { label: 'outdoor', score: 0.4 }],
       faces: [{ box: [0.1, 0.2, 0.3, 0.4], score: 0.95, landmarks: [[0.2, 0.3], [0.3, 0.3]], embedding: { dims: 3 }, id: expect.stringMatching(/^f/), personId: null, personName: null }],
-      embedding: { model: 'tiny/clip@1', dims: 512 },
+      embedding: { model: 'tiny/clip-vit-base-patch32@1', dims: 512 },
       models: result('x').models,
       device,
       timings: result('x').timings,
     });
     const row = await testEnv.DB.prepare('SELECT length(embedding) AS n, embedding_scale AS s FROM photo_analysis WHERE photo_id = ?').bind(id).first<{ n: number; s: number }>();
     expect(row!.n).toBe(512); // int8: one byte per dimension
-    const event = await testEnv.DB.prepare(`SELECT type FROM events WHERE library_id = ? AND type = 'analysis.completed'`).bind(libraryId).first();
-    expect(event).not.toBeNull();
-    // The same model must keep its dimensions within a library.
-    const [other] = await developed(token, ['photo-noexif.jpg']);
-    const [job2] = (await claim(token)).jobs;
-    const res = await post(`/api/analysis/${other}`, token, result(job2.lease, 256));
-    expect((await res.json<ErrorBody>()).error.code).toBe('invalid_embedding');
+    // Feed events carry the photo without the client's timings (M4).
+    const event = await testEnv.DB.prepare(`SELECT payload FROM events WHERE library_id = ? AND type = 'analysis.completed'`).bind(libraryId).first<{ payload: string }>();
+    const analysed = JSON.parse(event!.payload).photo.analysis;
+    expect(analysed.caption).toBe('a photo of a red thing');
+    expect(analysed).not.toHaveProperty('timings');
   });
 
   it('refuses malformed results with a code, and keeps the lease so a corrected post still lands', async () => {
@@ -110,6 +118,9 @@ describe('posting results', () => {
       [result(job.lease, 8, { faces: [{ box: [0.8, 0.1, 0.5, 0.2], score: 0.9 }] }), 'invalid_box'],
       [result(job.lease, 8, { faces: [{ box: [-0.1, 0.1, 0.2, 0.2], score: 0.9 }] }), 'invalid_box'],
       [result(job.lease, 8, { caption: 'x'.repeat(501) }), 'text_too_long'],
+      [result(job.lease, 8, { detailedDescription: 'x'.repeat(4001) }), 'text_too_long'],
+      [result(job.lease, 8, { ocrText: 'x'.repeat(4001) }), 'text_too_long'],
+      [result(job.lease, 8, { timings: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`step${i}Ms`, i])) }), 'invalid_request'],
       [result(job.lease, 8, { tags: [{ label: 'red', score: 1.5 }] }), 'invalid_request'],
       [{ lease: job.lease }, 'invalid_request'],
     ];

@@ -2,26 +2,39 @@
 // analyses their display variant on its own device, heartbeats long jobs and posts results back. An
 // expired lease returns the job to the pool, so a closed tab loses nothing (analysis/lease.ts).
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import {
-  AnalysisSubmissionSchema, ClaimRequestSchema, FailRequestSchema, HeartbeatRequestSchema,
+  ANALYSIS_BODY_MAX, AnalysisSubmissionSchema, ClaimRequestSchema, FailRequestSchema, HeartbeatRequestSchema,
   type ClaimResponse, type HeartbeatResponse,
 } from '../contract/analysis';
 import { PhotoIdParamSchema } from '../contract/http';
+import { clientKey } from '../analysis/clients';
 import { claim, fail, heartbeat } from '../analysis/lease';
 import { submit } from '../analysis/submission';
-import type { AppEnv } from '../env';
 import { getSettings } from '../db/settings';
+import type { AppEnv } from '../env';
+import { AppError } from '../errors';
 import { enforceRate } from '../rate-limit';
 import { validate } from '../validate';
 
+// Counted while the body streams in, so a chunked body without a length is refused at the cap too.
+const resultLimit = bodyLimit({
+  maxSize: ANALYSIS_BODY_MAX,
+  onError: () => {
+    throw new AppError('too_large', `An analysis result is at most ${ANALYSIS_BODY_MAX / 1024} KB.`);
+  },
+});
+
 export const analysis = new Hono<AppEnv>()
   .post('/claim', validate('json', ClaimRequestSchema), async (c) => {
-    const { max, device } = c.req.valid('json');
-    const { analysisClaimsPerMinute } = await getSettings(c.env.DB, c.var.libraryId, c.env);
-    await enforceRate(c.env.DB, c.var.libraryId, 'analysis.claim', analysisClaimsPerMinute);
-    const { jobs, events } = await claim(c.env, c.var.libraryId, max, device, Date.now());
+    const { max, device, clientId } = c.req.valid('json');
+    const settings = await getSettings(c.env.DB, c.var.libraryId, c.env);
+    await enforceRate(c.env.DB, c.var.libraryId, 'analysis.claim', settings.analysisClaimsPerMinute);
+    const client = await clientKey(c.req.header('Authorization'), clientId);
+    const { jobs, events } = await claim(c.env, c.var.libraryId, max, device, client, Date.now());
+    const models = settings.analysis;
     c.var.publish(events);
-    return c.json({ jobs } satisfies ClaimResponse);
+    return c.json({ jobs, models } satisfies ClaimResponse);
   })
 
   .post('/:id/heartbeat', validate('param', PhotoIdParamSchema, 'No such photo.'), validate('json', HeartbeatRequestSchema), async (c) => {
@@ -35,7 +48,7 @@ export const analysis = new Hono<AppEnv>()
     return c.body(null, 204);
   })
 
-  .post('/:id', validate('param', PhotoIdParamSchema, 'No such photo.'), validate('json', AnalysisSubmissionSchema), async (c) => {
+  .post('/:id', resultLimit, validate('param', PhotoIdParamSchema, 'No such photo.'), validate('json', AnalysisSubmissionSchema), async (c) => {
     c.var.publish(await submit(c.env, c.var.libraryId, c.req.valid('param').id, c.req.valid('json'), Date.now()));
     return c.json({ ok: true });
   });

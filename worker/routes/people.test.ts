@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnalysisSubmission, ClaimResponse } from '../contract/analysis';
 import type { ErrorBody, PhotoResponse, UploadResponse } from '../contract/http';
 import type { MoveFaceResponse, PeopleResponse, PersonResponse } from '../contract/people';
+import { useModels } from '../analysis/testing';
 import { face, facesOf, photoWith } from '../people/testing';
 import { api, fixture, newLibrary, put, settled, testEnv, waitForPhoto } from '../test/helpers';
 
@@ -144,6 +145,8 @@ describe('deletion and isolation', () => {
 describe('through the analysis route', () => {
   it('posting results gives faces ids and people, visible on the photo', async () => {
     const { token } = await newLibrary();
+    const models = { embedding: { id: 'tiny/clip', version: '1' }, faces: { id: 'tiny/face', version: '1' }, faceEmbedding: { id: 'tiny/face', version: '1' } };
+    await useModels(token, { ...models, embedding: { ...models.embedding, dims: 2 }, faceEmbedding: { ...models.faceEmbedding, dims: 8 } });
     const ids = [];
     for (const name of ['face-obama.jpg', 'photo-noexif.jpg', 'photo-pixel-gps.jpg']) {
       const { photo } = await (await put(await fixture(name), name, token)).json<UploadResponse>();
@@ -153,7 +156,7 @@ describe('through the analysis route', () => {
     const { jobs } = await (await send('POST', '/api/analysis/claim', token, { max: 8, device: { backend: 'wasm' } })).json<ClaimResponse>();
     for (const job of jobs) {
       const body: AnalysisSubmission = {
-        lease: job.lease, models: { embedding: { id: 'tiny/clip' }, faces: { id: 'tiny/face' } }, embedding: { dims: 2, values: [1, 0] },
+        lease: job.lease, models, embedding: { dims: 2, values: [1, 0] },
         faces: [face(2), { box: [0.6, 0.6, 0.1, 0.1], score: 0.5 }], device: { backend: 'wasm' },
       };
       expect((await send('POST', `/api/analysis/${job.photoId}`, token, body)).status).toBe(200);

@@ -2,7 +2,10 @@
 import { Hono } from 'hono';
 import { ALL_STAGES, type StageName } from '../contract/photo';
 import type { StatusResponse, Timing } from '../contract/status';
+import { awaitingReanalysis } from '../analysis/model-change';
+import { modelKey } from '../contract/analysis-models';
 import { countsFor, latestSeq } from '../db/events';
+import { getSettings } from '../db/settings';
 import * as q from '../db/status';
 import { readBreakerState } from '../pipeline/breaker';
 import type { AppEnv } from '../env';
@@ -26,10 +29,11 @@ export const status = new Hono<AppEnv>().get('/', async (c) => {
   const { DB } = c.env;
   const lib = c.var.libraryId;
   const now = Date.now();
-  const [counts, stageRows, processing, completed, failed, timings, finishedAt, { latest }, breaker] = await Promise.all([
+  const { embedding } = (await getSettings(DB, lib, c.env)).analysis;
+  const [counts, stageRows, processing, completed, failed, timings, finishedAt, { latest }, breaker, reanalysis] = await Promise.all([
     countsFor(DB, lib), q.stageCounts(DB, lib), q.processingNow(DB, lib), q.recentlyFinished(DB, lib, 'completed', 12),
     q.recentlyFinished(DB, lib, 'failed', 20), q.stageTimings(DB, lib, now - HOUR), q.completedSince(DB, lib, now - HOUR), latestSeq(DB, lib),
-    readBreakerState(c.env),
+    readBreakerState(c.env), awaitingReanalysis(DB, lib, modelKey(embedding)),
   ]);
 
   const stages = Object.fromEntries(ALL_STAGES.map((s) => [s, {}])) as StatusResponse['stages'];
@@ -71,6 +75,7 @@ export const status = new Hono<AppEnv>().get('/', async (c) => {
     photoTimes: timing([...perPhoto.values()]),
     throughput: { perMinute, lastHour: finishedAt.length, series },
     etaSeconds: backlog === 0 ? 0 : perMinute > 0 ? Math.round((backlog / perMinute) * 60) : null,
+    awaitingReanalysis: reanalysis,
     breaker,
     seq: latest,
   };

@@ -117,9 +117,14 @@ async function apiReport(dir) {
       const res = await fetch(`${BASE}/api/photos?filename=bench-${i}.jpg`, { method: 'PUT', body: jpg, headers: auth });
       ids.push((await res.json()).photo.id);
     }
+    // The library's model set: results of other models are refused (settings.analysis).
+    const analysis = { embedding: { id: 'bench/clip', dims: 8 }, faces: { id: 'opencv/yunet-sface' }, faceEmbedding: { id: 'opencv/yunet-sface', dims: 128 } };
+    const set = await fetch(`${BASE}/api/settings`, { method: 'PUT', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ analysis }) });
+    if (set.status !== 200) throw new Error(`settings: ${set.status} ${await set.text()}`);
     const jobs = new Map();
-    while (jobs.size < ids.length) {
-      const res = await fetch(`${BASE}/api/analysis/claim`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ max: 32, device: { backend: 'wasm' } }) });
+    // Leases are capped per client (8 each): the bench is many clients, one per claim.
+    for (let client = 0; jobs.size < ids.length; client++) {
+      const res = await fetch(`${BASE}/api/analysis/claim`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ max: 32, device: { backend: 'wasm' }, clientId: `bench-${client}` }) });
       for (const j of (await res.json()).jobs) jobs.set(j.photoId, j);
       if (jobs.size < ids.length) await new Promise((r) => setTimeout(r, 300));
     }
@@ -128,7 +133,7 @@ async function apiReport(dir) {
     let next = 0;
     const box = (i) => [(i % 10) * 0.1, Math.floor(i / 10) * 0.1, 0.05, 0.05];
     const post = async (photoId, nFaces, embedded = true) => {
-      const faces = Array.from({ length: nFaces }, (_, i) => ({ box: box(i), score: 0.9, ...(embedded && { embedding: Array.from(pool[next++].vec) }) }));
+      const faces = Array.from({ length: nFaces }, (_, i) => ({ box: box(i), score: 0.9, ...(embedded && { embedding: Array.from(pool[next++].vec, (x) => Math.round(x * 1e6) / 1e6) }) }));
       const body = { lease: jobs.get(photoId).lease, models: { embedding: { id: 'bench/clip' }, faces: { id: 'opencv/yunet-sface' } }, embedding: { dims: 8, values: [1, 0, 0, 0, 0, 0, 0, 0] }, faces, device: { backend: 'wasm' } };
       const t = performance.now();
       const res = await fetch(`${BASE}/api/analysis/${photoId}`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });

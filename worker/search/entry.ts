@@ -17,7 +17,7 @@ export interface IndexEntry {
   model: string;
   /** Lowercased analysis tags and embedded keywords. */
   tags: string[];
-  /** Normalised words of caption, filename, title, description, keywords and tags: " w1 w2 …". */
+  /** Normalised words of caption, detailed description, OCR text, filename, title, description, keywords and tags: " w1 w2 …". */
   text: string;
   /** Embedding model key (id@version) and its int8 values, when the photo has been analysed. */
   embeddingModel: string | null;
@@ -33,6 +33,8 @@ export interface SourcePhoto {
   exif: string | (QuickExif & Partial<Exif>) | null;
   created_at: number;
   caption: string | null;
+  detailed_description?: string | null;
+  ocr_text?: string | null;
   tags: string | Array<{ label: string }> | null;
   embedding_model: string | null;
 }
@@ -62,7 +64,7 @@ export function toEntry(p: SourcePhoto, vector: Int8Array | null | undefined): I
   const t = Number.isFinite(takenMs) ? takenMs : p.created_at;
   const day = localDay ? Number(localDay[1] + localDay[2] + localDay[3]) : Number(new Date(p.created_at).toISOString().slice(0, 10).replaceAll('-', ''));
   const gps = exif?.gps;
-  const text = [p.caption, p.filename, exif?.title, exif?.description, ...keywords, ...analysisTags].filter(Boolean).join(' ');
+  const text = [p.caption, p.detailed_description, p.ocr_text, p.filename, exif?.title, exif?.description, ...keywords, ...analysisTags].filter(Boolean).join(' ');
   return {
     id: p.id,
     t,

@@ -25,7 +25,9 @@ interface EventPhoto {
   kind: SourcePhoto['kind'];
   exif: SourcePhoto['exif'];
   created_at: number;
-  analysis: { caption: string | null; tags: SourcePhoto['tags']; embedding_model: string | null } | null;
+  analysis: {
+    caption: string | null; detailed_description?: string | null; ocr_text?: string | null; tags: SourcePhoto['tags']; embedding_model: string | null;
+  } | null;
 }
 
 export async function eventsAfter(db: D1Database, libraryId: string, seq: number, limit: number): Promise<Counted<IndexEvent[]>> {
@@ -40,7 +42,8 @@ export async function eventsAfter(db: D1Database, libraryId: string, seq: number
     const p = r.photo ? (JSON.parse(r.photo) as EventPhoto) : null;
     const photo: SourcePhoto | null = p && {
       id: p.id, filename: p.filename, kind: p.kind, exif: p.exif, created_at: p.created_at,
-      caption: p.analysis?.caption ?? null, tags: p.analysis?.tags ?? null, embedding_model: p.analysis?.embedding_model ?? null,
+      caption: p.analysis?.caption ?? null, detailed_description: p.analysis?.detailed_description ?? null, ocr_text: p.analysis?.ocr_text ?? null,
+      tags: p.analysis?.tags ?? null, embedding_model: p.analysis?.embedding_model ?? null,
     };
     return { seq: r.seq, type: r.type, photoId: r.photo_id, photo };
   });
@@ -79,7 +82,7 @@ export type PhotoWithEmbedding = SourcePhoto & { embedding: string | null };
 export async function photoPage(db: D1Database, libraryId: string, afterId: string, limit: number): Promise<Counted<PhotoWithEmbedding[]>> {
   const res = await db
     .prepare(
-      `SELECT p.id, p.filename, p.kind, p.exif, p.created_at, a.caption, a.tags, a.embedding_model, hex(a.embedding) AS embedding
+      `SELECT p.id, p.filename, p.kind, p.exif, p.created_at, a.caption, a.detailed_description, a.ocr_text, a.tags, a.embedding_model, hex(a.embedding) AS embedding
          FROM photos p LEFT JOIN photo_analysis a ON a.photo_id = p.id AND a.embedding_model IS NOT NULL
         WHERE p.library_id = ?1 AND p.id > ?2 ORDER BY p.id LIMIT ?3`,
     )

@@ -46,7 +46,7 @@ export class LibraryIndex implements Columns {
   vectorModel: Array<string | null> = [];
   rows: DotRows | null = null;
   activeModel: string | null = null;
-  /** Photos per embedding model, to pick the library's model while no setting names it. */
+  /** Photos per embedding model (the index's stats). */
   readonly modelCounts = new Map<string, number>();
 
   get size() {
@@ -95,6 +95,7 @@ export class LibraryIndex implements Columns {
     if (keepVector) return;
     this.vectorModel[slot] = e.vector ? e.embeddingModel : null;
     this.count(this.vectorModel[slot], 1);
+    // Standalone use (tests, benches) takes the first model seen; the Durable Object activates the setting's.
     if (e.vector && this.activeModel === null) this.activate(e.embeddingModel!, e.vector.length);
     this.setVector(slot, e.vector && e.embeddingModel === this.activeModel ? e.vector : null);
   }
@@ -129,14 +130,6 @@ export class LibraryIndex implements Columns {
       this.rows?.moveRow(last, slot);
     }
     for (const col of [this.ids, this.make, this.model, this.tags, this.text, this.vectorModel]) col.length = this.n;
-  }
-
-  /** The model with the most embeddings (the current one on a tie). A library setting will decide this. */
-  preferredModel(): string | null {
-    let best = this.activeModel;
-    let most = best ? (this.modelCounts.get(best) ?? 0) : 0;
-    for (const [m, c] of this.modelCounts) if (c > most) [best, most] = [m, c];
-    return best;
   }
 
   /** Switches the searchable model; `vectors` are that model's embeddings, by photo id. */

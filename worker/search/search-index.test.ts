@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { AnalysisSubmission, ClaimResponse } from '../contract/analysis';
 import type { ErrorBody, UploadResponse } from '../contract/http';
 import type { NearDuplicatesResponse, SearchResponse } from '../contract/search';
-import { api, fixture, newLibrary, put, settled, testEnv, waitForPhoto } from '../test/helpers';
-import { seedPhoto, vec } from './test-seed';
+import { api, fixture, put, settled, testEnv, waitForPhoto } from '../test/helpers';
+import { searchLibrary, seedPhoto, useEmbeddingModel, vec } from './test-seed';
 
 const D = 8;
 const MODEL = { id: 'test/clip', version: '1' };
@@ -21,7 +21,7 @@ const index = (libraryId: string) => testEnv.SEARCH_INDEX.getByName(libraryId);
 
 describe('following D1', () => {
   it('drops a deleted photo from the index and from results', async () => {
-    const { libraryId, token } = await newLibrary();
+    const { libraryId, token } = await searchLibrary();
     const keep = await seedPhoto(libraryId, { vector: vec(D, 0, 0.5), caption: 'dog' });
     const gone = await seedPhoto(libraryId, { vector: vec(D, 0), caption: 'dog' });
     expect(ids(await find(token, { vector: { model: MODEL, values: vec(D, 0) } }))).toEqual([gone, keep]);
@@ -34,8 +34,8 @@ describe('following D1', () => {
   });
 
   it('keeps libraries apart', async () => {
-    const a = await newLibrary();
-    const b = await newLibrary();
+    const a = await searchLibrary();
+    const b = await searchLibrary();
     const inA = await seedPhoto(a.libraryId, { vector: vec(D, 0), caption: 'shared words' });
     const inB = await seedPhoto(b.libraryId, { vector: vec(D, 0), caption: 'shared words' });
     expect(ids(await find(a.token, { vector: { model: MODEL, values: vec(D, 0) } }))).toEqual([inA]);
@@ -45,7 +45,7 @@ describe('following D1', () => {
   });
 
   it('builds itself from D1 when its storage is empty, and again on demand', async () => {
-    const { libraryId, token } = await newLibrary();
+    const { libraryId, token } = await searchLibrary();
     // Written before the index ever existed: only a rebuild from D1 can know them.
     const first = await seedPhoto(libraryId, { vector: vec(D, 0), tags: ['cat'] });
     const second = await seedPhoto(libraryId, { vector: vec(D, 0, 0.4), tags: ['cat'] });
@@ -60,7 +60,7 @@ describe('following D1', () => {
   });
 
   it('rebuilds when the events it has not seen were pruned', async () => {
-    const { libraryId, token } = await newLibrary();
+    const { libraryId, token } = await searchLibrary();
     await seedPhoto(libraryId, { vector: vec(D, 0) });
     expect(ids(await find(token, {}))).toHaveLength(1);
     const missed = await seedPhoto(libraryId, { vector: vec(D, 1) });
@@ -71,20 +71,29 @@ describe('following D1', () => {
     expect(ids(await find(token, { similarTo: latest }))).toContain(missed);
   });
 
-  it('searches the model most photos were analysed with, and refuses vectors of the other', async () => {
-    const { libraryId, token } = await newLibrary();
-    await seedPhoto(libraryId, { vector: vec(4, 0), embeddingModel: 'old/clip' });
-    expect((await find(token, { vector: { model: { id: 'old/clip' }, values: vec(4, 0) } })).results).toHaveLength(1);
-    const b1 = await seedPhoto(libraryId, { vector: vec(D, 0), embeddingModel: 'test/clip@1' });
-    const b2 = await seedPhoto(libraryId, { vector: vec(D, 1), embeddingModel: 'test/clip@1' });
-    expect(ids(await find(token, { vector: { model: MODEL, values: vec(D, 0) } }))).toEqual([b1, b2]);
-    await expectCode(await json(token, '/api/search', { vector: { model: { id: 'old/clip' }, values: vec(4, 0) } }), 400, 'vector_model_mismatch');
+  it("searches the library's setting model, and follows the setting when it changes", async () => {
+    const { libraryId, token } = await searchLibrary();
+    const old = await seedPhoto(libraryId, { vector: vec(4, 0), embeddingModel: 'old/clip@1' });
+    const old2 = await seedPhoto(libraryId, { vector: vec(4, 1), embeddingModel: 'old/clip@1' });
+    const b1 = await seedPhoto(libraryId, { vector: vec(D, 0) });
+    // Most photos have old/clip embeddings; the setting names test/clip@1, so that is what is searched.
+    expect(ids(await find(token, { vector: { model: MODEL, values: vec(D, 0) } }))).toEqual([b1]);
+    await expectCode(await json(token, '/api/search', { vector: { model: { id: 'old/clip', version: '1' }, values: vec(4, 0) } }), 400, 'vector_model_mismatch');
+    await useEmbeddingModel(libraryId, { id: 'old/clip', version: '1', dims: 4 });
+    expect(ids(await find(token, { vector: { model: { id: 'old/clip', version: '1' }, values: vec(4, 0) } }))).toEqual([old, old2]);
+    await expectCode(await json(token, '/api/search', { vector: { model: MODEL, values: vec(D, 0) } }), 400, 'vector_model_mismatch');
+  });
+
+  it('refuses vectors of another model even before any photo is analysed', async () => {
+    const { token } = await searchLibrary();
+    await expectCode(await json(token, '/api/search', { vector: { model: { id: 'other/clip' }, values: vec(D, 0) } }), 400, 'vector_model_mismatch');
+    await expectCode(await json(token, '/api/search', { vector: { model: MODEL, values: vec(D + 1, 0) } }), 400, 'invalid_vector');
   });
 });
 
 describe('D1 rows read', () => {
   it('stays the same per query and per update as the library grows', async () => {
-    const { libraryId, token } = await newLibrary();
+    const { libraryId, token } = await searchLibrary();
     const rowsRead = async (body: object) => Number((await json(token, '/api/search', body)).headers.get('X-D1-Rows-Read'));
     const query = { vector: { model: MODEL, values: vec(D, 0) }, limit: 2 };
     const cost = async () => {
@@ -104,13 +113,14 @@ describe('D1 rows read', () => {
 
 describe('with a real analysis result', () => {
   it('finds a photo by the embedding its analysis tab posted, and not after it is deleted', async () => {
-    const { token } = await newLibrary();
+    const { token } = await searchLibrary(512);
     const { photo } = await (await put(await fixture('photo-pixel-gps.jpg'), 'pixel.jpg', token)).json<UploadResponse>();
     await waitForPhoto(photo.id, token, settled);
     const [job] = (await (await json(token, '/api/analysis/claim', { max: 1, device: { backend: 'wasm' } })).json<ClaimResponse>()).jobs;
     const values = Array.from({ length: 512 }, (_, i) => Math.sin(i * 0.37));
     const submission: AnalysisSubmission = {
       lease: job.lease, models: { embedding: MODEL }, caption: 'a street at dusk', embedding: { dims: 512, values },
+      detailedDescription: 'The image shows a cobbled lane between tall houses.', ocrText: 'BÄCKEREI Müller',
       tags: [{ label: 'street', score: 0.8 }], device: { backend: 'wasm' },
     };
     expect((await json(token, `/api/analysis/${photo.id}`, submission)).status).toBe(200);
@@ -118,6 +128,10 @@ describe('with a real analysis result', () => {
     expect(ids(r)).toEqual([photo.id]);
     expect(r.results[0].score).toBeCloseTo(1, 3);
     expect(r.results[0].photo.analysis?.caption).toBe('a street at dusk');
+    // The detailed description and the text read in the photo are searchable words too.
+    expect(ids(await find(token, { text: 'cobbled' }))).toEqual([photo.id]);
+    expect(ids(await find(token, { text: 'baeckerei' }))).toEqual([]);
+    expect(ids(await find(token, { text: 'backerei muller' }))).toEqual([photo.id]);
     await expectCode(await json(token, '/api/search', { vector: { model: MODEL, values: values.slice(1) } }), 400, 'invalid_vector');
     expect((await api(`/api/photos/${photo.id}`, { method: 'DELETE', token })).status).toBe(204);
     expect((await find(token, { vector: { model: MODEL, values } })).results).toEqual([]);
@@ -126,7 +140,7 @@ describe('with a real analysis result', () => {
 
 describe('near-duplicates', () => {
   it('groups nearly identical embeddings, newest first, with a conservative default', async () => {
-    const { libraryId, token } = await newLibrary();
+    const { libraryId, token } = await searchLibrary();
     const burst1 = await seedPhoto(libraryId, { vector: vec(D, 0) });
     const burst2 = await seedPhoto(libraryId, { vector: vec(D, 0, 0.05) }); // distance ≈ 0.0012
     const burst3 = await seedPhoto(libraryId, { vector: vec(D, 0, 0.1) });

@@ -4,6 +4,8 @@
 // catches up before each query: a search sees every write that committed before it. Cost per query: one
 // D1 read of the events since the last query (nothing new: one indexed lookup, ~1 row).
 import { DurableObject } from 'cloudflare:workers';
+import { modelKey } from '../contract/analysis-models';
+import { getSettings } from '../db/settings';
 import type { Bindings } from '../env';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toEntry, type IndexEntry } from './entry';
@@ -150,7 +152,9 @@ export class SearchIndex extends DurableObject<Bindings> {
       rowsRead += await this.applyEvents(libraryId, events.value);
       if (events.value.length < EVENT_PAGE) break;
     }
-    this.followModel();
+    // Settings are cached per isolate for a few seconds (db/settings.ts): no D1 read on most queries.
+    const { embedding } = (await getSettings(this.env.DB, libraryId, this.env)).analysis;
+    this.followModel(modelKey(embedding), embedding.dims);
     return rowsRead;
   }
 
@@ -158,16 +162,17 @@ export class SearchIndex extends DurableObject<Bindings> {
     const index = new LibraryIndex();
     for (const e of this.store.entries()) index.upsert(e);
     this.index = index;
-    this.followModel();
   }
 
-  /** While no setting names the library's model, it is the one most photos were analysed with. */
-  private followModel() {
+  /**
+   * The searchable model is the library's setting, even before any photo has an embedding of it (a query
+   * of another model is then refused rather than compared across spaces). Photos still carrying an older
+   * model's embedding stay stored and come back into the ranking as they are analysed again.
+   */
+  private followModel(model: string, dims: number) {
     const index = this.index!;
-    const model = index.preferredModel();
-    if (!model || model === index.activeModel) return;
-    const vectors = [...this.store.vectors(model)];
-    if (vectors.length) index.activate(model, vectors[0][1].length, vectors);
+    if (model === index.activeModel && dims === index.dims) return;
+    index.activate(model, dims, this.store.vectors(model));
   }
 
   private async applyEvents(libraryId: string, events: Awaited<ReturnType<typeof eventsAfter>>['value']): Promise<number> {

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorBody, PhotoResponse } from '../contract/http';
 import type { SearchResponse } from '../contract/search';
-import { api, newLibrary } from '../test/helpers';
-import { seedPhoto, vec } from './test-seed';
+import { api } from '../test/helpers';
+import { searchLibrary, seedPhoto, vec } from './test-seed';
 
 const D = 8;
 const MODEL = { id: 'test/clip', version: '1' };
@@ -26,7 +26,7 @@ async function expectError(token: string, body: unknown, status: number, code: s
 
 describe('ranking', () => {
   it('orders by cosine similarity to the query vector, with scores, as GET /api/photos shows photos', async () => {
-    const { libraryId, token } = await newLibrary();
+    const { libraryId, token } = await searchLibrary();
     const far = await seedPhoto(libraryId, { vector: vec(D, 1) });
     const exact = await seedPhoto(libraryId, { vector: vec(D, 0) });
     const opposite = await seedPhoto(libraryId, { vector: vec(D, 0).map((x) => -x) });
@@ -50,7 +50,7 @@ describe('ranking', () => {
   });
 
   it('ranks by another photo with similarTo, leaving that photo out', async () => {
-    const { libraryId, token } = await newLibrary();
+    const { libraryId, token } = await searchLibrary();
     const base = await seedPhoto(libraryId, { vector: vec(D, 2) });
     const near = await seedPhoto(libraryId, { vector: vec(D, 2, 0.2) });
     const far = await seedPhoto(libraryId, { vector: vec(D, 5) });
@@ -60,7 +60,7 @@ describe('ranking', () => {
   });
 
   it('without a vector lists newest first by date taken, falling back to the upload time; score null', async () => {
-    const { libraryId, token } = await newLibrary();
+    const { libraryId, token } = await searchLibrary();
     const t0 = Date.parse('2024-05-01T00:00:00Z');
     const old = await seedPhoto(libraryId, { takenAt: '2010-01-01T10:00:00' });
     const uploaded = await seedPhoto(libraryId, { at: t0 });
@@ -73,7 +73,7 @@ describe('ranking', () => {
 
 describe('filters', () => {
   async function library() {
-    const { libraryId, token } = await newLibrary();
+    const { libraryId, token } = await searchLibrary();
     const p = {
       beach: await seedPhoto(libraryId, {
         vector: vec(D, 0), caption: 'Children playing on the beach', tags: ['Beach', 'sea'], make: 'Apple', model: 'iPhone 4',
@@ -128,7 +128,7 @@ describe('filters', () => {
 
 describe('pagination', () => {
   it('walks ranked and newest-first results page by page without gaps or repeats', async () => {
-    const { libraryId, token } = await newLibrary();
+    const { libraryId, token } = await searchLibrary();
     for (let i = 0; i < 7; i++) await seedPhoto(libraryId, { vector: vec(D, 0, i * 0.2) });
     // Two photos with the same vector tie on score; the id breaks the tie, across a page boundary too.
     await seedPhoto(libraryId, { vector: vec(D, 0, 0.4) });
@@ -150,7 +150,7 @@ describe('pagination', () => {
   });
 
   it('refuses a cursor it did not make, or one of the other ordering', async () => {
-    const { libraryId, token } = await newLibrary();
+    const { libraryId, token } = await searchLibrary();
     for (let i = 0; i < 3; i++) await seedPhoto(libraryId, { vector: vec(D, i) });
     const { nextCursor } = await find(token, { limit: 1 });
     await expectError(token, { cursor: 'not-a-cursor' }, 400, 'invalid_request');
@@ -160,7 +160,7 @@ describe('pagination', () => {
 
 describe('bad requests', () => {
   it('answers each kind of bad vector with its own code', async () => {
-    const { libraryId, token } = await newLibrary();
+    const { libraryId, token } = await searchLibrary();
     await seedPhoto(libraryId, { vector: vec(D, 0) });
     await expectError(token, { vector: { model: MODEL, values: vec(D + 1, 0) } }, 400, 'invalid_vector');
     await expectError(token, { vector: { model: MODEL, values: [] } }, 400, 'invalid_vector');
@@ -174,7 +174,7 @@ describe('bad requests', () => {
   });
 
   it('answers 404 for an unknown photo, 409 for one not analysed yet, 400 for malformed filters', async () => {
-    const { libraryId, token } = await newLibrary();
+    const { libraryId, token } = await searchLibrary();
     const bare = await seedPhoto(libraryId, {});
     await seedPhoto(libraryId, { vector: vec(D, 0) });
     await expectError(token, { similarTo: '0000000000000000000000' }, 404, 'not_found');

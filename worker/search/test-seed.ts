@@ -3,7 +3,23 @@
 import { env } from 'cloudflare:test';
 import { quantize } from '../db/analysis';
 import { photoEventStatement } from '../db/events';
+import { getSettings, putSettings } from '../db/settings';
+import type { Bindings } from '../env';
 import { newPhotoId } from '../ids';
+import { newLibrary } from '../test/helpers';
+
+/** Sets the library's embedding model (settings.analysis.embedding), which the index searches. */
+export async function useEmbeddingModel(libraryId: string, model = { id: 'test/clip', version: '1', dims: 8 }) {
+  const s = await getSettings(env.DB, libraryId, env as Bindings);
+  await putSettings(env.DB, libraryId, { ...s, analysis: { ...s.analysis, embedding: model } });
+}
+
+/** A new library whose embedding model is test/clip@1 with `dims` dimensions (what seedPhoto writes by default). */
+export async function searchLibrary(dims = 8) {
+  const lib = await newLibrary();
+  await useEmbeddingModel(lib.libraryId, { id: 'test/clip', version: '1', dims });
+  return lib;
+}
 
 export interface SeedPhoto {
   filename?: string;

@@ -2,6 +2,7 @@
 // headers that keep a browser from ever treating the bytes as anything but the type we say they are.
 import type { Photo } from '../contract/photo';
 import { AppError } from '../errors';
+import { downloadName } from './download-name';
 
 const SAFE_TYPES = /^(image\/(jpeg|png|gif|webp|heic|heif|avif|tiff)|video\/(mp4|quicktime))$/;
 
@@ -10,7 +11,7 @@ export async function serveOriginal(bucket: R2Bucket, key: string, photo: Photo,
   const range = parseRange(req.headers.get('Range'), photo.bytes);
   const headers = new Headers({
     'Content-Type': SAFE_TYPES.test(photo.mime) ? photo.mime : 'application/octet-stream',
-    'Content-Disposition': `${download ? 'attachment' : 'inline'}; filename*=UTF-8''${encodeURIComponent(photo.filename)}`,
+    'Content-Disposition': `${download ? 'attachment' : 'inline'}; filename*=UTF-8''${encodeURIComponent(downloadName(photo.filename, photo.mime))}`,
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "default-src 'none'; sandbox",
     // The id names immutable bytes: a new upload is a new id.

@@ -13,6 +13,7 @@ import { publish } from '../feed/publish';
 import { quickExif } from './quick-exif';
 import { sniff, type Sniffed } from '../formats/sniff';
 import { readImageSize } from '../formats/image-size';
+import { checkBoxStructure } from '../formats/mp4-structure';
 import { HEAD_BYTES, storeBuffered, storeStreamed, storeVerified } from './store';
 import { laneQueue } from '../pipeline/enqueue';
 
@@ -80,6 +81,7 @@ export interface Inspected {
 /** Validates a file's head (type, declared size, pixel limit) and reads its quick metadata. */
 export async function inspectHead(head: Uint8Array, length: number, limits: Settings): Promise<Inspected> {
   const sniffed = sniff(head, head.length >= length);
+  if (sniffed.kind === 'video') checkVideoBoxes(head, length, sniffed.mime);
   const exif = sniffed.kind === 'image' ? await quickExif(head, sniffed.mime) : null;
   checkPixels(sniffed, limits.maxMegapixels);
   return { mime: sniffed.mime, kind: sniffed.kind, exif, ...displayed(sniffed, exif?.orientation) };
@@ -130,6 +132,19 @@ export async function recordPhoto(
     waitUntil(laneQueue(env, 'interactive').send(message).catch((err) => console.error('enqueue failed; the sweep will retry', id, err)));
   }
   return { photo: newPhotoJson(row, now), duplicate: false };
+}
+
+/**
+ * A video must chain like one: `ftyp` then real top-level boxes whose sizes fit the file (security
+ * review L3). Only an ftyp in front of something else is not a video at all; broken boxes are a damaged one.
+ */
+function checkVideoBoxes(head: Uint8Array, length: number, mime: string) {
+  const check = checkBoxStructure(head, length);
+  if (check.ok) return;
+  if (check.reason === 'not_video') {
+    throw new AppError('unsupported_type', `Not a real ${mime === 'video/mp4' ? 'MP4' : 'QuickTime'} video: ${check.message}.`);
+  }
+  throw new AppError('corrupt_video', `The video's box structure is damaged (${check.reason}): ${check.message}.`);
 }
 
 /**

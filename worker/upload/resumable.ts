@@ -3,7 +3,7 @@
 // head, so a refused file stops there; completion verifies the declared SHA-256.
 import type { Photo } from '../contract/photo';
 import type { UploadSession } from '../contract/uploads';
-import { getPhotoBySha } from '../db/photos';
+import { getPhoto, getPhotoBySha } from '../db/photos';
 import { getSettings } from '../db/settings';
 import * as db from '../db/uploads';
 import type { Bindings } from '../env';
@@ -17,6 +17,10 @@ import { HEAD_BYTES } from './store';
 
 /** R2 parts must be at least 5 MiB (except the last); 10 MiB keeps a lost part cheap. */
 export const PART_SIZE = 10 * 1024 * 1024;
+/** Open sessions per library: each holds an R2 multipart upload until it completes, is cancelled or expires (L5). */
+export const MAX_OPEN_UPLOADS = 32;
+/** A completion that has not finished in this long died with its request; another may take over. */
+const COMPLETION_STALE_MS = 10 * 60_000;
 
 const partCount = (u: db.UploadRow) => Math.ceil(u.size / u.part_size);
 const partLength = (u: db.UploadRow, n: number) => (n < partCount(u) ? u.part_size : u.size - (n - 1) * u.part_size);
@@ -42,6 +46,9 @@ export async function createUpload(
   if (req.size > settings.maxUploadBytes) throw new AppError('too_large', `The file is larger than the ${settings.maxUploadBytes}-byte limit.`);
   const known = await getPhotoBySha(env.DB, libraryId, req.sha256);
   if (known) return { duplicate: known };
+  if ((await db.openUploadCount(env.DB, libraryId)) >= MAX_OPEN_UPLOADS) {
+    throw new AppError('too_many_uploads', `This library already has ${MAX_OPEN_UPLOADS} unfinished uploads: complete or cancel some first.`);
+  }
 
   const photoId = newPhotoId();
   const { uploadId } = await env.PHOTOS.createMultipartUpload(originalKey(libraryId, photoId));
@@ -50,7 +57,7 @@ export async function createUpload(
     filename: cleanFilename(req.filename), size: req.size, sha256: req.sha256, part_size: PART_SIZE, created_at: Date.now(),
   };
   await db.insertUpload(env.DB, row);
-  return { upload: await session(env.DB, { ...row, mime: null, kind: null, width: null, height: null, exif: null }) };
+  return { upload: await session(env.DB, { ...row, mime: null, kind: null, width: null, height: null, exif: null, completing_at: null }) };
 }
 
 export async function getSession(env: Bindings, libraryId: string, id: string): Promise<UploadSession> {
@@ -92,9 +99,17 @@ export async function completeUpload(
   const parts = await db.uploadParts(env.DB, u.id);
   const missing = Array.from({ length: partCount(u) }, (_, i) => i + 1).filter((n) => !parts.some((p) => p.part_number === n));
   if (missing.length || !u.mime || !u.kind) throw new AppError('conflict', `Parts still missing: ${missing.join(', ')}.`);
+  const now = Date.now();
+  if (!(await db.claimCompletion(env.DB, u.id, now, now - COMPLETION_STALE_MS))) {
+    throw new AppError('conflict', 'This upload is already being completed by another request.');
+  }
   const key = originalKey(u.library_id, u.photo_id);
-  await multipart(env, u).complete(parts.map((p) => ({ partNumber: p.part_number, etag: p.etag })));
-  await db.deleteUpload(env.DB, u.id);
+  try {
+    await completeParts(env, u, parts);
+  } catch (err) {
+    await db.releaseCompletion(env.DB, u.id);
+    throw err;
+  }
 
   // Multipart objects carry no SHA-256 of their own: hash the stored bytes (streamed, natively).
   const obj = await env.PHOTOS.get(key);
@@ -103,13 +118,31 @@ export async function completeUpload(
   const sha256 = toHex(await digest.digest);
   if (sha256 !== u.sha256) {
     await env.PHOTOS.delete(key);
+    await db.deleteUpload(env.DB, u.id);
     throw new AppError('checksum_mismatch', `The parts put together hash to ${sha256}, not the declared ${u.sha256}.`);
   }
   const settings = await getSettings(env.DB, u.library_id, env);
-  return recordPhoto(env, settings, {
+  const result = await recordPhoto(env, settings, {
     id: u.photo_id, libraryId: u.library_id, filename: u.filename, sha256, bytes: u.size, mime: u.mime, kind: u.kind,
     width: u.width, height: u.height, exif: u.exif ? JSON.parse(u.exif) : null,
-  }, waitUntil);
+  }, waitUntil).catch(async (err: unknown) => {
+    // recordPhoto removed the joined object: the session has nothing left to complete.
+    await db.deleteUpload(env.DB, u.id);
+    throw err;
+  });
+  // Only now: had we died before this, the row would still point the sweep at the object (L5).
+  await db.deleteUpload(env.DB, u.id);
+  return result;
+}
+
+/** Joins the parts; a join that already happened (a completion that died after it) is taken as done. */
+async function completeParts(env: Bindings, u: db.UploadRow, parts: Array<{ part_number: number; etag: string }>) {
+  try {
+    await multipart(env, u).complete(parts.map((p) => ({ partNumber: p.part_number, etag: p.etag })));
+  } catch (err) {
+    const head = await env.PHOTOS.head(originalKey(u.library_id, u.photo_id));
+    if (!head || head.size !== u.size) throw err;
+  }
 }
 
 export async function cancelUpload(env: Bindings, libraryId: string, id: string): Promise<void> {
@@ -122,6 +155,8 @@ export async function cancelUpload(env: Bindings, libraryId: string, id: string)
 export async function abortStaleUploads(env: Bindings, before: number): Promise<void> {
   for (const u of await db.staleUploads(env.DB, before)) {
     await abortQuietly(multipart(env, u), u.id);
+    // A completion that died after joining the parts left an object no photo row names.
+    if (u.completing_at !== null && !(await getPhoto(env.DB, u.library_id, u.photo_id))) await env.PHOTOS.delete(originalKey(u.library_id, u.photo_id));
     await db.deleteUpload(env.DB, u.id);
   }
 }

@@ -14,6 +14,8 @@ export interface BridgeSetup {
   /** WebAssembly threads for this worker: the lanes share the cores. */
   threads: number;
   onProgress: (p: Progress) => void;
+  /** Load only this CLIP model's text encoder (search), instead of every analysis model. */
+  textModel?: string;
 }
 
 /** The models could not be loaded: nothing about the photo at hand. */
@@ -41,6 +43,11 @@ export class ModelBridge {
 
   analyse(imageUrl: string, next: string | undefined, signal?: AbortSignal): Promise<Analysis> {
     return this.call(signal, (s) => s.remote.analyse(imageUrl, next));
+  }
+
+  /** A text embedding (needs `textModel` in the setup). */
+  encodeText(text: string, signal?: AbortSignal): Promise<number[]> {
+    return this.call(signal, (s) => s.remote.encodeText(text));
   }
 
   /** Stops the worker now, failing the call in flight (queued calls start a fresh worker). */
@@ -86,8 +93,11 @@ export class ModelBridge {
     if (!this.started) {
       const worker = new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' });
       const remote = Comlink.wrap<ModelWorkerApi>(worker);
-      const { config, device, threads, onProgress } = this.setup;
-      const loaded = remote.load(config, device, threads, Comlink.proxy(onProgress)).catch((err: unknown) => {
+      const { config, device, threads, onProgress, textModel } = this.setup;
+      const load = textModel
+        ? remote.loadText(config, textModel, device, threads, Comlink.proxy(onProgress))
+        : remote.load(config, device, threads, Comlink.proxy(onProgress));
+      const loaded = load.catch((err: unknown) => {
         if (this.worker === worker) this.shutdown(); // a worker whose models failed is no use; the next call starts afresh
         throw new ModelLoadError(err instanceof Error ? err.message : String(err));
       });

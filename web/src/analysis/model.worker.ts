@@ -4,7 +4,7 @@
 import { RawImage } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
 import { loadCaptioner, type Captioner } from './models/caption';
-import { loadClip, type Clip } from './models/clip';
+import { loadClip, loadClipText, type Clip } from './models/clip';
 import { loadFaces, type FaceFinder } from './models/faces';
 import { configureRuntime, progressCallback, wasmThreads } from './models/runtime';
 import type { Analysis, Device, ModelConfig, ModelWorkerApi, Progress } from './protocol';
@@ -16,6 +16,7 @@ interface Models {
 }
 
 let loading: Promise<Models> | undefined;
+let textEncoder: Promise<(text: string) => Promise<number[]>> | undefined;
 let device: Device = 'wasm';
 
 async function loadModels(config: ModelConfig, onProgress: (p: Progress) => void): Promise<Models> {
@@ -59,6 +60,22 @@ const api: ModelWorkerApi = {
     }
     await loading;
     return { device, threads: wasmThreads() };
+  },
+
+  async loadText(config, model, d, threads, onProgress) {
+    if (!textEncoder) {
+      configureRuntime(config, threads);
+      device = d;
+      textEncoder = loadClipText(model, device, progressCallback(onProgress));
+      textEncoder.catch(() => (textEncoder = undefined)); // a failed load can be retried
+    }
+    await textEncoder;
+    return { device, threads: wasmThreads() };
+  },
+
+  async encodeText(text) {
+    if (!textEncoder) throw new Error('The text encoder is not loaded.');
+    return (await textEncoder)(text);
   },
 
   async analyse(imageUrl, next) {

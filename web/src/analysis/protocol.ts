@@ -40,6 +40,10 @@ export interface ModelWorkerApi {
   /** Loads every model (once per worker); progress is reported per file. */
   /** `threads`: WebAssembly threads for this worker (used when the page is cross-origin isolated). */
   load(config: ModelConfig, device: Device, threads: number, onProgress: (p: Progress) => void): Promise<{ device: Device; threads: number }>;
+  /** Loads only a CLIP text encoder (search): no vision, caption or face model. */
+  loadText(config: ModelConfig, model: string, device: Device, threads: number, onProgress: (p: Progress) => void): Promise<{ device: Device; threads: number }>;
+  /** The L2-normalised text embedding of a query, in the same space as the photos' image embeddings. */
+  encodeText(text: string): Promise<number[]>;
   /** Runs every model on a display variant, and starts fetching and decoding `next` meanwhile. */
   analyse(imageUrl: string, next?: string): Promise<Analysis>;
 }

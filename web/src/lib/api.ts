@@ -6,6 +6,8 @@ import type { AnalysisSubmission, ClaimResponse, DeviceInfo } from '../../../wor
 import type { Settings, SettingsResponse } from '../../../worker/contract/settings';
 import type { UploadSession, UploadSessionResponse } from '../../../worker/contract/uploads';
 import type { StatusResponse } from '../../../worker/contract/status';
+import type { NearDuplicatesResponse, SearchRequest, SearchResponse } from '../../../worker/contract/search';
+import type { MoveFaceResponse, PatchPersonRequest, PeopleResponse, PersonResponse } from '../../../worker/contract/people';
 import { retryAfterMs } from '../upload/concurrency';
 
 export class ApiError extends Error {
@@ -71,6 +73,15 @@ export class Api {
   status = () => this.request<StatusResponse>('/api/status');
   settings = () => this.request<SettingsResponse>('/api/settings');
   saveSettings = (patch: Partial<Settings>) => this.json<SettingsResponse>('/api/settings', 'PUT', patch);
+
+  // Search and people.
+  search = (query: Partial<SearchRequest>) => this.json<SearchResponse>('/api/search', 'POST', query);
+  nearDuplicates = (cursor?: string | null) => this.request<NearDuplicatesResponse>(`/api/search/near-duplicates${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+  people = () => this.request<PeopleResponse>('/api/people');
+  person = (id: string) => this.request<PersonResponse>(`/api/people/${encodeURIComponent(id)}`);
+  patchPerson = (id: string, patch: PatchPersonRequest) => this.json<PersonResponse>(`/api/people/${encodeURIComponent(id)}`, 'PATCH', patch);
+  mergePerson = (id: string, into: string) => this.json<PersonResponse>(`/api/people/${encodeURIComponent(id)}/merge`, 'POST', { into });
+  moveFace = (faceId: string, personId: string | null) => this.json<MoveFaceResponse>(`/api/faces/${encodeURIComponent(faceId)}/person`, 'POST', { personId });
 
   // In-browser analysis jobs.
   claimAnalysis = (max: number, device: DeviceInfo) => this.json<ClaimResponse>('/api/analysis/claim', 'POST', { max, device });

@@ -5,6 +5,8 @@ import { DEFAULT_SETTINGS, type Settings } from '../../../worker/contract/settin
 import { AnalysisRunner } from '../analysis/runner.svelte';
 import { Feed } from '../feed/feed.svelte';
 import { Library } from '../gallery/library.svelte';
+import { People } from '../people/people.svelte';
+import { QueryEncoder } from '../search/query-encoder.svelte';
 import { hashLanes, sha256 } from '../upload/hasher';
 import { UploadQueue } from '../upload/queue.svelte';
 import { idbStore } from '../upload/store';
@@ -15,6 +17,9 @@ export class Services {
   readonly library: Library;
   readonly queue: UploadQueue;
   readonly runner: AnalysisRunner;
+  /** The CLIP text encoder for search, kept across searches (its worker stops itself when idle). */
+  readonly encoder = new QueryEncoder();
+  readonly people: People;
   /** The library's settings (variant names and widths); the defaults until the server has answered. */
   settings = $state.raw<Settings>(DEFAULT_SETTINGS);
   private readonly unsubscribe: Array<() => void>;
@@ -30,14 +35,19 @@ export class Services {
       store: idbStore,
     }, { hashLanes: hashLanes() });
     this.runner = new AnalysisRunner(api);
-    this.unsubscribe = [this.feed.subscribe((e) => this.library.apply(e)), this.feed.onResync(() => this.library.reload())];
+    this.people = new People(api);
+    this.unsubscribe = [
+      this.feed.subscribe((e) => this.library.apply(e)),
+      this.feed.subscribe((e) => this.people.apply(e)),
+      this.feed.onResync(() => this.library.reload()),
+    ];
     this.feed.connect();
     void this.library.loadMore();
     void this.queue.restore();
     // Best effort: until (or unless) the settings arrive, the defaults name the sizes; a photo's own
     // URLs still show, only srcset may lack a width for a variant size the defaults do not know.
     api.settings().then((r) => (this.settings = r.settings), () => {});
-    (window as unknown as { darkroom: object }).darkroom = { feed: this.feed, library: this.library, queue: this.queue, runner: this.runner }; // diagnostics from the console
+    (window as unknown as { darkroom: object }).darkroom = { feed: this.feed, library: this.library, queue: this.queue, runner: this.runner, encoder: this.encoder }; // diagnostics from the console
   }
 
   close() {
@@ -45,5 +55,7 @@ export class Services {
     this.feed.close();
     this.queue.pause();
     this.runner.stop();
+    this.encoder.close();
+    this.people.close();
   }
 }

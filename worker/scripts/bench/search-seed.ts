@@ -2,6 +2,7 @@
 // (the rows the pipeline and the analysis route write) and drive the library's real index object.
 import darkroom from '../../index';
 import { photoEventStatement } from '../../db/events';
+import { getSettings, putSettings } from '../../db/settings';
 import type { Bindings } from '../../env';
 import { newPhotoId } from '../../ids';
 
@@ -70,8 +71,12 @@ export default {
     const p = Object.fromEntries(url.searchParams);
     const index = env.SEARCH_INDEX.getByName(LIBRARY);
     switch (url.pathname) {
-      case '/__bench/seed':
+      case '/__bench/seed': {
+        // The index searches the library's setting model: name the seeded one.
+        const s = await getSettings(env.DB, LIBRARY, env);
+        await putSettings(env.DB, LIBRARY, { ...s, analysis: { ...s.analysis, embedding: { id: 'bench/clip', version: '1', dims: Number(p.dims) } } });
         return Response.json({ ids: (await seed(env, Number(p.from), Number(p.count), Number(p.dims))).length });
+      }
       case '/__bench/rebuild':
         return Response.json(await index.rebuild(LIBRARY));
       case '/__bench/stats':

@@ -42,3 +42,13 @@ export async function loadClip(model: string, vocabulary: string[], device: Devi
 }
 
 export type Clip = Awaited<ReturnType<typeof loadClip>>;
+
+/** The text half of CLIP alone, for search queries typed in the browser. */
+export async function loadClipText(model: string, device: Device, progress_callback: (p: ProgressInfo) => void) {
+  const tokenizer = (await AutoTokenizer.from_pretrained(model, { progress_callback })) as PreTrainedTokenizer;
+  const textModel = await CLIPTextModelWithProjection.from_pretrained(model, { device, progress_callback });
+  return async (text: string): Promise<number[]> => {
+    const { text_embeds } = await textModel(tokenizer([text], { padding: true, truncation: true }));
+    return l2normalize(text_embeds.data as Float32Array);
+  };
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { groupTimeline, markAt, photoDay, scrubberMarks, sectionLabel } from './timeline';
+
+const photo = (id: string, takenAt: string | null, createdAt = '2026-12-01T09:00:00.000Z') => ({ id, createdAt, exif: takenAt === undefined ? null : { takenAt } });
+
+describe('timeline', () => {
+  it('takes the day from the EXIF local time, else the upload day', () => {
+    // 00:30 on the 15th in Paris is still the 14th in UTC: the photo's own day wins.
+    expect(photoDay(photo('b', '2019-07-15T00:30:00+02:00'))).toBe('2019-07-15');
+    expect(photoDay(photo('c', null, '2024-02-29T23:59:59.000Z'))).toBe('2024-02-29');
+    expect(photoDay({ createdAt: '2024-03-01T00:00:00.000Z', exif: null })).toBe('2024-03-01');
+  });
+
+  it('groups by day, newest first, keeping the order inside a day', () => {
+    const photos = [photo('1', '2020-01-02T10:00:00'), photo('2', '2021-05-01T08:00:00'), photo('3', '2020-01-02T09:00:00'), photo('4', null, '2026-12-01T10:00:00Z')];
+    const sections = groupTimeline(photos, 'day', 'en-GB');
+    expect(sections.map((s) => s.key)).toEqual(['2026-12-01', '2021-05-01', '2020-01-02']);
+    expect(sections[2].photos.map((p) => p.id)).toEqual(['1', '3']);
+    expect(sections[0].label).toMatch(/^Tuesday,? 1 December 2026$/);
+  });
+
+  it('groups by month', () => {
+    const sections = groupTimeline([photo('1', '2020-01-02T10:00:00'), photo('2', '2020-01-31T10:00:00'), photo('3', '2019-12-31T10:00:00')], 'month', 'en-GB');
+    expect(sections.map((s) => [s.key, s.label, s.photos.length])).toEqual([['2020-01', 'January 2020', 2], ['2019-12', 'December 2019', 1]]);
+  });
+
+  it('labels the date of the key in any time zone', () => {
+    expect(sectionLabel('2020-01-01', 'en-US')).toContain('January 1, 2020');
+  });
+
+  it('marks each month once, placed by the photos before it, with the year on its newest month', () => {
+    const photos = [
+      ...Array.from({ length: 6 }, (_, i) => photo(`a${i}`, `2021-03-0${i + 1}T10:00:00`)),
+      photo('b', '2021-01-05T10:00:00'),
+      photo('c', '2020-12-24T10:00:00'),
+      photo('d', '2020-12-25T10:00:00'),
+    ];
+    const marks = scrubberMarks(groupTimeline(photos));
+    expect(marks.map((m) => [m.key, m.section, m.position, m.count, m.yearStart])).toEqual([
+      ['2021-03', 0, 0, 6, true],
+      ['2021-01', 6, 6 / 9, 1, false],
+      ['2020-12', 7, 7 / 9, 2, true],
+    ]);
+    expect(markAt(marks, 0.5)?.key).toBe('2021-03');
+    expect(markAt(marks, 0.7)?.key).toBe('2021-01');
+    expect(markAt(marks, 1)?.key).toBe('2020-12');
+    expect(scrubberMarks([])).toEqual([]);
+  });
+});

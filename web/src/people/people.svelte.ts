@@ -1,0 +1,78 @@
+// The people of the library, loaded on first use and kept current: a `people.changed` event (faces
+// assigned, a rename, a merge elsewhere) refetches the list, debounced so a burst costs one request.
+import type { FeedEvent } from '../../../worker/contract/feed';
+import type { Person } from '../../../worker/contract/people';
+import { errorMessage, type Api } from '../lib/api';
+
+const REFRESH_MS = 500;
+
+export class People {
+  list = $state<Person[]>([]);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  /** Bumped by every change the feed reports, so pages showing a person or a photo's faces refetch. */
+  version = $state(0);
+  private loading: Promise<void> | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly api: Pick<Api, 'people' | 'patchPerson' | 'mergePerson'>) {}
+
+  /** Loads once; later calls wait for the same load. */
+  ensure(): Promise<void> {
+    return this.loaded ? Promise.resolve() : (this.loading ??= this.load());
+  }
+
+  async load() {
+    try {
+      this.list = (await this.api.people()).people;
+      this.loaded = true;
+      this.error = null;
+    } catch (err) {
+      this.error = errorMessage(err, 'Could not load people.');
+    } finally {
+      this.loading = null;
+    }
+  }
+
+  get(id: string): Person | undefined {
+    return this.list.find((p) => p.id === id);
+  }
+
+  name = (id: string): string | null => this.get(id)?.name ?? null;
+
+  apply(event: FeedEvent) {
+    if (event.type !== 'people.changed' && event.type !== 'photo.deleted') return;
+    this.version++;
+    if (!this.loaded) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.load(), REFRESH_MS);
+  }
+
+  /** Renames (plain text; the server cleans it) and answers the stored name. */
+  async rename(id: string, name: string): Promise<string | null> {
+    const { person } = await this.api.patchPerson(id, { name: name.trim() || null });
+    this.put(person);
+    return person.name;
+  }
+
+  async setHidden(id: string, hidden: boolean) {
+    this.put((await this.api.patchPerson(id, { hidden })).person);
+  }
+
+  /** `from`'s faces join `into`; `from` is gone. */
+  async merge(from: string, into: string) {
+    const { person } = await this.api.mergePerson(from, into);
+    this.list = this.list.filter((p) => p.id !== from);
+    this.put(person);
+  }
+
+  close() {
+    clearTimeout(this.timer);
+  }
+
+  private put(person: Person) {
+    const i = this.list.findIndex((p) => p.id === person.id);
+    if (i >= 0) this.list[i] = person;
+    else this.list.push(person);
+  }
+}

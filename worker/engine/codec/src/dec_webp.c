@@ -1,0 +1,58 @@
+// WebP (lossy, lossless, alpha; not animated) with libwebp's own scaled decoding: the decoder rescales
+// as it goes, so lossy input costs only the output size. Lossless holds the whole image (VP8L), budgeted.
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "src/webp/decode.h"
+
+#define MB (1024 * 1024)
+
+/** ICCP and EXIF chunks of an extended (VP8X) file. */
+static void meta(const uint8_t* d, size_t len) {
+  for (size_t off = 12; off + 8 <= len;) {
+    const uint8_t* c = d + off;
+    size_t size = (size_t)c[4] | (size_t)c[5] << 8 | (size_t)c[6] << 16 | (size_t)c[7] << 24;
+    if (size > len - off - 8) break;
+    if (!memcmp(c, "ICCP", 4)) cx_set_icc(c + 8, size);
+    else if (!memcmp(c, "EXIF", 4)) cx.orientation = cx_exif_orientation(c + 8, size);
+    off += 8 + size + (size & 1);
+  }
+}
+
+int cx_decode_webp(const uint8_t* d, size_t len, int box_long, int box_short) {
+  WebPDecoderConfig cfg;
+  if (!WebPInitDecoderConfig(&cfg)) return cx_fail(CX_USAGE, "libwebp version mismatch");
+  VP8StatusCode st = WebPGetFeatures(d, len, &cfg.input);
+  if (st != VP8_STATUS_OK)
+    return cx_fail(st == VP8_STATUS_OUT_OF_MEMORY ? CX_NO_MEMORY : CX_BAD_INPUT, "invalid WebP header (status %d)", st);
+  if (cfg.input.has_animation) return cx_fail(CX_UNSUPPORTED, "animated WebP is not supported");
+  int w = cfg.input.width, h = cfg.input.height, rc;
+  cx.src_w = w, cx.src_h = h;
+  if ((rc = cx_check_size(w, h)) != CX_OK) return rc;
+  meta(d, len);
+  int tw, th;
+  cx_fit(w, h, box_long, box_short, &tw, &th);
+  size_t out = (size_t)tw * th * 4;
+  size_t need = len + out + (size_t)tw * th * 3 / 2 + 4 * MB + (cfg.input.format == 2 ? (size_t)w * h * 4 : (size_t)w * 64);
+  if (need > cx.budget)
+    return cx_fail(CX_OVER_BUDGET, "decoding this %dx%d WebP needs ~%zu MB, over the %zu MB budget", w, h, need / MB,
+                   cx.budget / MB);
+  uint8_t* buf = malloc(out);
+  if (!buf) return cx_fail(CX_NO_MEMORY, "out of memory for %dx%d pixels", tw, th);
+  cfg.options.use_scaling = tw != w || th != h;
+  cfg.options.scaled_width = tw, cfg.options.scaled_height = th;
+  cfg.output.colorspace = MODE_RGBA;
+  cfg.output.is_external_memory = 1;
+  cfg.output.u.RGBA.rgba = buf, cfg.output.u.RGBA.stride = tw * 4, cfg.output.u.RGBA.size = out;
+  st = WebPDecode(d, len, &cfg);
+  if (st != VP8_STATUS_OK) {
+    free(buf);
+    if (st == VP8_STATUS_OUT_OF_MEMORY) return cx_fail(CX_NO_MEMORY, "out of memory decoding WebP");
+    if (st == VP8_STATUS_UNSUPPORTED_FEATURE) return cx_fail(CX_UNSUPPORTED, "unsupported WebP feature");
+    return cx_fail(CX_BAD_INPUT, st == VP8_STATUS_NOT_ENOUGH_DATA ? "truncated WebP data" : "corrupt WebP data (status %d)", st);
+  }
+  rc = cx_import_rgba(buf, tw, th, tw * 4);
+  free(buf);
+  return rc;
+}

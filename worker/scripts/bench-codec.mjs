@@ -1,0 +1,118 @@
+// CPU and memory of our WASM codec (worker/engine/codec/codec.wasm, run in Node — same bytes as in the
+// Worker) against sharp's decode-once cascade, for the full set of 5 outputs at 12 MP and 24 MP.
+// Concurrency 1, same WebP quality and method on both sides. Run: node worker/scripts/bench-codec.mjs
+// Exports nodeCodec()/developNode() (the same call sequence as worker/engine/codec.ts) for codec-quality.mjs.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import sharp from 'sharp';
+import createCodec from '../engine/codec/codec.mjs';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const wasmModule = new WebAssembly.Module(readFileSync(path.join(root, 'worker/engine/codec/codec.wasm')));
+
+export const SET = [
+  { name: 'd2160', long: 3840, short: 2160 },
+  { name: 'd1080', long: 1920, short: 1080 },
+  { name: 't600', long: 600, short: 600 },
+  { name: 't300', long: 300, short: 300 },
+  { name: 't150', long: 150, short: 150 },
+];
+
+export function nodeCodec() {
+  return createCodec({
+    noInitialRun: true,
+    locateFile: () => '', // never fetched (instantiateWasm below); avoids new URL(import.meta.url)
+    instantiateWasm(imports, done) {
+      const instance = new WebAssembly.Instance(wasmModule, imports);
+      done(instance, wasmModule);
+      return instance.exports;
+    },
+  });
+}
+
+/** The develop() sequence of worker/engine/codec.ts; `methodFor(name)` picks the WebP method per output. */
+export function developNode(m, bytes, { quality = 80, methodFor = () => 4, budget = 64 << 20 } = {}) {
+  const input = m._malloc(bytes.length);
+  m.HEAPU8.set(bytes, input);
+  const rc = m._cx_decode(input, bytes.length, 3840, 2160, budget, 268_402_689);
+  m._free(input);
+  if (rc) throw new Error(`decode ${rc}: ${message(m)}`);
+  const outputs = {};
+  for (const o of SET) {
+    const r = m._cx_output(o.long, o.short, quality, methodFor(o.name));
+    if (r) throw new Error(`output ${r}: ${message(m)}`);
+    const ptr = m._cx_get(9), len = m._cx_get(10);
+    outputs[o.name] = { width: m._cx_get(11), height: m._cx_get(12), bytes: m.HEAPU8.slice(ptr, ptr + len) };
+  }
+  m._cx_rgba(100);
+  m._cx_reset();
+  return { outputs, wasmBytes: m.HEAPU8.buffer.byteLength };
+}
+
+function message(m) {
+  const p = m._cx_message();
+  return new TextDecoder().decode(m.HEAPU8.subarray(p, m.HEAPU8.indexOf(0, p)));
+}
+
+/** sharp's best practice (as in bench-pipeline.mjs): decode once, largest first, each from the previous raw. */
+export async function sharpCascade(file, { quality = 80, methodFor = () => 4 } = {}) {
+  sharp.concurrency(1);
+  const meta = await sharp(file).metadata();
+  const portrait = (meta.orientation >= 5 ? meta.width : meta.height) > (meta.orientation >= 5 ? meta.height : meta.width);
+  let raw = null;
+  const outputs = {};
+  for (const o of SET) {
+    const [w, h] = portrait ? [o.short, o.long] : [o.long, o.short];
+    const input = raw ? sharp(raw.data, { raw: raw.info }) : sharp(file, { autoOrient: true });
+    const { data, info } = await input.resize(w, h, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
+    raw = { data, info };
+    const bytes = await sharp(data, { raw: info }).webp({ quality, effort: methodFor(o.name) }).toBuffer();
+    outputs[o.name] = { width: info.width, height: info.height, bytes };
+  }
+  return outputs;
+}
+
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+async function cpu(fn, runs) {
+  await fn(); // warm
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.cpuUsage();
+    await fn();
+    const used = process.cpuUsage(start);
+    times.push((used.user + used.system) / 1000);
+  }
+  return median(times);
+}
+
+async function main() {
+  const RUNS = Number(process.env.RUNS ?? 5);
+  const twelve = readFileSync(path.join(root, 'worker/test/fixtures/photos/photo-galaxy-s9-12mp.jpg'));
+  const twentyFour = await sharp(twelve).resize(6000, 4000).jpeg({ quality: 92 }).toBuffer();
+  const settings = [
+    ['m4 everywhere', () => 4],
+    ['m2 variants, m4 thumbnails', (n) => (n.startsWith('d') ? 2 : 4)],
+    ['m1 d2160, m2 d1080, m4 thumbnails', (n) => (n === 'd2160' ? 1 : n === 'd1080' ? 2 : 4)],
+  ];
+  console.log('image  setting                              codec ms  sharp ms (same methods)  ratio  vs sharp m4  codec KB  sharp KB  wasm peak MB');
+  for (const [label, bytes] of [['12 MP', twelve], ['24 MP', twentyFour]]) {
+    const reference = await cpu(() => sharpCascade(bytes), RUNS); // sharp's defaults: WebP effort 4
+    for (const [name, methodFor] of settings) {
+      const m = await nodeCodec();
+      const peak = developNode(m, bytes, { methodFor }).wasmBytes; // a fresh instance: its size is the job's peak
+      const ours = await cpu(() => developNode(m, bytes, { methodFor }), RUNS);
+      const theirs = await cpu(() => sharpCascade(bytes, { methodFor }), RUNS);
+      const a = developNode(m, bytes, { methodFor }).outputs, b = await sharpCascade(bytes, { methodFor });
+      const kb = (o) => Object.values(o).reduce((s, x) => s + x.bytes.length, 0) / 1024;
+      console.log(
+        `${label}  ${name.padEnd(36)} ${ours.toFixed(0).padStart(8)}  ${theirs.toFixed(0).padStart(23)}  ${(ours / theirs).toFixed(2).padStart(5)}  ` +
+          `${(ours / reference).toFixed(2).padStart(10)}  ` +
+          `${kb(a).toFixed(0).padStart(8)}  ${kb(b).toFixed(0).padStart(8)}  ${(peak / 1048576).toFixed(1).padStart(12)}`,
+      );
+    }
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
