@@ -1,7 +1,7 @@
 // The codec inside workerd: real photos (FIXTURES) and generated variants (codec-fixtures.ts).
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../test/helpers';
-import { webpSize } from '../upload/sniff';
+import { webpSize } from '../formats/webp';
 import codecWasm from './codec/codec.wasm';
 import manifest from './codec/manifest.json';
 import { codecVersion, develop, developWith, fitBox, type Developed, type OutputSpec } from './codec';

@@ -56,9 +56,9 @@ export async function ingest(
   const key = originalKey(libraryId, id);
   const inspect = (head: Uint8Array) => inspectHead(head, length, limits);
   const stored =
-    // A multipart field is already in memory: a large one is streamed out of it rather than copied (M3).
-    body instanceof Blob && length <= HEAD_BYTES ? await storeBuffered(env.PHOTOS, key, await body.arrayBuffer(), inspect)
-    : body instanceof Blob ? await storeStreamed(env.PHOTOS, key, body.stream(), length, inspect)
+    // A multipart field is already in memory and put whole. The multipart cap (32 MB) keeps the field and
+    // its buffer well inside the isolate; workerd's Blob stream does not survive the tee + fixed-length pipe.
+    body instanceof Blob ? await storeBuffered(env.PHOTOS, key, await body.arrayBuffer(), inspect)
     : length <= HEAD_BYTES ? await storeBuffered(env.PHOTOS, key, await new Response(body).arrayBuffer(), inspect)
     : input.sha256 ? await storeVerified(env.PHOTOS, key, body, input.sha256, inspect)
     : await storeStreamed(env.PHOTOS, key, body, length, inspect);

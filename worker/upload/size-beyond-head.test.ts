@@ -1,7 +1,6 @@
 // Item 2 / M2: an image's pixel size is always known before it is accepted. Sizes beyond the 256 KB
 // head are read on from the stored object; bombs hidden there are refused; an image with no readable
-// size is corrupt. Both PUT paths (streamed, and with a declared SHA-256) are checked; the multipart path
-// shares recordPhoto (TODO: add it back once multipart fields over 256 KB store again on main).
+// size is corrupt. Every upload path is checked: streamed PUT, PUT with a declared SHA-256, and multipart.
 import { describe, expect, it } from 'vitest';
 import type { ErrorBody, MultipartUploadResponse, UploadResponse } from '../contract/http';
 import { toHex } from '../hash';
@@ -47,7 +46,7 @@ function withoutFrameHeader(jpeg: Uint8Array, sofOffset: number): Uint8Array {
 
 describe('sizes beyond the head', async () => {
   const files = Object.entries((await (await testEnv.FIXTURES.fetch('http://fixtures/hostile/expectations.json')).json<{ files: Record<string, Hostile> }>()).files);
-  const cases = files.flatMap(([name, e]) => (['streamed', 'verified'] as const).map((path) => [name, path, e] as const));
+  const cases = files.flatMap(([name, e]) => (['streamed', 'verified', 'multipart'] as const).map((path) => [name, path, e] as const));
 
   it.each(cases)('%s (%s)', async (name, path, e) => {
     const { libraryId, token } = await newLibrary();
