@@ -79,7 +79,7 @@ describe('npm run deploy', () => {
     const after1 = account();
     assert.deepEqual(after1.databases, ['darkroom']);
     assert.deepEqual(after1.buckets, ['darkroom-photos']);
-    assert.deepEqual(after1.queues.sort(), ['darkroom-dlq', 'darkroom-pipeline']);
+    assert.deepEqual(after1.queues.sort(), ['darkroom-backfill', 'darkroom-dlq', 'darkroom-pipeline']);
     assert.deepEqual(Object.keys(after1.secrets).sort(), ['API_TOKEN', 'MEDIA_KEY']);
     assert.match(after1.secrets.API_TOKEN, /^drk_[\w-]{32}$/);
     assert.ok(after1.secrets.MEDIA_KEY.length >= 43);
