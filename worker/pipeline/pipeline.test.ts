@@ -111,6 +111,19 @@ describe('orientation and colour', () => {
     expect(await imageDistance(thumbs[0], await new Response(turned.image()).arrayBuffer())).toBeGreaterThan(20);
   });
 
+  // References: made by heif-convert (irot) and ImageMagick -auto-orient, see fixtures/orientation/make-references.sh.
+  it.each(['heic-iphonexr-orient6-gps.heic', 'photo-blackberry-orient6.jpg'])('turns %s the right way, by its pixels', async (name) => {
+    const { token } = await newLibrary();
+    const photo = await develop(name, token);
+    expect(photo.status).toBe('completed');
+    const thumb = await (await media(photo.thumbnails['300'])).arrayBuffer();
+    const reference = await (await testEnv.FIXTURES.fetch(`http://fixtures/orientation/${name.replace(/\.\w+$/, '.png')}`)).arrayBuffer();
+    expect(await imageDistance(reference, thumb)).toBeLessThan(12);
+    // The check can fail: 90° where 270° was meant is the right shape turned upside down, and far away.
+    const wrong = await testEnv.IMAGES.input(new Response(thumb).body!).transform({ rotate: 180 }).output({ format: 'image/webp' });
+    expect(await imageDistance(reference, await new Response(wrong.image()).arrayBuffer())).toBeGreaterThan(20);
+  });
+
   it('renders a CMYK JPEG with the colours of its RGB source', async () => {
     const { token } = await newLibrary();
     const cmyk = await develop('cmyk-generated.jpg', token);
