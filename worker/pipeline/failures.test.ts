@@ -119,6 +119,27 @@ describe('dead letters', () => {
   });
 });
 
+describe('dead letters through the real queue', () => {
+  // wrangler.toml: max_retries = 5, then dead_letter_queue. A crash outside any stage retries with
+  // 2, 4, 8, 16, 32 s delays (consumer.ts), so this waits about a minute of wall time (no CPU).
+  it('routes a message whose consumer keeps crashing to the dead-letter consumer, which fails the photo', async () => {
+    const { libraryId, token } = await manualLibrary();
+    const photo = await upload('photo-noexif.jpg', token);
+    // A settings document that no longer parses makes every run crash before any stage starts.
+    await testEnv.DB.prepare(`UPDATE settings SET json = '{broken' WHERE library_id = ?1`).bind(libraryId).run();
+    await new Promise((resolve) => setTimeout(resolve, 5_100)); // past the settings cache (db/settings.ts)
+    const message: PipelineMessage = { type: 'photo.process', libraryId, photoId: photo.id };
+    await testEnv.PIPELINE.send(message);
+    const read = () => testEnv.DB.prepare(`SELECT status, error FROM photos WHERE id = ?1`).bind(photo.id).first<{ status: string; error: string | null }>();
+    let row = await read();
+    for (const started = Date.now(); row?.status !== 'failed' && Date.now() - started < 140_000; row = await read()) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(row).toMatchObject({ status: 'failed' });
+    expect(row!.error).toMatch(/dead-letter/);
+  }, 160_000);
+});
+
 describe('the sweep', () => {
   it('re-queues a photo whose message was lost, and the consumer develops it', async () => {
     const { token } = await manualLibrary();
