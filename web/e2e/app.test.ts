@@ -5,7 +5,7 @@ import path from 'node:path';
 import { zipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, apiUpload, fixture, fixtures, launch, outputDir, screenshot, signedIn } from './browser';
+import { api, apiUpload, baseUrl, fixture, fixtures, launch, outputDir, screenshot, signedIn, token } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -93,7 +93,13 @@ describe('photo page', () => {
     expect(await page.getByRole('link', { name: /50\.2996/ }).getAttribute('href')).toContain('openstreetmap.org');
     expect(await page.locator('table.stages tbody tr').count()).toBe(4); // exif, thumbnails, variants, analysis
 
-    // An analysis tab elsewhere posts results: caption, tags and face boxes appear live.
+    // An analysis tab elsewhere posts results: caption, tags and face boxes appear live. Results must come
+    // from the library's model set (a setting), so the library is set to the models this tab posts.
+    const analysis = { modelHost: 'self', caption: { id: 'tiny/captioner' }, embedding: { id: 'tiny/clip', dims: 4 }, faces: { id: 'tiny/yunet' } };
+    const set = await fetch(`${baseUrl()}/api/settings`, {
+      method: 'PUT', body: JSON.stringify({ analysis }), headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
+    });
+    expect(set.status).toBe(200);
     const claim = await api('/api/analysis/claim', { max: 32, device: { backend: 'wasm' } });
     const job = claim.jobs.find((j: { photoId: string }) => j.photoId === photo.id);
     expect(job).toBeDefined();
