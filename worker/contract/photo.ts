@@ -87,4 +87,6 @@ export interface Photo {
   original?: string;
   /** Results of the in-browser analysis; null until an analysis tab has posted them. */
   analysis: PhotoAnalysis | null;
+  /** Present only on a photo made from another one (an export saved back): that photo's id. */
+  derivedFrom?: string;
 }
