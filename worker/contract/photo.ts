@@ -106,4 +106,6 @@ export interface Photo {
   analysis: PhotoAnalysis | null;
   /** Videos, once the video stage ran; null for images. Thumbnails and variants of a video are its poster's. */
   video: VideoInfo | null;
+  /** Present only on a photo made from another one (an export saved back): that photo's id. */
+  derivedFrom?: string;
 }

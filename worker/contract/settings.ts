@@ -132,8 +132,11 @@ export const DEFAULT_SETTINGS: Settings = {
   maxMegapixels: 100,
   maxUploadBytes: 200 * 1024 * 1024,
   analysis: DEFAULT_ANALYSIS_SETTINGS,
-  // A folder of small photos at the web app's concurrency stays well under this; a runaway script does not.
-  uploadsPerMinute: 1200,
+  // 100 a second: a phone roll picked whole (thousands of photos of a few MB) cannot reach it even on a
+  // gigabit LAN, nor can a folder of small files at the web app's 16 lanes here (~50 a second); a
+  // runaway script can. (1,200 was reached by a 1,000-photo pick right after another import.) The web
+  // app waits out a 429 and sends the file again, so reaching it slows an upload down, never fails it.
+  uploadsPerMinute: 6000,
   // An analysis tab claims a few jobs every few seconds; this leaves room for a dozen tabs.
   analysisClaimsPerMinute: 300,
 };

@@ -26,6 +26,8 @@ export interface IngestInput {
   length: number;
   /** Client-computed SHA-256: a known file skips the transfer, and R2 verifies the bytes against it. */
   sha256?: string;
+  /** The photo of this library the file was made from; the caller has checked that it exists. */
+  derivedFrom?: string;
 }
 
 export interface IngestResult {
@@ -67,7 +69,7 @@ export async function ingest(
     await env.PHOTOS.delete(key);
     throw new AppError('checksum_mismatch', `The bytes received hash to ${sha256}, not the declared ${input.sha256}.`);
   }
-  return recordPhoto(env, limits, { id, libraryId, filename: input.filename, sha256, bytes: length, ...meta }, waitUntil);
+  return recordPhoto(env, limits, { id, libraryId, filename: input.filename, sha256, bytes: length, derivedFrom: input.derivedFrom, ...meta }, waitUntil);
 }
 
 export interface Inspected {
@@ -94,7 +96,7 @@ export async function inspectHead(head: Uint8Array, length: number, limits: Sett
 export async function recordPhoto(
   env: Bindings,
   limits: Settings,
-  p: Inspected & { id: string; libraryId: string; filename: string; sha256: string; bytes: number },
+  p: Inspected & { id: string; libraryId: string; filename: string; sha256: string; bytes: number; derivedFrom?: string },
   waitUntil: (work: Promise<unknown>) => void,
 ): Promise<IngestResult> {
   const { id, libraryId, sha256 } = p;
