@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../web/e2e/chromium.mjs';
-import { gallerySeedSql } from './bench/gallery-seed.mjs';
+import { gallerySeedSql, seedId } from './bench/gallery-seed.mjs';
 import { run, startWrangler } from './lib.mjs';
 
 const TOKEN = 'bench-token';
@@ -30,7 +30,8 @@ const state = mkdtempSync(path.join(os.tmpdir(), 'darkroom-bench-gallery-'));
 run('vite', ['build', '--logLevel', 'warn']);
 run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { stdio: 'ignore' });
 const seedFile = path.join(state, 'seed.sql');
-writeFileSync(seedFile, gallerySeedSql(TOTAL));
+const NOW = Date.now();
+writeFileSync(seedFile, gallerySeedSql(TOTAL, { now: NOW }));
 let t = performance.now();
 run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', seedFile], { stdio: 'ignore' });
 console.log(`seeded ${TOTAL.toLocaleString()} photos into D1 in ${((performance.now() - t) / 1000).toFixed(1)} s   (load ${load()})`);
@@ -39,7 +40,7 @@ const server = await startWrangler({ port, persistTo: state, extraArgs: ['--var'
 try {
   // API: a page of 60 newest first, and the page after the 90,000th photo (seed ids are known).
   const depth = Math.min(90_000, TOTAL - 100);
-  const cursor = `b${String(10 ** 12 - depth).padStart(20, '0')}`;
+  const cursor = seedId(depth, { count: TOTAL, now: NOW });
   for (const [label, q] of [['depth 0', 'limit=60'], [`depth ${depth.toLocaleString()}`, `limit=60&cursor=${cursor}`]]) {
     const times = [];
     for (let i = 0; i < 25; i++) {

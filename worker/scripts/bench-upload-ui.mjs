@@ -88,10 +88,15 @@ try {
   const summary = await page.evaluate(() => {
     const q = window.darkroom.queue;
     const by = {};
-    for (const e of q.entries) by[e.state] = (by[e.state] ?? 0) + 1;
-    return { by, lanes: q.concurrency };
+    const why = {};
+    for (const e of q.entries) {
+      by[e.state] = (by[e.state] ?? 0) + 1;
+      if (e.error) why[e.error] = (why[e.error] ?? 0) + 1;
+    }
+    return { by, why, lanes: q.concurrency };
   });
   console.log(`web app, folder pick:        ${FILES} × 128 KB in ${app.toFixed(1)} s  (${((FILES * SIZE) / 1048576 / app).toFixed(1)} MB/s)  ${JSON.stringify(summary.by)}, lanes at the end ${summary.lanes}   (load ${load()})`);
+  if (Object.keys(summary.why).length) console.log(`failures: ${JSON.stringify(summary.why)}`);
   console.log(`ratio app / wire: ${(app / wire).toFixed(2)}×  (goal ≤ 1.25×)`);
 
   // 3. 10,000 small files: is the page responsive while the queue fills?
@@ -108,7 +113,7 @@ try {
     new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask', buffered: false });
   });
   t = performance.now();
-  await page.getByTestId('file-input').setInputFiles(files);
+  await page.getByTestId('file-input').setInputFiles(files, { timeout: 300_000 });
   await page.waitForFunction((n) => window.darkroom.queue.entries.length >= n, FILES + SMALL, { timeout: 300_000, polling: 50 });
   const filled = (performance.now() - t) / 1000;
   await page.waitForTimeout(3000); // and the first seconds of hashing, checking and uploading

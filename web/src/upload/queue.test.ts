@@ -272,4 +272,38 @@ describe('UploadQueue pipeline', () => {
     expect(states(q)).toEqual({ 'a.jpg': 'done', 'b.jpg': 'done' });
     expect(q.totals.failed).toBe(0);
   });
+
+  it('sends a big pick of small files in batches, and a file a batch refuses is handled alone', async () => {
+    const h = harness();
+    const requests: string[][] = [];
+    let limited = false;
+    const q = new UploadQueue({
+      ...h.deps,
+      uploadBatch: async (files, o) => {
+        requests.push(files.map((f) => f.name));
+        o.onProgress?.(1);
+        return {
+          results: files.map((f) => {
+            if (f.name === 'bad.jpg') return { filename: f.name, error: { code: 'unsupported_type' as const, message: 'Not a photo.' } };
+            // Over the library's minute once: waited out and sent again, never failed.
+            if (f.name === '7.jpg' && !limited) {
+              limited = true;
+              return { filename: f.name, error: { code: 'rate_limited' as const, message: 'Too many uploads.', retryAfter: 0.01 } };
+            }
+            return { filename: f.name, photo: { id: `id-${f.name}` } as UploadResponse['photo'] };
+          }),
+        };
+      },
+    }, { concurrency: 2 });
+    await q.add([...Array.from({ length: 30 }, (_, i) => file(`${i}.jpg`)), file('bad.jpg')]);
+    for (let i = 0; i < 100 && q.busy; i++) await settle();
+    const s = states(q);
+    expect(Object.entries(s).filter(([, st]) => st === 'done')).toHaveLength(30);
+    expect(s['bad.jpg']).toBe('failed');
+    expect(q.entries.find((e) => e.name === 'bad.jpg')?.error).toBe('Not a photo.');
+    expect(requests.length).toBeLessThan(12); // 31 files, 8 at most per request
+    expect(Math.max(...requests.map((r) => r.length))).toBeLessThanOrEqual(8);
+    expect(requests.flat().filter((n) => n === '7.jpg')).toHaveLength(2);
+    expect(h.stored.size).toBe(0);
+  });
 });
