@@ -32,8 +32,9 @@ export interface QueueDeps {
 const RESUMABLE_BYTES = 100 * 1024 * 1024;
 /** 503 answers one file may get before it is marked failed. A 429 is always waited out: it never fails a file. */
 const MAX_OVERLOADS = 5;
-/** Files taken from a pick per task: small enough that each task stays well under 50 ms. */
+/** Files taken from a pick per task, at most, and for how long: each task stays well under 50 ms. */
 const ADD_CHUNK = 500;
+const SLICE_MS = 8;
 
 const FINISHED = new Set<EntryState>(['done', 'duplicate', 'skipped', 'cancelled']);
 /** Errors worth keeping the file for: the network, not the server's verdict on the file. */
@@ -165,15 +166,22 @@ export class UploadQueue {
   async add(files: Array<{ name: string; blob: Blob }>, skipped: Skipped[] = []) {
     const writes: Array<Promise<void>> = [];
     const now = Date.now();
-    for (let from = 0; from < files.length; from += ADD_CHUNK) {
-      if (from) await nextTask();
-      const chunk = files.slice(from, from + ADD_CHUNK).map(({ name, blob }) => {
+    let next = 0;
+    while (next < files.length) {
+      if (next) await nextTask();
+      // A time slice, not a count: the first read of a picked file's size may ask the browser process
+      // (a stat per file), so 500 files can take 5 ms or 500 ms depending on the machine.
+      const began = performance.now();
+      const chunk: Entry[] = [];
+      do {
+        const { name, blob } = files[next++];
         const entry = new Entry(newId(), name, blob.size, 'queued');
         this.blobs.set(entry.id, blob);
-        return entry;
-      });
+        chunk.push(entry);
+      } while (next < files.length && chunk.length < ADD_CHUNK && performance.now() - began < SLICE_MS);
       this.append(chunk);
       // Work starts while the copies are written (a finished file's copy is deleted only once written).
+      const from = next - chunk.length;
       writes.push(this.copies.write(chunk.map((e, i) => ({ id: e.id, name: e.name, size: e.size, blob: this.blobs.get(e.id)!, addedAt: now + from + i }))));
       this.ahead.add(chunk);
       this.pump();

@@ -221,6 +221,28 @@ describe('UploadQueue', () => {
 });
 
 describe('UploadQueue pipeline', () => {
+  it('takes a big pick a time slice per task, however slow reading each file is', async () => {
+    const h = harness({ hold: true });
+    const q = new UploadQueue(h.deps);
+    // A picked file's first size read may be a round trip to the browser process: 0.5 ms each here.
+    const slow = (i: number) => {
+      const blob = new Blob([`${i}`]);
+      Object.defineProperty(blob, 'size', { get: () => { const t = performance.now(); while (performance.now() - t < 0.5); return 1; } });
+      return { name: `${i}.jpg`, blob };
+    };
+    let done = false;
+    const adding = q.add(Array.from({ length: 400 }, (_, i) => slow(i))).then(() => (done = true));
+    let turns = 0; // how often the page got a turn while the pick was taken in
+    while (!done) {
+      await new Promise((r) => setTimeout(r, 0));
+      turns++;
+    }
+    await adding;
+    expect(q.entries).toHaveLength(400);
+    expect(turns).toBeGreaterThanOrEqual(10); // 200 ms of reads, 8 ms per task; one task of 200 ms before
+    q.pause();
+  });
+
   it('hashes ahead of the lanes and checks a big pick in batches of at most 1,000', async () => {
     const h = harness({ hold: true });
     const calls: number[] = [];
