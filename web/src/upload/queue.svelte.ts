@@ -4,6 +4,7 @@
 // speed and time left. Entries are persisted, so a reload resumes the queue; navigation inside the app
 // never touches it. A big pick is taken in chunks, each its own task, so the page answers meanwhile.
 import type { MultipartUploadResponse, UploadResponse } from '../../../worker/contract/http';
+import type { Photo } from '../../../worker/contract/photo';
 import { ApiError, errorMessage, type UploadOptions } from '../lib/api';
 import { takeBatch } from './batch';
 import { AdaptiveConcurrency } from './concurrency';
@@ -26,6 +27,8 @@ export interface QueueDeps {
   uploadBatch?(files: Array<{ blob: Blob; name: string; sha256: string }>, options: Omit<UploadOptions, 'sha256'>): Promise<MultipartUploadResponse>;
   resumable: ResumableApi;
   store: EntryStore;
+  /** Told of every acknowledged upload while the file is still in hand (a video's poster is made from it). */
+  uploaded?: (blob: Blob, photo: Photo) => void;
 }
 
 /** Files above this go up in resumable parts: a dropped connection costs one part, not the file. */
@@ -283,7 +286,8 @@ export class UploadQueue {
         const e = entries[i];
         if ('error' in v) return this.refused(e, v.error, false);
         bytes += e.size;
-        this.finish(e, v.duplicate ? 'duplicate' : 'done', v.photoId);
+        this.deps.uploaded?.(this.blobs.get(e.id)!, v.photo);
+        this.finish(e, v.duplicate ? 'duplicate' : 'done', v.photo.id);
       });
       this.control.sent(bytes, performance.now());
     } catch (err) {

@@ -2,12 +2,13 @@
 // verifies the bytes), a large one in resumable parts, several small ones as one multipart batch. A
 // failure of the whole request throws; a batch's per-file refusals come back as that file's verdict.
 import type { MultipartUploadResponse, UploadResponse } from '../../../worker/contract/http';
+import type { Photo } from '../../../worker/contract/photo';
 import type { UploadOptions } from '../lib/api';
 import { resultError, spread } from './batch';
 import type { Entry } from './entry.svelte';
 import { sendInParts, type ResumableApi } from './resumable';
 
-export type Verdict = { photoId: string; duplicate: boolean } | { error: unknown };
+export type Verdict = { photo: Photo; duplicate: boolean } | { error: unknown };
 
 export interface SendHost {
   upload(blob: Blob, name: string, options: UploadOptions): Promise<UploadResponse>;
@@ -32,7 +33,7 @@ export async function sendFiles(h: SendHost, entries: Entry[], signal: AbortSign
     );
     return entries.map((_, i) => {
       const r = results[i];
-      return r?.photo ? { photoId: r.photo.id, duplicate: !!r.duplicate } : { error: resultError(r) };
+      return r?.photo ? { photo: r.photo, duplicate: !!r.duplicate } : { error: resultError(r) };
     });
   }
   const [entry] = entries;
@@ -42,5 +43,5 @@ export async function sendFiles(h: SendHost, entries: Entry[], signal: AbortSign
   const res = blob.size > h.resumableBytes
     ? await sendInParts(h.resumable, { name: entry.name, blob, sha256, session: h.session(entry), signal, onProgress, onSession: (id) => h.opened(entry, id) })
     : await h.upload(blob, entry.name, { sha256, signal, onProgress });
-  return [{ photoId: res.photo.id, duplicate: !!res.duplicate }];
+  return [{ photo: res.photo, duplicate: !!res.duplicate }];
 }
