@@ -172,4 +172,27 @@ describe('export studio', () => {
     expect(downloads).toBe(0);
     await page.context().close();
   }, 600_000);
+
+  it('a photo that fails adds nothing to the ZIP, and Retry failed exports it into a ZIP of its own', async () => {
+    const page = await signedIn(browser);
+    const media = (url: URL) => url.pathname.startsWith('/api/media/') && url.pathname.includes(ids[1]);
+    await page.context().route(media, (route) => route.abort());
+    await openExport(page);
+    await page.getByLabel('Crop faces').uncheck();
+    let download = page.waitForEvent('download', { timeout: 420_000 });
+    await page.getByRole('button', { name: 'Export ZIP' }).click();
+    const first = unzipSync(new Uint8Array(readFileSync(await (await download).path())));
+    expect(await page.locator(`.export-panel li[data-photo-id="${ids[1]}"]`).getAttribute('data-step')).toBe('failed');
+    const sources = (files: Record<string, Uint8Array>) => strFromU8(files['manifest.csv']).trim().split('\r\n').slice(1).map((l) => l.split(',')[0]);
+    expect(sources(first).sort()).toEqual([ids[0], ids[2]].sort());
+    expect(Object.keys(first)).toHaveLength(3);
+
+    await page.context().unroute(media);
+    download = page.waitForEvent('download', { timeout: 420_000 });
+    await page.getByRole('button', { name: 'Retry failed (1)' }).click();
+    const retried = unzipSync(new Uint8Array(readFileSync(await (await download).path())));
+    expect(sources(retried)).toEqual([ids[1]]);
+    expect(Object.keys(retried)).toHaveLength(2);
+    await page.context().close();
+  }, 900_000);
 });

@@ -1,4 +1,4 @@
-// `npm run bench:export [-- --photos 100] [--compute real]`: the export studio end to end in headless
+// `npm run bench:export [-- --photos 100] [--compute real] [--skip-build]`: the export studio end to end in headless
 // Chromium. N distinct photos (1024×768, one or two red "faces" each) are uploaded and developed, all
 // selected in the gallery, and exported with background removal and face crops into one streamed ZIP.
 // Prints photos per minute and the browser's memory (RSS of every Chromium process of the run, and the
@@ -32,7 +32,7 @@ const port = await new Promise((resolve) => {
 const BASE = `http://127.0.0.1:${port}`;
 const state = mkdtempSync(path.join(os.tmpdir(), 'darkroom-bench-export-'));
 const profile = path.join(state, 'chromium-profile'); // on disk: the OPFS ZIP must not live in RAM
-run('vite', ['build', '--logLevel', 'warn']);
+if (!args.includes('--skip-build')) run('vite', ['build', '--logLevel', 'warn']); // --skip-build: dist/ is current
 run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { stdio: 'ignore' });
 const server = await startWrangler({ port, persistTo: state, extraArgs: ['--var', `API_TOKEN:${TOKEN}`], quiet: !process.env.BENCH_VERBOSE });
 const auth = { Authorization: `Bearer ${TOKEN}` };

@@ -122,13 +122,17 @@ const api: ExportWorkerApi = {
     const failed: number[] = [];
     let outputs = 0;
     try {
+      // Failures are reported by that photo's own step (or not at all, once cancelled).
       let next = fetchSource(job.items[0].url, signal);
+      next.catch(() => {});
       for (const [index, item] of job.items.entries()) {
         signal.throwIfAborted();
         const blob = next;
-        blob.catch(() => {}); // reported by this photo's own step below
         // Only the next photo is fetched ahead: memory holds two photos at most, whatever the selection.
-        if (index + 1 < job.items.length) next = fetchSource(job.items[index + 1].url, signal);
+        if (index + 1 < job.items.length) {
+          next = fetchSource(job.items[index + 1].url, signal);
+          next.catch(() => {});
+        }
         const step = (s: Parameters<Step>[0]) => onEvent({ type: 'item', index, step: s });
         try {
           const n = await exportOne(job, item, blob, zip, rows, step, signal, onEvent);
