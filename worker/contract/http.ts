@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'too_many_pixels'
   | 'corrupt_image'
   | 'corrupt_video'
+  | 'not_a_video'
   | 'conflict'
   | 'lease_conflict'
   | 'model_mismatch'

@@ -31,7 +31,7 @@ export function newPhotoJson(p: NewPhoto, now: number): Photo {
     width: p.width, height: p.height, status: 'pending',
     stages: Object.fromEntries(p.stages.map((s) => [s, { status: 'pending', attempts: 0 }])),
     exif: p.exif as Photo['exif'], error: null, createdAt: at, updatedAt: at,
-    placeholder: null, thumbnails: {}, variants: {}, analysis: null,
+    placeholder: null, thumbnails: {}, variants: {}, analysis: null, video: null,
     ...(p.derivedFrom && { derivedFrom: p.derivedFrom }),
   };
 }

@@ -1,7 +1,7 @@
 // One upload, start to finish: store the bytes while validating the head, record the row, enqueue
 // processing. A refused file leaves no object and no row behind.
 import type { Photo, QuickExif } from '../contract/photo';
-import { STAGES } from '../contract/photo';
+import { IMAGE_STAGES, VIDEO_STAGES } from '../contract/photo';
 import type { PipelineMessage } from '../contract/queue';
 import type { Settings } from '../contract/settings';
 import type { Bindings } from '../env';
@@ -110,9 +110,11 @@ export async function recordPhoto(
     }
   }
   const now = Date.now();
-  const row: NewPhoto = { ...p, stages: p.kind === 'image' ? STAGES : [] };
+  const row: NewPhoto = { ...p, stages: p.kind === 'image' ? IMAGE_STAGES : VIDEO_STAGES };
+  // Videos have their own choice (settings.videos), mirroring the photos'.
+  const auto = p.kind === 'video' ? limits.videos.autoProcessOnUpload : limits.autoProcessOnUpload;
   try {
-    const { inserted, events } = await insertPhoto(env.DB, row, now, limits.autoProcessOnUpload);
+    const { inserted, events } = await insertPhoto(env.DB, row, now, auto);
     waitUntil(publish(env, libraryId, events));
     if (!inserted) {
       // Another upload of the same bytes won the race: answer with its photo, drop our copy.
@@ -129,7 +131,7 @@ export async function recordPhoto(
   // The ack does not wait for the queue. If the send fails, the row still says `pending` and the cron
   // sweep re-enqueues it: a lost message costs a delay, never a photo. With auto-processing off the
   // photo waits for the scheduled batch instead.
-  if (limits.autoProcessOnUpload) {
+  if (auto) {
     const message: PipelineMessage = { type: 'photo.process', libraryId, photoId: id };
     waitUntil(laneQueue(env, 'interactive').send(message).catch((err) => console.error('enqueue failed; the sweep will retry', id, err)));
   }

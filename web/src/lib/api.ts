@@ -67,6 +67,8 @@ export class Api {
   }
   getPhoto = (id: string) => this.request<PhotoResponse>(`/api/photos/${id}`);
   deletePhoto = (id: string) => this.request<void>(`/api/photos/${id}`, { method: 'DELETE' });
+  /** A video's poster frame (video/poster-jobs.ts). */
+  putPoster = (id: string, poster: Blob) => this.request<PhotoResponse>(`/api/photos/${id}/poster`, { method: 'PUT', body: poster });
   retry = (id: string) => this.request<PhotoResponse>(`/api/photos/${id}/retry`, { method: 'POST' });
   retryFailed = () => this.request<RetryFailedResponse>('/api/photos/retry-failed', { method: 'POST' });
   check = (sha256: string[]) => this.json<CheckResponse>('/api/photos/check', 'POST', { sha256 });
@@ -81,6 +83,7 @@ export class Api {
   person = (id: string) => this.request<PersonResponse>(`/api/people/${encodeURIComponent(id)}`);
   patchPerson = (id: string, patch: PatchPersonRequest) => this.json<PersonResponse>(`/api/people/${encodeURIComponent(id)}`, 'PATCH', patch);
   mergePerson = (id: string, into: string) => this.json<PersonResponse>(`/api/people/${encodeURIComponent(id)}/merge`, 'POST', { into });
+  createPerson = (faceId: string, name: string) => this.json<PersonResponse>('/api/people', 'POST', { faceId, name });
   moveFace = (faceId: string, personId: string | null) => this.json<MoveFaceResponse>(`/api/faces/${encodeURIComponent(faceId)}/person`, 'POST', { personId });
 
   // In-browser analysis jobs.
