@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'too_many_pixels'
   | 'corrupt_image'
   | 'corrupt_video'
+  | 'not_a_video'
   | 'conflict'
   | 'lease_conflict'
   | 'model_mismatch'
@@ -70,6 +71,8 @@ export const CheckRequestSchema = v.object({
 export const PutQuerySchema = v.object({
   filename: v.optional(v.pipe(v.string(), v.maxLength(1024)), ''),
   sha256: v.optional(Sha256Schema),
+  /** The photo of this library the upload was made from (an export saved back); recorded as `derivedFrom`. */
+  derivedFrom: v.optional(v.pipe(v.string(), v.regex(PHOTO_ID_PATTERN, 'is not a photo id'))),
 });
 
 /** GET /api/photos */

@@ -6,7 +6,8 @@ import { eventRows, photoEventStatement, stageEventStatement, type EventRow } fr
 
 /** Statements that open the analysis stage once a photo has display variants (idempotent). */
 export function openAnalysisStatements(db: D1Database, libraryId: string, photoId: string, now: number) {
-  const ready = `EXISTS (SELECT 1 FROM photos WHERE id = ?1 AND kind = 'image' AND variants IS NOT NULL)`;
+  // A video's variants are its poster's (PUT /api/photos/:id/poster): analysis runs on them like a photo's.
+  const ready = `EXISTS (SELECT 1 FROM photos WHERE id = ?1 AND variants IS NOT NULL)`;
   return [
     db.prepare(`INSERT INTO photo_stages (photo_id, stage, status, updated_at) SELECT ?1, 'analysis', 'pending', ?2 WHERE ${ready} ON CONFLICT DO NOTHING`).bind(photoId, now),
     db.prepare(`INSERT INTO photo_analysis (photo_id, library_id, updated_at) SELECT ?1, ?2, ?3 WHERE ${ready} ON CONFLICT DO NOTHING`).bind(photoId, libraryId, now),

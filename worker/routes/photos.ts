@@ -48,10 +48,14 @@ export const photos = new Hono<AppEnv>()
     if (sha256 !== undefined && !v.is(Sha256Schema, sha256)) {
       throw new AppError('invalid_request', 'X-Content-SHA256 must be a hex SHA-256.');
     }
+    // Checked before a byte is stored: another library's photo is refused exactly like a missing one.
+    if (query.derivedFrom && !(await getPhoto(c.env.DB, c.var.libraryId, query.derivedFrom))) {
+      throw new AppError('invalid_request', 'derivedFrom names no photo of this library.');
+    }
     const settings = await getSettings(c.env.DB, c.var.libraryId, c.env);
     await enforceRate(c.env.DB, c.var.libraryId, 'upload', settings.uploadsPerMinute);
     const result = await ingest(c.env, settings, {
-      libraryId: c.var.libraryId, filename: cleanFilename(query.filename), body, length, sha256,
+      libraryId: c.var.libraryId, filename: cleanFilename(query.filename), body, length, sha256, derivedFrom: query.derivedFrom,
     }, (work) => c.executionCtx.waitUntil(work));
     const photo = await present(c.env, c.var.libraryId, result.photo);
     const answer: UploadResponse = result.duplicate ? { photo, duplicate: true } : { photo };

@@ -81,6 +81,7 @@ export class Api {
   person = (id: string) => this.request<PersonResponse>(`/api/people/${encodeURIComponent(id)}`);
   patchPerson = (id: string, patch: PatchPersonRequest) => this.json<PersonResponse>(`/api/people/${encodeURIComponent(id)}`, 'PATCH', patch);
   mergePerson = (id: string, into: string) => this.json<PersonResponse>(`/api/people/${encodeURIComponent(id)}/merge`, 'POST', { into });
+  createPerson = (faceId: string, name: string) => this.json<PersonResponse>('/api/people', 'POST', { faceId, name });
   moveFace = (faceId: string, personId: string | null) => this.json<MoveFaceResponse>(`/api/faces/${encodeURIComponent(faceId)}/person`, 'POST', { personId });
 
   // In-browser analysis jobs.

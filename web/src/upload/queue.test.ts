@@ -8,8 +8,8 @@ import type { EntryStore, StoredEntry } from './store';
 function harness(opts: { existing?: string[]; refuse?: Record<string, ApiError>; hold?: boolean } = {}) {
   const stored = new Map<string, StoredEntry>();
   const store: EntryStore = {
-    put: async (e) => void stored.set(e.id, e),
-    delete: async (id) => void stored.delete(id),
+    put: async (entries) => void entries.forEach((e) => stored.set(e.id, e)),
+    delete: async (ids) => void ids.forEach((id) => stored.delete(id)),
     all: async () => [...stored.values()],
   };
   const uploads: string[] = [];
@@ -164,8 +164,8 @@ describe('UploadQueue', () => {
   it('holds shared files until the user confirms them, and forgets discarded ones unsent', async () => {
     const h = harness();
     const blob = (text: string) => new Blob([text]);
-    await h.deps.store.put({ id: 'share-1', name: 'planted.jpg', size: 4, blob: blob('evil'), addedAt: 1, shared: true });
-    await h.deps.store.put({ id: 'share-2', name: 'mine.jpg', size: 4, blob: blob('mine'), addedAt: 2, shared: true });
+    await h.deps.store.put([{ id: 'share-1', name: 'planted.jpg', size: 4, blob: blob('evil'), addedAt: 1, shared: true }]);
+    await h.deps.store.put([{ id: 'share-2', name: 'mine.jpg', size: 4, blob: blob('mine'), addedAt: 2, shared: true }]);
     const q = new UploadQueue(h.deps);
     await q.restore();
     await settle();
@@ -184,7 +184,7 @@ describe('UploadQueue', () => {
 
   it('keeps a confirmed share confirmed across a reload', async () => {
     const h = harness({ hold: true });
-    await h.deps.store.put({ id: 'share-1', name: 'mine.jpg', size: 4, blob: new Blob(['mine']), addedAt: 1, shared: true });
+    await h.deps.store.put([{ id: 'share-1', name: 'mine.jpg', size: 4, blob: new Blob(['mine']), addedAt: 1, shared: true }]);
     const q = new UploadQueue(h.deps);
     await q.restore();
     await q.confirm('share-1');
@@ -253,5 +253,23 @@ describe('UploadQueue pipeline', () => {
     expect(q.concurrency).toBe(3);
     await new Promise((r) => setTimeout(r, 250));
     expect(states(q)).toEqual({ 'a.jpg': 'done' });
+  });
+
+  it('never fails a file for 429s, however many: it waits each out and sends the file again', async () => {
+    const h = harness();
+    let refused = 0;
+    const q = new UploadQueue({
+      ...h.deps,
+      // A library over its uploads per minute, for longer than any retry budget.
+      upload: async (b, n, o) => {
+        if (n === 'a.jpg' && refused++ < 12) throw new ApiError(429, 'rate_limited', 'Too many uploads.', 5);
+        return h.deps.upload(b, n, o);
+      },
+    }, { concurrency: 4 });
+    await q.add([file('a.jpg'), file('b.jpg')]);
+    for (let i = 0; i < 100 && q.busy; i++) await settle();
+    expect(refused).toBe(13);
+    expect(states(q)).toEqual({ 'a.jpg': 'done', 'b.jpg': 'done' });
+    expect(q.totals.failed).toBe(0);
   });
 });
