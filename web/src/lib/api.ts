@@ -67,6 +67,8 @@ export class Api {
   }
   getPhoto = (id: string) => this.request<PhotoResponse>(`/api/photos/${id}`);
   deletePhoto = (id: string) => this.request<void>(`/api/photos/${id}`, { method: 'DELETE' });
+  /** A video's poster frame (video/poster-jobs.ts). */
+  putPoster = (id: string, poster: Blob) => this.request<PhotoResponse>(`/api/photos/${id}/poster`, { method: 'PUT', body: poster });
   retry = (id: string) => this.request<PhotoResponse>(`/api/photos/${id}/retry`, { method: 'POST' });
   retryFailed = () => this.request<RetryFailedResponse>('/api/photos/retry-failed', { method: 'POST' });
   check = (sha256: string[]) => this.json<CheckResponse>('/api/photos/check', 'POST', { sha256 });

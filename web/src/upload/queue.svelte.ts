@@ -4,6 +4,7 @@
 // speed and time left. Entries are persisted, so a reload resumes the queue; navigation inside the app
 // never touches it. A big pick is taken in chunks, each its own task, so the page answers meanwhile.
 import type { UploadResponse } from '../../../worker/contract/http';
+import type { Photo } from '../../../worker/contract/photo';
 import { ApiError, errorMessage, type UploadOptions } from '../lib/api';
 import { AdaptiveConcurrency } from './concurrency';
 import { Copies } from './copies';
@@ -20,6 +21,8 @@ export interface QueueDeps {
   upload(blob: Blob, name: string, options: UploadOptions): Promise<UploadResponse>;
   resumable: ResumableApi;
   store: EntryStore;
+  /** Told of every acknowledged upload while the file is still in hand (a video's poster is made from it). */
+  uploaded?: (blob: Blob, photo: Photo) => void;
 }
 
 /** Files above this go up in resumable parts: a dropped connection costs one part, not the file. */
@@ -324,6 +327,7 @@ export class UploadQueue {
         : await this.deps.upload(blob, entry.name, { sha256, signal: ctrl.signal, onProgress });
       this.sessions.delete(entry.id);
       this.control.sent(blob.size, performance.now());
+      this.deps.uploaded?.(blob, res.photo);
       this.finish(entry, res.duplicate ? 'duplicate' : 'done', res.photo.id);
     } catch (err) {
       if (ctrl.signal.aborted) {
