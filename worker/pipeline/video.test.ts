@@ -23,9 +23,11 @@ describe('the video stage', () => {
     const photo = await develop(await video(name), name, token);
     expect(photo.error).toBeNull();
     expect(photo.status).toBe('completed');
-    // Only the video stage: the poster's thumbnails and variants come once a browser sends one.
-    expect(Object.keys(photo.stages)).toEqual(['video']);
+    // The video stage only: the poster's thumbnails and variants come once a browser sends one, and the
+    // analysis job that opens meanwhile asks a tab for that poster (AnalysisJob.makePoster).
+    expect(Object.keys(photo.stages)).toEqual(['video', 'analysis']);
     expect(photo.stages.video).toMatchObject({ status: 'completed', attempts: 1 });
+    expect(photo.stages.analysis).toEqual({ status: 'pending', attempts: 0 });
     expect(photo.video).toEqual({ durationMs: e.durationMs, codec: e.codec, fps: e.fps, audio: e.audio });
     // As displayed: the track matrix applied (h264-rot90-gps is 320×240 coded, 240×320 shown).
     expect([photo.width, photo.height]).toEqual([e.width, e.height]);

@@ -53,6 +53,34 @@ describe('PUT /api/photos/:id/poster', () => {
     expect(jobs[0].imageUrl).toContain('variant-1080.webp');
   });
 
+  it('an analysis tab meeting a video without a poster is asked to make one from the original', async () => {
+    const { token } = await newLibrary();
+    const clip = await upload(await video('h264-rot90-gps.mp4'), 'clip.mp4', token);
+    await waitForPhoto(clip.id, token, settled);
+    const claim = () => api('/api/analysis/claim', {
+      method: 'POST', token, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ max: 2, device: { backend: 'wasm' } }),
+    }).then((r) => r.json<{ jobs: { photoId: string; lease: string; imageUrl: string; makePoster?: true }[] }>());
+    const [job] = (await claim()).jobs;
+    expect(job).toMatchObject({ photoId: clip.id, makePoster: true });
+    // The signed original, which plays (and seeks) with Range requests.
+    const original = await api(job.imageUrl, { token: null, headers: { Range: 'bytes=0-7' } });
+    expect(original.status).toBe(206);
+    expect(new TextDecoder().decode((await original.arrayBuffer()).slice(4, 8))).toBe('ftyp');
+
+    expect((await putPoster(clip.id, await fixture('photo-noexif.jpg'), token)).status).toBe(200);
+    // The poster voided that lease: posting results on it is refused, and the job waits for the variants.
+    const heartbeat = await api(`/api/analysis/${clip.id}/heartbeat`, {
+      method: 'POST', token, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ lease: job.lease }),
+    });
+    expect(heartbeat.status).toBe(409);
+    const done = await waitForPhoto(clip.id, token, (p) => p.status === 'completed' && p.stages.variants?.status === 'completed');
+    expect(done.stages.analysis).toEqual({ status: 'pending', attempts: 0 });
+    const [again] = (await claim()).jobs;
+    expect(again.photoId).toBe(clip.id);
+    expect(again.makePoster).toBeUndefined();
+    expect(again.imageUrl).toContain('variant-');
+  });
+
   it('is idempotent: the same bytes again change nothing; new bytes develop again', async () => {
     const { token } = await newLibrary();
     const clip = await upload(await video('vp9-ntsc.mp4'), 'clip.mp4', token);
@@ -96,7 +124,7 @@ describe('PUT /api/photos/:id/poster', () => {
     expect(await code(await putPoster(clip.id, poster, other.token))).toEqual([404, 'not_found']);
     // Nothing was stored or queued by any refusal.
     const after = (await (await api(`/api/photos/${clip.id}`, { token })).json<PhotoResponse>()).photo;
-    expect(Object.keys(after.stages)).toEqual(['video']);
+    expect(Object.keys(after.stages)).toEqual(['video', 'analysis']);
     expect(await testEnv.PHOTOS.head(`lib/${(await libraryOf(token))}/photos/${clip.id}/poster`)).toBeNull();
   });
 

@@ -7,6 +7,7 @@ import { ApiError, errorMessage, type Api } from '../lib/api';
 import { ModelBridge, ModelLoadError } from './bridge';
 import { Lease } from './lease';
 import type { Analysis, Device, ModelConfig } from './protocol';
+import { posterForJob } from '../video/poster-jobs';
 
 export type RunnerState = 'idle' | 'loading' | 'running' | 'paused' | 'error';
 
@@ -40,7 +41,7 @@ export class AnalysisRunner {
   /** Bumped by every start and stop, so a loop left over from before ends instead of running twice. */
   private generation = 0;
 
-  constructor(private readonly api: Pick<Api, 'claimAnalysis' | 'heartbeat' | 'postAnalysis' | 'failAnalysis'>) {}
+  constructor(private readonly api: Pick<Api, 'claimAnalysis' | 'heartbeat' | 'postAnalysis' | 'failAnalysis' | 'putPoster'>) {}
 
   async start(config: ModelConfig, preferred: Device | 'auto' = 'auto') {
     if (this.state === 'running' || this.state === 'loading') return;
@@ -133,7 +134,7 @@ export class AnalysisRunner {
         const mine = leases.filter((_, i) => i % lanes === lane);
         for (const [i, lease] of mine.entries()) {
           if (!live()) return;
-          await this.process(this.bridge(lane), lease, mine[i + 1]?.job.imageUrl);
+          await this.process(this.bridge(lane), lease, mine[i + 1]?.job.makePoster ? undefined : mine[i + 1]?.job.imageUrl);
         }
       }));
       await Promise.all(this.posting); // every result is in before the next claim
@@ -150,6 +151,11 @@ export class AnalysisRunner {
     if (lease.signal.aborted) return; // lost while it waited its turn
     this.current = [...this.current, job.photoId];
     try {
+      if (job.makePoster) {
+        // A video without a poster (video/poster-jobs.ts): the job comes back on the poster's variant.
+        await posterForJob(this.api, job, lease.signal);
+        return lease.release();
+      }
       const called = performance.now();
       const result = await bridge.analyse(job.imageUrl, next, lease.signal);
       const finishedAt = performance.now();
