@@ -1,5 +1,6 @@
 // The virtual grid in Chromium: 1,000 photos seeded straight into D1, scrolled top to bottom. The DOM
 // must hold a bounded number of tiles and images however far the user scrolls.
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -8,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { run } from '../../worker/scripts/lib.mjs';
 // @ts-expect-error plain ESM helper shared with the benchmarks
 import { gallerySeedSql } from '../../worker/scripts/bench/gallery-seed.mjs';
-import { launch, signedIn } from './browser';
+import { apiUpload, fixture, launch, signedIn } from './browser';
 
 const COUNT = 1000;
+type Darkroom = { darkroom: { library: { photos: unknown[] } } };
 let browser: Browser;
 beforeAll(async () => {
   const state = inject('state');
@@ -85,6 +87,10 @@ describe('virtual gallery', () => {
         await page.locator(`li.tile[data-photo-id="${before!.id}"] a`).click();
         await page.waitForURL(/\/photos\//);
         await page.getByRole('link', { name: '← Gallery' }).waitFor();
+        // Meanwhile another device uploads a photo: it lands at the top and shifts every photo's index.
+        const count = await page.evaluate(() => (window as unknown as Darkroom).darkroom.library.photos.length);
+        await apiUpload(`elsewhere-${back}.jpg`, Buffer.concat([fixture('photo-kodak-gps-south.jpg'), randomBytes(16)]));
+        await page.waitForFunction((n) => (window as unknown as Darkroom).darkroom.library.photos.length > n, count);
         if (back === 'link') await page.getByRole('link', { name: '← Gallery' }).click();
         else await page.goBack();
         await page.locator(`li.tile[data-photo-id="${before!.id}"]`).waitFor();

@@ -41,13 +41,17 @@ export interface UploadResponse {
   duplicate?: true;
 }
 
-/** POST /api/photos (multipart): one result per `file` field, in order. */
+/**
+ * POST /api/photos (multipart): one result per `file` field, in order. Optional `sha256` fields, one
+ * per file in the same order, let the files be stored together and known ones skip storage; a file
+ * over the library's rate limit carries `retryAfter` (seconds), like the Retry-After of a PUT.
+ */
 export interface MultipartUploadResponse {
   results: Array<{
     filename: string;
     photo?: Photo;
     duplicate?: true;
-    error?: { code: ErrorCode; message: string };
+    error?: { code: ErrorCode; message: string; retryAfter?: number };
   }>;
 }
 

@@ -12,7 +12,7 @@ export class Library {
   done = $state(false);
   error = $state<string | null>(null);
   /** Where the gallery was scrolled to (the photo at the top, and how far into its row), so returning from a photo lands there. Not reactive: only read on mount. */
-  scrollAnchor: { index: number; delta: number } | null = null;
+  scrollAnchor: { id: string; delta: number } | null = null;
   private cursor: string | null = null;
   private ids = new Set<string>();
 

@@ -1,6 +1,6 @@
 // Typed client for the darkroom API. Every failure becomes an ApiError with the server's code and message.
 import type {
-  CheckResponse, ErrorBody, PhotoListResponse, PhotoResponse, RetryFailedResponse, UploadResponse,
+  CheckResponse, ErrorBody, MultipartUploadResponse, PhotoListResponse, PhotoResponse, RetryFailedResponse, UploadResponse,
 } from '../../../worker/contract/http';
 import type { AnalysisSubmission, ClaimResponse, DeviceInfo } from '../../../worker/contract/analysis';
 import type { Settings, SettingsResponse } from '../../../worker/contract/settings';
@@ -105,7 +105,20 @@ export class Api {
     return this.send<UploadResponse>('PUT', `/api/photos?filename=${encodeURIComponent(filename)}`, file, options);
   }
 
-  private send<T>(method: string, path: string, file: Blob, { sha256, onProgress, signal }: UploadOptions): Promise<T> {
+  /**
+   * Several small files in one multipart POST, each with its hash (stored together, known ones skipped);
+   * one result per file, in order. Progress counts the whole form.
+   */
+  uploadBatch(files: Array<{ blob: Blob; name: string; sha256: string }>, options: Omit<UploadOptions, 'sha256'> = {}): Promise<MultipartUploadResponse> {
+    const form = new FormData();
+    for (const f of files) {
+      form.append('file', f.blob, f.name);
+      form.append('sha256', f.sha256);
+    }
+    return this.send<MultipartUploadResponse>('POST', '/api/photos', form, options);
+  }
+
+  private send<T>(method: string, path: string, file: Blob | FormData, { sha256, onProgress, signal }: UploadOptions): Promise<T> {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open(method, path);

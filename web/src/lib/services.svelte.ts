@@ -32,6 +32,7 @@ export class Services {
       hash: sha256,
       check: api.check,
       upload: (b, n, o) => api.upload(b, n, o),
+      uploadBatch: (files, o) => api.uploadBatch(files, o),
       resumable: { create: api.createUpload, get: api.getUpload, part: api.uploadPart, complete: api.completeUpload },
       store: idbStore,
       uploaded: (blob, photo) => void posterAfterUpload(api, blob, photo),

@@ -3,14 +3,18 @@
 // is new is uploaded by lanes whose number adapts to the measured throughput. It reports progress,
 // speed and time left. Entries are persisted, so a reload resumes the queue; navigation inside the app
 // never touches it. A big pick is taken in chunks, each its own task, so the page answers meanwhile.
-import type { UploadResponse } from '../../../worker/contract/http';
+import type { MultipartUploadResponse, UploadResponse } from '../../../worker/contract/http';
 import type { Photo } from '../../../worker/contract/photo';
 import { ApiError, errorMessage, type UploadOptions } from '../lib/api';
+import { takeBatch } from './batch';
 import { AdaptiveConcurrency } from './concurrency';
 import { Copies } from './copies';
 import { Entry, Tally, type EntryState } from './entry.svelte';
 import type { Skipped } from './intake';
-import { sendInParts, type ResumableApi } from './resumable';
+import { Lookahead } from './lookahead';
+import type { ResumableApi } from './resumable';
+import { sendFiles, type SendHost } from './send';
+import { SpeedMeter } from './speed';
 import type { EntryStore } from './store';
 
 export { Entry, type EntryState } from './entry.svelte';
@@ -19,6 +23,8 @@ export interface QueueDeps {
   hash(blob: Blob): Promise<string>;
   check(sha256: string[]): Promise<{ existing: Record<string, string> }>;
   upload(blob: Blob, name: string, options: UploadOptions): Promise<UploadResponse>;
+  /** Small files in one request (batch.ts); without it every file is PUT alone. */
+  uploadBatch?(files: Array<{ blob: Blob; name: string; sha256: string }>, options: Omit<UploadOptions, 'sha256'>): Promise<MultipartUploadResponse>;
   resumable: ResumableApi;
   store: EntryStore;
   /** Told of every acknowledged upload while the file is still in hand (a video's poster is made from it). */
@@ -27,14 +33,11 @@ export interface QueueDeps {
 
 /** Files above this go up in resumable parts: a dropped connection costs one part, not the file. */
 const RESUMABLE_BYTES = 100 * 1024 * 1024;
-/** The API checks up to this many hashes per call. */
-const CHECK_BATCH = 1000;
-/** Files hashed but not yet sent, at most: enough to fill a /check batch while the lanes are busy. */
-const LOOKAHEAD = 2 * CHECK_BATCH;
 /** 503 answers one file may get before it is marked failed. A 429 is always waited out: it never fails a file. */
 const MAX_OVERLOADS = 5;
-/** Files taken from a pick per task: small enough that each task stays well under 50 ms. */
+/** Files taken from a pick per task, at most, and for how long: each task stays well under 50 ms. */
 const ADD_CHUNK = 500;
+const SLICE_MS = 8;
 
 const FINISHED = new Set<EntryState>(['done', 'duplicate', 'skipped', 'cancelled']);
 /** Errors worth keeping the file for: the network, not the server's verdict on the file. */
@@ -56,26 +59,20 @@ export class UploadQueue {
   readonly control: AdaptiveConcurrency;
   private readonly tally = new Tally();
   private readonly copies: Copies;
-  private readonly resumableBytes: number;
-  private readonly hashLanes: number;
   private byId = new Map<string, Entry>();
   private blobs = new Map<string, Blob>();
   private hashes = new Map<string, string>();
   private sessions = new Map<string, string>();
   private overloads = new Map<string, number>();
-  // The pipeline: files to hash (a head index, as 10,000 shifts would be quadratic), hashed files to
-  // check, checked new files waiting for a lane, and uploads in flight with their bytes sent.
-  private toHash: Entry[] = [];
-  private hashHead = 0;
-  private hashing = 0;
-  private toCheck: Entry[] = [];
-  private checking = 0;
+  private readonly ahead: Lookahead;
+  /** Checked new files waiting for a lane, and uploads in flight. */
   private ready: Entry[] = [];
   private active = new Map<string, AbortController>();
-  private inflight = new Map<string, number>();
+  /** Requests in flight (a batch is one request for several entries): what the lanes count. */
+  private requests = 0;
   private wake: ReturnType<typeof setTimeout> | undefined;
-  private samples: Array<[number, number]> = [];
-  private sentFinished = 0;
+  private meter = new SpeedMeter();
+  private readonly sender: SendHost;
 
   constructor(
     private readonly deps: QueueDeps,
@@ -84,9 +81,34 @@ export class UploadQueue {
     // A fixed concurrency (tests, or a user's choice) pins the controller; by default it adapts.
     const n = options.concurrency;
     this.control = n ? new AdaptiveConcurrency({ start: n, min: n, max: n }) : new AdaptiveConcurrency({ start: 6, max: 16 });
-    this.resumableBytes = options.resumableBytes ?? RESUMABLE_BYTES;
-    this.hashLanes = options.hashLanes ?? 4;
+    this.sender = {
+      upload: deps.upload,
+      uploadBatch: deps.uploadBatch,
+      resumable: deps.resumable,
+      resumableBytes: options.resumableBytes ?? RESUMABLE_BYTES,
+      blob: (e) => this.blobs.get(e.id)!,
+      sha256: (e) => this.hashes.get(e.id)!,
+      session: (e) => this.sessions.get(e.id),
+      opened: async (e, id) => {
+        this.sessions.set(e.id, id);
+        await this.copies.write([{ id: e.id, name: e.name, size: e.size, blob: this.blobs.get(e.id)!, addedAt: Date.now(), uploadId: id }]);
+      },
+      progress: (e, sent) => this.progress(e, sent),
+    };
     this.copies = new Copies(deps.store);
+    this.ahead = new Lookahead({
+      hash: deps.hash,
+      check: deps.check,
+      blob: (e) => this.blobs.get(e.id),
+      hashes: this.hashes,
+      setState: (e, state) => this.tally.update(e, { state }),
+      ready: (e) => this.ready.push(e),
+      duplicate: (e, photoId) => this.finish(e, 'duplicate', photoId),
+      fail: (e, err) => this.fail(e, err),
+      waiting: () => this.ready.length,
+      lanes: () => this.control.limit,
+      pump: () => this.pump(),
+    }, options.hashLanes ?? 4);
   }
 
   /** Upload lanes allowed right now. */
@@ -115,7 +137,7 @@ export class UploadQueue {
       fresh.push(new Entry(stored.id, stored.name, stored.size, stored.shared ? 'shared' : 'queued'));
     }
     this.append(fresh);
-    this.toHash.push(...fresh.filter((e) => e.state === 'queued'));
+    this.ahead.add(fresh.filter((e) => e.state === 'queued'));
     this.pump();
   }
 
@@ -126,7 +148,7 @@ export class UploadQueue {
     if (!entry || entry.state !== 'shared' || !blob) return;
     this.tally.update(entry, { state: 'queued' });
     await this.copies.write([{ id, name: entry.name, size: entry.size, blob, addedAt: Date.now(), shared: false }]);
-    this.toHash.push(entry);
+    this.ahead.add([entry]);
     this.pump();
   }
 
@@ -147,17 +169,24 @@ export class UploadQueue {
   async add(files: Array<{ name: string; blob: Blob }>, skipped: Skipped[] = []) {
     const writes: Array<Promise<void>> = [];
     const now = Date.now();
-    for (let from = 0; from < files.length; from += ADD_CHUNK) {
-      if (from) await nextTask();
-      const chunk = files.slice(from, from + ADD_CHUNK).map(({ name, blob }) => {
+    let next = 0;
+    while (next < files.length) {
+      if (next) await nextTask();
+      // A time slice, not a count: the first read of a picked file's size may ask the browser process
+      // (a stat per file), so 500 files can take 5 ms or 500 ms depending on the machine.
+      const began = performance.now();
+      const chunk: Entry[] = [];
+      do {
+        const { name, blob } = files[next++];
         const entry = new Entry(newId(), name, blob.size, 'queued');
         this.blobs.set(entry.id, blob);
-        return entry;
-      });
+        chunk.push(entry);
+      } while (next < files.length && chunk.length < ADD_CHUNK && performance.now() - began < SLICE_MS);
       this.append(chunk);
       // Work starts while the copies are written (a finished file's copy is deleted only once written).
+      const from = next - chunk.length;
       writes.push(this.copies.write(chunk.map((e, i) => ({ id: e.id, name: e.name, size: e.size, blob: this.blobs.get(e.id)!, addedAt: now + from + i }))));
-      this.toHash.push(...chunk);
+      this.ahead.add(chunk);
       this.pump();
     }
     this.append(skipped.map((s) => {
@@ -193,8 +222,7 @@ export class UploadQueue {
     this.tally.update(entry, { state: 'queued', error: undefined, sent: 0 });
     this.overloads.delete(id);
     // The hash still holds; the verdict may not (the file may have arrived from elsewhere meanwhile).
-    if (this.hashes.has(id)) this.toCheck.push(entry);
-    else this.toHash.push(entry);
+    this.ahead.add([entry]);
     this.pump();
   }
 
@@ -225,78 +253,18 @@ export class UploadQueue {
 
   private pump() {
     if (this.paused) return;
-    this.pumpHashes();
-    this.pumpChecks();
+    this.ahead.pump();
     this.pumpUploads();
-  }
-
-  private pumpHashes() {
-    while (this.hashing < this.hashLanes && this.hashHead < this.toHash.length) {
-      if (this.toCheck.length + this.ready.length + this.checking >= LOOKAHEAD) break;
-      const entry = this.toHash[this.hashHead++];
-      if (this.hashHead > 4096) {
-        this.toHash = this.toHash.slice(this.hashHead);
-        this.hashHead = 0;
-      }
-      if (entry.state === 'queued' && this.blobs.has(entry.id)) void this.hash(entry);
-    }
-  }
-
-  private async hash(entry: Entry) {
-    this.hashing++;
-    this.tally.update(entry, { state: 'hashing' });
-    try {
-      const sha256 = await this.deps.hash(this.blobs.get(entry.id)!);
-      if (entry.state !== 'hashing') return; // cancelled meanwhile
-      this.hashes.set(entry.id, sha256);
-      this.tally.update(entry, { state: 'queued' });
-      this.toCheck.push(entry);
-    } catch (err) {
-      if (entry.state === 'hashing') this.fail(entry, err);
-    } finally {
-      this.hashing--;
-      this.pump();
-    }
-  }
-
-  /**
-   * One /check call at a time, carrying every hash that piled up meanwhile (up to 1,000): the lanes
-   * are never starved for long, and a big pick costs few calls.
-   */
-  private pumpChecks() {
-    if (this.checking || !this.toCheck.length) return;
-    // A fuller batch is worth waiting for only while the lanes have work and more hashes are coming.
-    const starving = this.ready.length < 2 * this.control.limit;
-    if (this.toCheck.length < CHECK_BATCH && !starving && this.hashing > 0) return;
-    const batch = this.toCheck.splice(0, CHECK_BATCH).filter((e) => e.state === 'queued');
-    if (!batch.length) return;
-    this.checking = batch.length;
-    for (const e of batch) this.tally.update(e, { state: 'checking' });
-    this.deps.check(batch.map((e) => this.hashes.get(e.id)!)).then(({ existing }) => {
-      for (const e of batch) {
-        if (e.state !== 'checking') continue;
-        const known = existing[this.hashes.get(e.id)!];
-        if (known) this.finish(e, 'duplicate', known);
-        else {
-          this.tally.update(e, { state: 'queued' });
-          this.ready.push(e);
-        }
-      }
-    }, (err: unknown) => {
-      for (const e of batch) if (e.state === 'checking') this.fail(e, err);
-    }).finally(() => {
-      this.checking = 0;
-      this.pump();
-    });
   }
 
   private pumpUploads() {
     const now = performance.now();
-    let free = this.control.free(this.active.size, now);
+    let free = this.control.free(this.requests, now);
+    const usable = (e: Entry) => e.state === 'queued' && this.blobs.has(e.id);
     while (free > 0 && this.ready.length) {
-      const entry = this.ready.shift()!;
-      if (entry.state !== 'queued' || !this.blobs.has(entry.id)) continue;
-      void this.upload(entry);
+      const batch = this.deps.uploadBatch ? takeBatch(this.ready, free, usable) : [this.ready.shift()!].filter(usable);
+      if (!batch.length) continue;
+      void this.send(batch);
       free--;
     }
     // Told to wait (Retry-After): come back when the wait is over.
@@ -308,43 +276,58 @@ export class UploadQueue {
     }
   }
 
-  private async upload(entry: Entry) {
-    const ctrl = new AbortController();
-    this.active.set(entry.id, ctrl);
-    const blob = this.blobs.get(entry.id)!;
-    const sha256 = this.hashes.get(entry.id)!;
-    const onProgress = (sent: number) => this.progress(entry, sent);
+  /** One request: a file alone, or a batch of small ones; each file gets its own verdict. */
+  private async send(entries: Entry[]) {
+    const ctrl = this.start(entries);
     try {
-      this.tally.update(entry, { state: 'uploading' });
-      const res = blob.size > this.resumableBytes
-        ? await sendInParts(this.deps.resumable, {
-          name: entry.name, blob, sha256, session: this.sessions.get(entry.id), signal: ctrl.signal, onProgress,
-          onSession: async (id) => {
-            this.sessions.set(entry.id, id);
-            await this.copies.write([{ id: entry.id, name: entry.name, size: entry.size, blob, addedAt: Date.now(), uploadId: id }]);
-          },
-        })
-        : await this.deps.upload(blob, entry.name, { sha256, signal: ctrl.signal, onProgress });
-      this.sessions.delete(entry.id);
-      this.control.sent(blob.size, performance.now());
-      this.deps.uploaded?.(blob, res.photo);
-      this.finish(entry, res.duplicate ? 'duplicate' : 'done', res.photo.id);
+      const verdicts = await sendFiles(this.sender, entries, ctrl.signal);
+      let bytes = 0;
+      verdicts.forEach((v, i) => {
+        const e = entries[i];
+        if ('error' in v) return this.refused(e, v.error, false);
+        bytes += e.size;
+        this.deps.uploaded?.(this.blobs.get(e.id)!, v.photo);
+        this.finish(e, v.duplicate ? 'duplicate' : 'done', v.photo.id);
+      });
+      this.control.sent(bytes, performance.now());
     } catch (err) {
-      if (ctrl.signal.aborted) {
-        if (entry.state !== 'cancelled') this.requeue(entry); // paused: it starts over when resumed
-      } else if (overloaded(err) && (err.status === 429 || (this.overloads.get(entry.id) ?? 0) < MAX_OVERLOADS)) {
-        // "Too many": not the file's fault. Wait as long as the server says and send it again.
-        this.overloads.set(entry.id, (this.overloads.get(entry.id) ?? 0) + 1);
-        this.control.failed(err.status, performance.now(), err.retryAfter);
-        this.requeue(entry);
-      } else {
-        if (err instanceof ApiError && (err.status === 0 || err.status >= 500)) this.control.failed(err.status, performance.now());
-        this.fail(entry, err);
-      }
+      for (const e of entries) this.refused(e, err, ctrl.signal.aborted);
     } finally {
-      this.active.delete(entry.id);
-      this.inflight.delete(entry.id);
-      this.pump();
+      this.end(entries);
+    }
+  }
+
+  private start(entries: Entry[]): AbortController {
+    const ctrl = new AbortController();
+    this.requests++;
+    for (const e of entries) {
+      this.active.set(e.id, ctrl);
+      this.tally.update(e, { state: 'uploading' });
+    }
+    return ctrl;
+  }
+
+  private end(entries: Entry[]) {
+    this.requests--;
+    for (const e of entries) {
+      this.active.delete(e.id);
+      this.meter.done(e.id);
+    }
+    this.pump();
+  }
+
+  /** What a failed send means for the file: sent again (paused, or "too many"), or failed with the reason. */
+  private refused(entry: Entry, err: unknown, aborted: boolean) {
+    if (entry.state !== 'uploading') return; // cancelled meanwhile
+    if (aborted) this.requeue(entry); // paused: it starts over when resumed
+    else if (overloaded(err) && (err.status === 429 || (this.overloads.get(entry.id) ?? 0) < MAX_OVERLOADS)) {
+      // "Too many": not the file's fault. Wait as long as the server says and send it again.
+      this.overloads.set(entry.id, (this.overloads.get(entry.id) ?? 0) + 1);
+      this.control.failed(err.status, performance.now(), err.retryAfter);
+      this.requeue(entry);
+    } else {
+      if (err instanceof ApiError && (err.status === 0 || err.status >= 500)) this.control.failed(err.status, performance.now());
+      this.fail(entry, err);
     }
   }
 
@@ -360,7 +343,7 @@ export class UploadQueue {
   }
 
   private finish(entry: Entry, state: 'done' | 'duplicate', photoId: string) {
-    this.sentFinished += entry.size;
+    this.meter.done(entry.id, entry.size);
     this.tally.update(entry, { state, photoId, sent: entry.size });
     this.forget(entry);
   }
@@ -375,13 +358,7 @@ export class UploadQueue {
 
   private progress(entry: Entry, sent: number) {
     this.tally.update(entry, { sent });
-    this.inflight.set(entry.id, sent);
-    const now = performance.now();
-    let total = this.sentFinished;
-    for (const n of this.inflight.values()) total += n;
-    this.samples.push([now, total]);
-    while (this.samples.length > 2 && now - this.samples[0][0] > 5000) this.samples.shift();
-    const [t0, b0] = this.samples[0];
-    if (now - t0 > 250) this.speed = ((total - b0) / (now - t0)) * 1000;
+    const speed = this.meter.progress(entry.id, sent, performance.now());
+    if (speed !== null) this.speed = speed;
   }
 }
