@@ -25,7 +25,7 @@ export class Lease {
     if (!this.signal.aborted) this.ctrl.abort(new DOMException(reason, 'AbortError'));
   }
 
-  /** The work is done (the result is being posted): no more heartbeats. */
+  /** The result is posted (or the job is dropped): no more heartbeats. */
   release() {
     clearInterval(this.timer);
   }
