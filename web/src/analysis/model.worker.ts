@@ -27,10 +27,20 @@ async function loadModels(config: ModelConfig, onProgress: (p: Progress) => void
   if (!m) throw new Error('No model set to load.');
   const progress = progressCallback(onProgress);
   // One model at a time: the WebGPU execution provider refuses to create two sessions at once.
-  const captioner = await loadCaptioner(m, device, progress);
-  const clip = await loadClip(m.embedding, m.tags, device, progress);
-  const faces = await loadFaces(config, m.faces, m.faceEmbedding, device, onProgress);
+  const captioner = await named(m.caption.id, () => loadCaptioner(m, device, progress));
+  const clip = await named(m.embedding.id, () => loadClip(m.embedding, m.tags, device, progress));
+  const faces = await named(m.faces.id, () => loadFaces(config, m.faces, m.faceEmbedding, device, onProgress));
   return { captioner, clip, faces, dims: { embedding: m.embedding.dims, face: m.faceEmbedding.dims } };
+}
+
+/** A load error names the model (transformers.js names the missing file; ONNX Runtime's parse errors name nothing). */
+async function named<T>(model: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(message.includes(model) ? message : `${model}: ${message}`);
+  }
 }
 
 type Decoded = { image: RawImage; fetchMs: number; decodeMs: number };

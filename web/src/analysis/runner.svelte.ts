@@ -2,7 +2,7 @@
 // variant in a model worker, and post the results. Each lane of work has its own worker (bridge.ts), so
 // "2 at a time" means two photos in two workers. A job whose lease is lost is dropped at once; closing
 // the tab simply lets the leases expire, and another tab picks the jobs up.
-import { ANALYSIS_LONG_TEXT_MAX, ANALYSIS_TEXT_MAX, type AnalysisJob, type AnalysisSubmission, type DeviceInfo } from '../../../worker/contract/analysis';
+import { ANALYSIS_TEXT_MAX, type AnalysisJob, type DeviceInfo } from '../../../worker/contract/analysis';
 import type { AnalysisSettings } from '../../../worker/contract/settings';
 import { ApiError, errorMessage, type Api } from '../lib/api';
 import { ModelBridge, ModelLoadError } from './bridge';
@@ -10,6 +10,7 @@ import { analysisClientId } from './client-id';
 import { chooseDevice, devicePreference, type DeviceChoice, type DevicePreference } from './device';
 import { Lease } from './lease';
 import { configFor, modelsKey } from './presets';
+import { submission } from './submission';
 import type { Analysis, Device, ModelConfig } from './protocol';
 
 export type RunnerState = 'idle' | 'loading' | 'running' | 'paused' | 'error';
@@ -218,14 +219,8 @@ export class AnalysisRunner {
 
   private async post(lease: Lease, result: Analysis, entry: Record<string, number>) {
     const { job } = lease;
-    const models = postedModels(this.models!);
-    const texts = {
-      ...(result.caption !== undefined && { caption: result.caption.slice(0, ANALYSIS_TEXT_MAX) }),
-      ...(result.detailedDescription !== undefined && { detailedDescription: result.detailedDescription.slice(0, ANALYSIS_LONG_TEXT_MAX) }),
-      ...(result.ocrText !== undefined && { ocrText: result.ocrText.slice(0, ANALYSIS_LONG_TEXT_MAX) }),
-    };
     try {
-      await this.api.postAnalysis(job.photoId, { lease: job.lease, models, ...result, ...texts, device: this.device! });
+      await this.api.postAnalysis(job.photoId, submission(job.lease, this.models!, result, this.device!));
       entry.postMs = performance.now() - entry.finishedAt;
       this.done++;
     } catch (err) {
@@ -257,8 +252,3 @@ export class AnalysisRunner {
   }
 }
 
-/** The library's models as a result names them (id and version: the server compares both). */
-function postedModels(m: AnalysisSettings): AnalysisSubmission['models'] {
-  const ref = (r: { id: string; version?: string }) => ({ id: r.id, ...(r.version && { version: r.version }) });
-  return { caption: ref(m.caption), embedding: ref(m.embedding), faces: ref(m.faces), faceEmbedding: ref(m.faceEmbedding) };
-}
