@@ -83,7 +83,10 @@ async function uploadPending(files: Array<[string, Buffer]>) {
 async function analysisTab(b: Browser, query = 'preset=tiny', prepare?: (page: Page) => Promise<void>) {
   const page = await signedIn(b);
   page.on('console', (m) => {
-    if (m.type() === 'error') console.error('page:', m.text().slice(0, 300));
+    if (m.type() === 'error' || m.type() === 'warning') console.error('page:', m.text().slice(0, 300));
+  });
+  page.on('response', async (r) => {
+    if (r.status() === 409) console.error('409:', r.url().split('/api/')[1], (await r.text().catch(() => '')).slice(0, 200));
   });
   await prepare?.(page);
   await page.goto(`${baseUrl()}/analysis?${query}`);
@@ -188,7 +191,7 @@ describe('analysis tab', () => {
     }
   });
 
-  it('lets a closed tab\'s jobs expire and another tab finish them', { timeout: 600_000 }, async () => {
+  it('lets a closed tab\'s jobs expire and another tab finish them', { timeout: 900_000 }, async () => {
     const ids = await uploadPending(await Promise.all(Array.from({ length: 6 }, async (_, i): Promise<[string, Buffer]> => [`red-${i}.png`, await solid(200 + i, 10, 10)])));
     // Each tab is its own client (clientId), so leases are capped per tab: a closed tab's leases do not
     // count against the next one, and one library's tabs never starve each other.
@@ -204,7 +207,7 @@ describe('analysis tab', () => {
     }
     const second = await analysisTab(browser, 'preset=tiny', watch);
     try {
-      const done = await Promise.all(ids.map((id) => until(id, (p) => p.stages.analysis?.status === 'completed')));
+      const done = await Promise.all(ids.map((id) => until(id, (p) => p.stages.analysis?.status === 'completed', 480_000)));
       // At least one job was leased by the closed tab, expired, and was leased again.
       expect(Math.max(...done.map((p) => p.stages.analysis!.attempts))).toBeGreaterThanOrEqual(2);
       expect(new Set(clients).size).toBe(2);

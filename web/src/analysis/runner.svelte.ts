@@ -161,7 +161,7 @@ export class AnalysisRunner {
         const claim = await this.api.claimAnalysis(this.concurrency * 2, this.device!, this.clientId);
         jobs = claim.jobs;
         // The library's models changed since Start: later photos use the new set (the workers reload).
-        if (claim.models && JSON.stringify(claim.models) !== JSON.stringify(this.models)) this.switchModels(claim.models);
+        if (claim.models && sameSet(claim.models) !== sameSet(this.models!)) this.switchModels(claim.models);
       } catch (err) {
         this.error = errorMessage(err, 'Could not ask for work.');
       }
@@ -252,3 +252,5 @@ export class AnalysisRunner {
   }
 }
 
+/** Everything about a model set that changes results, in a fixed order (JSON key order is not). */
+const sameSet = (m: AnalysisSettings) => [m.modelHost, modelsKey(m), m.detailedDescription, m.ocr, m.tags.join('\n')].join('\n');
