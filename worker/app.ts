@@ -14,6 +14,7 @@ import { live } from './routes/live';
 import { media } from './routes/media';
 import { models, modelsAdmin } from './routes/models';
 import { photos } from './routes/photos';
+import { poster } from './routes/poster';
 import { people } from './routes/people';
 import { searchRoutes } from './routes/search';
 import { settings } from './routes/settings';
@@ -36,6 +37,7 @@ app.use('/api/*', async (c, next) => {
   await next();
 });
 app.route('/api/photos', photos);
+app.route('/api/photos', poster);
 app.route('/api/settings', settings);
 app.route('/api/status', status);
 app.route('/api/live', live);

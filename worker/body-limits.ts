@@ -1,7 +1,7 @@
 // Request body limits (M3). JSON bodies are small by nature: anything past 1 MB is refused before it is
 // read (or, without a Content-Length, as soon as 1 MB has arrived), so no route parses a giant body.
-// Routes that stream files to R2 (PUT /api/photos, upload parts, model files) check their own declared
-// length against their own limits; the multipart form has a cap that fits the isolate.
+// Routes that stream files to R2 (PUT /api/photos, upload parts, model files) and a video's poster check
+// their own declared length against their own limits; the multipart form has a cap that fits the isolate.
 import type { Context, Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
@@ -19,7 +19,7 @@ const jsonLimit = bodyLimit({
 
 /** Routes whose bodies are files with their own limit (see above). The analysis result route sets its own. */
 function ownLimit(method: string, path: string): boolean {
-  if (method === 'PUT') return path === '/api/photos' || /^\/api\/uploads\/[^/]+\/parts\/[^/]+$/.test(path) || path.startsWith('/api/models/');
+  if (method === 'PUT') return path === '/api/photos' || /^\/api\/photos\/[^/]+\/poster$/.test(path) || /^\/api\/uploads\/[^/]+\/parts\/[^/]+$/.test(path) || path.startsWith('/api/models/');
   if (method === 'POST') return path === '/api/photos' || /^\/api\/analysis\/(?!claim$)[^/]+$/.test(path);
   return false;
 }

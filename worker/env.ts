@@ -9,6 +9,8 @@ export type Bindings = Env & {
   MEDIA_KEY_PREVIOUS?: string;
   /** Lease length for analysis jobs; default 180. */
   ANALYSIS_LEASE_SECONDS?: string;
+  /** Live-feed sockets per library; default 64 (feed/library-feed.ts). */
+  FEED_MAX_SOCKETS?: string;
 };
 
 export interface AppEnv {

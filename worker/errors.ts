@@ -14,6 +14,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   too_many_pixels: 422,
   corrupt_image: 422,
   corrupt_video: 422,
+  not_a_video: 409,
   conflict: 409,
   lease_conflict: 409,
   model_mismatch: 409,

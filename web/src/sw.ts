@@ -30,7 +30,7 @@ async function receiveShare(request: Request): Promise<Response> {
   }
   const form = await request.formData();
   const files = form.getAll('file').filter((f): f is File => typeof f !== 'string');
-  await Promise.all(files.map((file, i) => idbStore.put({
+  await idbStore.put(files.map((file, i) => ({
     id: `share-${Date.now().toString(36)}-${i}`, name: file.name || `shared-${i + 1}`, size: file.size, blob: file, addedAt: Date.now() + i, shared: true,
   })));
   return Response.redirect(`/upload?shared=${files.length}`, 303);

@@ -37,8 +37,13 @@ export async function claim(
   const claimed = await db.claimJobs(env.DB, libraryId, { max, device, lease, expiresAt, maxAttempts: MAX_ATTEMPTS, client, perClient: LEASES_PER_CLIENT }, now);
   const events = claimed.length ? await db.stageEvents(env.DB, libraryId, claimed.map((j) => j.photoId), now) : [];
   const jobs: AnalysisJob[] = [];
-  for (const { photoId, variants } of claimed) {
+  for (const { photoId, variants, kind } of claimed) {
     const name = smallest(variants);
+    if (name === null && kind === 'video') {
+      // No poster yet: the tab makes it from the original (AnalysisJob.makePoster).
+      jobs.push({ photoId, lease, imageUrl: await signedUrl(env, libraryId, photoId, 'original'), expiresAt: new Date(expiresAt).toISOString(), makePoster: true });
+      continue;
+    }
     if (name === null) continue; // deleted in between
     jobs.push({ photoId, lease, imageUrl: await signedUrl(env, libraryId, photoId, variantFile(name)), expiresAt: new Date(expiresAt).toISOString() });
   }

@@ -51,9 +51,14 @@ export const FailRequestSchema = v.object({ lease: Lease, error: v.pipe(v.string
 export interface AnalysisJob {
   photoId: string;
   lease: string;
-  /** A signed display variant: analysis never reads the original. */
+  /** A signed display variant: analysis never reads the original (except to make a video's poster, below). */
   imageUrl: string;
   expiresAt: string;
+  /**
+   * A video without a poster: `imageUrl` is the signed original. Make its poster (about 1 s in) and PUT it to
+   * /api/photos/:id/poster; that ends this lease, and the job comes back on the poster's variant.
+   */
+  makePoster?: true;
 }
 
 export interface ClaimResponse {

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'too_many_pixels'
   | 'corrupt_image'
   | 'corrupt_video'
+  | 'not_a_video'
   | 'conflict'
   | 'lease_conflict'
   | 'model_mismatch'
@@ -40,13 +41,17 @@ export interface UploadResponse {
   duplicate?: true;
 }
 
-/** POST /api/photos (multipart): one result per `file` field, in order. */
+/**
+ * POST /api/photos (multipart): one result per `file` field, in order. Optional `sha256` fields, one
+ * per file in the same order, let the files be stored together and known ones skip storage; a file
+ * over the library's rate limit carries `retryAfter` (seconds), like the Retry-After of a PUT.
+ */
 export interface MultipartUploadResponse {
   results: Array<{
     filename: string;
     photo?: Photo;
     duplicate?: true;
-    error?: { code: ErrorCode; message: string };
+    error?: { code: ErrorCode; message: string; retryAfter?: number };
   }>;
 }
 
@@ -70,6 +75,8 @@ export const CheckRequestSchema = v.object({
 export const PutQuerySchema = v.object({
   filename: v.optional(v.pipe(v.string(), v.maxLength(1024)), ''),
   sha256: v.optional(Sha256Schema),
+  /** The photo of this library the upload was made from (an export saved back); recorded as `derivedFrom`. */
+  derivedFrom: v.optional(v.pipe(v.string(), v.regex(PHOTO_ID_PATTERN, 'is not a photo id'))),
 });
 
 /** GET /api/photos */

@@ -41,6 +41,10 @@ export type PatchPersonRequest = v.InferInput<typeof PatchPersonBody>;
 export const MergeBody = v.object({ into: v.string() });
 export type MergeRequest = v.InferInput<typeof MergeBody>;
 
+/** POST /api/people: a new person of one face ("Who is this?" on a face nobody was found for). 201 PersonResponse. */
+export const CreatePersonBody = v.object({ faceId: v.string(), name: v.string() });
+export type CreatePersonRequest = v.InferInput<typeof CreatePersonBody>;
+
 /** POST /api/faces/:faceId/person: move the face to a person (pinned), or null for "not this person". */
 export const MoveFaceBody = v.object({ personId: v.nullable(v.string()) });
 export type MoveFaceRequest = v.InferInput<typeof MoveFaceBody>;

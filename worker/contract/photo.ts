@@ -2,10 +2,16 @@
 
 import type { PhotoAnalysis } from './analysis';
 
-/** Pipeline stages in the order they run. Declared once; everything else derives from it. */
-export const STAGES = ['exif', 'thumbnails', 'variants'] as const;
+/** Pipeline stages in the order they run. Declared once; everything else derives from it. A photo runs
+ * only the stages it has rows for: an image IMAGE_STAGES, a video VIDEO_STAGES, then POSTER_STAGES once
+ * a browser has sent its poster (`PUT /api/photos/:id/poster`). */
+export const STAGES = ['video', 'exif', 'thumbnails', 'variants'] as const;
 /** Edge stages, plus `analysis`, which browsers run on leased jobs once the variants exist. */
 export type EdgeStage = (typeof STAGES)[number];
+export const IMAGE_STAGES = ['exif', 'thumbnails', 'variants'] as const satisfies readonly EdgeStage[];
+export const VIDEO_STAGES = ['video'] as const satisfies readonly EdgeStage[];
+/** What a video's poster goes through: the same thumbnails (with ThumbHash) and variants as a photo. */
+export const POSTER_STAGES = ['thumbnails', 'variants'] as const satisfies readonly EdgeStage[];
 /** Every stage a photo shows, in pipeline order: the edge stages, then the browser's analysis. */
 export const ALL_STAGES = [...STAGES, 'analysis'] as const;
 export type StageName = (typeof ALL_STAGES)[number];
@@ -56,6 +62,17 @@ export type QuickExif = {
   orientation?: number;
 };
 
+/** What the video stage reads from the container (`kind: 'video'` only). */
+export interface VideoInfo {
+  durationMs: number;
+  /** Sample entry fourcc of the video track: avc1, hvc1, hev1, av01, vp09… */
+  codec: string | null;
+  /** Frames per second (29.97 for NTSC), null when the track has no timing. */
+  fps: number | null;
+  /** The file has an audio track. */
+  audio: boolean;
+}
+
 /** A photo id: 21 characters of [0-9a-z], sortable by creation time. */
 export const PHOTO_ID_PATTERN = /^[0-9a-z]{21}$/;
 
@@ -87,4 +104,8 @@ export interface Photo {
   original?: string;
   /** Results of the in-browser analysis; null until an analysis tab has posted them. */
   analysis: PhotoAnalysis | null;
+  /** Videos, once the video stage ran; null for images. Thumbnails and variants of a video are its poster's. */
+  video: VideoInfo | null;
+  /** Present only on a photo made from another one (an export saved back): that photo's id. */
+  derivedFrom?: string;
 }

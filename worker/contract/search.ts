@@ -25,7 +25,7 @@ export const SearchRequest = v.strictObject({
   from: v.optional(Day),
   to: v.optional(Day),
   near: v.optional(v.object({ lat: Degrees(90), lon: Degrees(180), km: v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(20_040)) })),
-  /** Accepted now; it filters once the people issue lands (and then answers 404 for an unknown person). */
+  /** Photos showing this person (a face of theirs); an unknown person answers 404. */
   person: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a person id'))),
   kind: v.optional(v.picklist(['image', 'video'])),
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200)), 20),

@@ -55,14 +55,31 @@ const AnalysisSettingsSchema = v.strictObject({
 });
 export type AnalysisSettings = v.InferOutput<typeof AnalysisSettingsSchema>;
 
+const Schedule = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (UTC)'));
+const BatchSize = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000));
+
+/** Videos (the video stage, and a poster's thumbnails and variants) mirror the photo settings, with their own batch. */
+const VideoSettingsSchema = v.strictObject({
+  /** Read each video's container (and develop its poster) as soon as it arrives. Off: the scheduled batch. */
+  autoProcessOnUpload: v.boolean(),
+  /** Process pending videos in batches at `schedule` (UTC, "HH:MM"). */
+  scheduledProcessing: v.boolean(),
+  schedule: Schedule,
+  /** Videos queued per scheduled batch. */
+  batchSize: BatchSize,
+});
+export type VideoSettings = v.InferOutput<typeof VideoSettingsSchema>;
+
 const SettingsSchema = v.strictObject({
   /** Queue each photo as soon as it is uploaded. Off: photos wait for the scheduled batch. */
   autoProcessOnUpload: v.boolean(),
   /** Process pending photos in batches at `schedule` (UTC, "HH:MM"). */
   scheduledProcessing: v.boolean(),
-  schedule: v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (UTC)')),
+  schedule: Schedule,
   /** Photos queued per scheduled batch. */
-  batchSize: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000)),
+  batchSize: BatchSize,
+  /** The same choices for videos (photo settings above apply to images only). */
+  videos: VideoSettingsSchema,
   /** A photo pending or processing for longer than this is re-queued by the sweep. */
   stageTimeoutSeconds: v.pipe(v.number(), v.integer(), v.minValue(30), v.maxValue(86_400)),
   /** Longest side in px. */
@@ -86,7 +103,9 @@ const SettingsSchema = v.strictObject({
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 
 /** PUT /api/settings: every field, or only those to change (`analysis` too: only the keys to change). */
-export const SettingsPatchSchema = v.partial(v.strictObject({ ...SettingsSchema.entries, analysis: v.partial(AnalysisSettingsSchema) }));
+export const SettingsPatchSchema = v.partial(v.strictObject({
+  ...SettingsSchema.entries, analysis: v.partial(AnalysisSettingsSchema), videos: v.partial(VideoSettingsSchema),
+}));
 export type SettingsPatch = v.InferOutput<typeof SettingsPatchSchema>;
 
 export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = {
@@ -102,6 +121,8 @@ export const DEFAULT_SETTINGS: Settings = {
   scheduledProcessing: true,
   schedule: '02:00',
   batchSize: 500,
+  // The seed's own nightly batch for videos, half an hour after the photos'.
+  videos: { autoProcessOnUpload: true, scheduledProcessing: true, schedule: '02:30', batchSize: 500 },
   stageTimeoutSeconds: 300,
   thumbnailSizes: [150, 300, 600],
   variantSizes: [
@@ -111,8 +132,11 @@ export const DEFAULT_SETTINGS: Settings = {
   maxMegapixels: 100,
   maxUploadBytes: 200 * 1024 * 1024,
   analysis: DEFAULT_ANALYSIS_SETTINGS,
-  // A folder of small photos at the web app's concurrency stays well under this; a runaway script does not.
-  uploadsPerMinute: 1200,
+  // 100 a second: a phone roll picked whole (thousands of photos of a few MB) cannot reach it even on a
+  // gigabit LAN, nor can a folder of small files at the web app's 16 lanes here (~50 a second); a
+  // runaway script can. (1,200 was reached by a 1,000-photo pick right after another import.) The web
+  // app waits out a 429 and sends the file again, so reaching it slows an upload down, never fails it.
+  uploadsPerMinute: 6000,
   // An analysis tab claims a few jobs every few seconds; this leaves room for a dozen tabs.
   analysisClaimsPerMinute: 300,
 };

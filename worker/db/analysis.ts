@@ -6,7 +6,9 @@ import { eventRows, photoEventStatement, stageEventStatement, type EventRow } fr
 
 /** Statements that open the analysis stage once a photo has display variants (idempotent). */
 export function openAnalysisStatements(db: D1Database, libraryId: string, photoId: string, now: number) {
-  const ready = `EXISTS (SELECT 1 FROM photos WHERE id = ?1 AND kind = 'image' AND variants IS NOT NULL)`;
+  // A video's variants are its poster's (PUT /api/photos/:id/poster): analysis runs on them like a photo's.
+  // A video without a poster opens too: the tab that leases it makes the poster first (AnalysisJob.makePoster).
+  const ready = `EXISTS (SELECT 1 FROM photos WHERE id = ?1 AND (variants IS NOT NULL OR (kind = 'video' AND poster IS NULL)))`;
   return [
     db.prepare(`INSERT INTO photo_stages (photo_id, stage, status, updated_at) SELECT ?1, 'analysis', 'pending', ?2 WHERE ${ready} ON CONFLICT DO NOTHING`).bind(photoId, now),
     db.prepare(`INSERT INTO photo_analysis (photo_id, library_id, updated_at) SELECT ?1, ?2, ?3 WHERE ${ready} ON CONFLICT DO NOTHING`).bind(photoId, libraryId, now),
@@ -43,7 +45,8 @@ export async function claimJobs(db: D1Database, libraryId: string, c: Claim, now
              LIMIT MAX(0, MIN(?2, ?9 - (SELECT COUNT(*) FROM photo_analysis h JOIN photo_stages hs ON hs.photo_id = h.photo_id AND hs.stage = 'analysis'
                                          WHERE h.library_id = ?1 AND h.lease_client = ?8 AND h.lease IS NOT NULL
                                            AND h.lease_expires_at >= ?6 AND hs.status = 'running'))))
-          RETURNING photo_id, (SELECT variants FROM photos WHERE id = photo_analysis.photo_id) AS variants`,
+          RETURNING photo_id, (SELECT variants FROM photos WHERE id = photo_analysis.photo_id) AS variants,
+                    (SELECT kind FROM photos WHERE id = photo_analysis.photo_id) AS kind`,
       )
       .bind(libraryId, c.max, c.lease, c.expiresAt, JSON.stringify(c.device), now, c.maxAttempts, c.client, c.perClient),
     db
@@ -53,8 +56,9 @@ export async function claimJobs(db: D1Database, libraryId: string, c: Claim, now
       )
       .bind(c.lease, now),
   ]);
-  return (results[0].results as Array<{ photo_id: string; variants: string | null }>).map((r) => ({
+  return (results[0].results as Array<{ photo_id: string; variants: string | null; kind: string | null }>).map((r) => ({
     photoId: r.photo_id,
+    kind: r.kind,
     variants: r.variants === null ? null : (JSON.parse(r.variants) as Record<string, { width: number; height: number }>),
   }));
 }

@@ -17,7 +17,7 @@ export const PHOTO_JSON = `
   json_object('id', p.id, 'filename', p.filename, 'sha256', p.sha256, 'mime', p.mime, 'kind', p.kind,
     'bytes', p.bytes, 'width', p.width, 'height', p.height, 'status', p.status, 'exif', json(p.exif),
     'error', p.error, 'retryable', p.retryable, 'created_at', p.created_at, 'updated_at', p.updated_at, 'placeholder', p.placeholder,
-    'thumbnails', json(p.thumbnails), 'variants', json(p.variants), 'analysis', json(${ANALYSIS_JSON}),
+    'thumbnails', json(p.thumbnails), 'variants', json(p.variants), 'derived_from', p.derived_from, 'analysis', json(${ANALYSIS_JSON}), 'video', json(p.video),
     'stages', json((SELECT json_group_object(s.stage, json_object('status', s.status, 'attempts', s.attempts,
                                                                   'ms', s.ms, 'error', s.error))
                       FROM photo_stages s WHERE s.photo_id = p.id)))`;
@@ -42,6 +42,9 @@ export interface PhotoJson {
   thumbnails: Record<string, unknown> | null;
   variants: Record<string, unknown> | null;
   analysis: AnalysisJson | null;
+  video: Photo['video'];
+  /** Absent in feed events written before migration 0016. */
+  derived_from?: string | null;
   stages: Record<string, StageState & { ms: number | null; error: string | null }> | null;
 }
 
@@ -94,6 +97,8 @@ export function toPhoto(row: PhotoJson): Photo {
     thumbnails: files(row.thumbnails, thumbnailFile),
     variants: files(row.variants, variantFile),
     analysis: toAnalysis(row.analysis),
+    video: row.video ?? null,
+    ...(row.derived_from && { derivedFrom: row.derived_from }),
   };
 }
 

@@ -19,6 +19,8 @@ export interface NewPhoto {
   height: number | null;
   exif: Photo['exif'];
   stages: readonly string[];
+  /** The photo of the same library this one was made from (an export saved back). */
+  derivedFrom?: string;
 }
 
 /** The API shape of a photo just inserted, without reading it back. */
@@ -29,7 +31,8 @@ export function newPhotoJson(p: NewPhoto, now: number): Photo {
     width: p.width, height: p.height, status: 'pending',
     stages: Object.fromEntries(p.stages.map((s) => [s, { status: 'pending', attempts: 0 }])),
     exif: p.exif as Photo['exif'], error: null, createdAt: at, updatedAt: at,
-    placeholder: null, thumbnails: {}, variants: {}, analysis: null,
+    placeholder: null, thumbnails: {}, variants: {}, analysis: null, video: null,
+    ...(p.derivedFrom && { derivedFrom: p.derivedFrom }),
   };
 }
 
@@ -41,12 +44,14 @@ export async function insertPhoto(db: D1Database, p: NewPhoto, now: number, queu
   const results = await db.batch([
     db
       .prepare(
-        `INSERT INTO photos (id, library_id, filename, sha256, mime, kind, bytes, width, height, exif, created_at, updated_at, queued_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)
+        // derived_from is looked up, not bound as given: a source deleted since the route checked it
+        // becomes NULL instead of failing the foreign key.
+        `INSERT INTO photos (id, library_id, filename, sha256, mime, kind, bytes, width, height, exif, created_at, updated_at, queued_at, derived_from)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, (SELECT s.id FROM photos s WHERE s.id = ?13 AND s.library_id = ?2))
          ON CONFLICT (library_id, sha256) DO NOTHING`,
       )
       .bind(p.id, p.libraryId, p.filename, p.sha256, p.mime, p.kind, p.bytes, p.width, p.height,
-        p.exif ? JSON.stringify(p.exif) : null, now, queued ? now : null),
+        p.exif ? JSON.stringify(p.exif) : null, now, queued ? now : null, p.derivedFrom ?? null),
     db
       .prepare(
         `INSERT INTO photo_stages (photo_id, stage, updated_at)

@@ -1,5 +1,5 @@
 // SQL for the pipeline: a photo's state for one run, stage transitions, retries and sweeps.
-import type { Exif, Photo, StageName, StageStatus } from '../contract/photo';
+import type { Exif, Photo, PhotoKind, StageName, StageStatus, VideoInfo } from '../contract/photo';
 import { openAnalysisStatements } from './analysis';
 import { eventRows, photoEventStatement, stageEventStatement, statsEventStatement } from './events';
 
@@ -23,6 +23,8 @@ export interface StageResult {
   variants?: Record<string, Size>;
   /** Displayed size, set only when the upload did not record one. */
   size?: Size;
+  /** The video stage's reading of the container. */
+  video?: VideoInfo;
 }
 
 export async function loadPipelinePhoto(db: D1Database, libraryId: string, id: string): Promise<PipelinePhoto | null> {
@@ -98,11 +100,11 @@ export async function completeStage(db: D1Database, libraryId: string, id: strin
       .prepare(
         `UPDATE photos SET exif = COALESCE(?2, exif), placeholder = COALESCE(?3, placeholder),
                 thumbnails = COALESCE(?4, thumbnails), variants = COALESCE(?5, variants), updated_at = ?6,
-                width = COALESCE(width, ?7), height = COALESCE(height, ?8)
+                width = COALESCE(width, ?7), height = COALESCE(height, ?8), video = COALESCE(?10, video)
           WHERE id = ?1 AND run_token = ?9`,
       )
       .bind(id, json(result.exif), result.placeholder ?? null, json(result.thumbnails), json(result.variants), now,
-        result.size?.width ?? null, result.size?.height ?? null, token),
+        result.size?.width ?? null, result.size?.height ?? null, token, json(result.video)),
     stageEventStatement(db, libraryId, id, stage, now),
   ]);
   owned(results[1]);
@@ -258,10 +260,10 @@ export async function librariesWithUnqueued(db: D1Database): Promise<string[]> {
   return results.map((r) => r.library_id);
 }
 
-export async function unqueuedPhotos(db: D1Database, libraryId: string, limit: number): Promise<string[]> {
+export async function unqueuedPhotos(db: D1Database, libraryId: string, kind: PhotoKind, limit: number): Promise<string[]> {
   const { results } = await db
-    .prepare(`SELECT id FROM photos WHERE library_id = ?1 AND status = 'pending' AND queued_at IS NULL ORDER BY id LIMIT ?2`)
-    .bind(libraryId, limit)
+    .prepare(`SELECT id FROM photos WHERE library_id = ?1 AND kind = ?3 AND status = 'pending' AND queued_at IS NULL ORDER BY id LIMIT ?2`)
+    .bind(libraryId, limit, kind)
     .all<{ id: string }>();
   return results.map((r) => r.id);
 }

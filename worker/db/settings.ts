@@ -23,8 +23,10 @@ export async function getSettings(db: D1Database, libraryId: string, env: Bindin
   const row = await db.prepare(`SELECT json FROM settings WHERE library_id = ?1`).bind(libraryId).first<{ json: string }>();
   const stored = row ? (JSON.parse(row.json) as Partial<Settings>) : {};
   const defaults = defaultSettings(env);
-  // Documents stored before a key existed take its default (analysis key by key).
-  const settings = { ...defaults, ...stored, analysis: { ...defaults.analysis, ...stored.analysis } };
+  // Documents stored before a key existed take its default (analysis and videos key by key).
+  const settings = {
+    ...defaults, ...stored, analysis: { ...defaults.analysis, ...stored.analysis }, videos: { ...defaults.videos, ...stored.videos },
+  };
   cache.set(libraryId, { at: Date.now(), settings });
   return settings;
 }

@@ -4,7 +4,7 @@ import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../hash';
 import { newLibrary } from '../test/helpers';
-import { CLOSE_FLOOD, CLOSE_REVOKED, type LibraryFeed, MAX_SOCKETS, MIN_REPLAY_INTERVAL_MS } from './library-feed';
+import { CLOSE_FLOOD, CLOSE_REVOKED, type LibraryFeed, MAX_SOCKETS, MIN_REPLAY_INTERVAL_MS, maxSockets } from './library-feed';
 
 interface Open {
   ws: WebSocket;
@@ -89,5 +89,10 @@ describe('revoked tokens lose their feed (M8)', () => {
     expect(keptClosed).toBe(false);
     expect(await runInDurableObject(env.FEED.getByName(libraryId), (_feed: LibraryFeed, state) => state.storage.getAlarm())).not.toBeNull();
     kept.ws.close(1000, 'done');
+  });
+
+  it('takes its socket cap from FEED_MAX_SOCKETS when that is a positive integer', () => {
+    expect(maxSockets({ ...env, FEED_MAX_SOCKETS: '2000' })).toBe(2000);
+    for (const bad of [undefined, '', '0', '-5', '1.5', 'lots']) expect(maxSockets({ ...env, FEED_MAX_SOCKETS: bad })).toBe(MAX_SOCKETS);
   });
 });

@@ -15,6 +15,12 @@ const MAX_REPLAY = 500;
 
 /** Sockets one library may hold open; past it the upgrade is refused with 429 (M6). */
 export const MAX_SOCKETS = 64;
+
+/** The socket cap, raised by `FEED_MAX_SOCKETS` for a fan-out benchmark or a wall display farm. */
+export function maxSockets(env: Bindings): number {
+  const n = Number(env.FEED_MAX_SOCKETS);
+  return Number.isInteger(n) && n > 0 ? n : MAX_SOCKETS;
+}
 /** Resumes closer together than this, or while one is still being served, are refused (M6). */
 export const MIN_REPLAY_INTERVAL_MS = 1000;
 /** Refused resumes a socket may send before it is closed as a flood. */
@@ -48,8 +54,9 @@ export class LibraryFeed extends DurableObject<Bindings> {
     const libraryId = request.headers.get('X-Darkroom-Library');
     const tokenHash = request.headers.get('X-Darkroom-Token-Hash');
     if (!libraryId || !tokenHash) return new Response('missing library', { status: 400 });
-    if (this.ctx.getWebSockets().length >= MAX_SOCKETS) {
-      const body: ErrorBody = { error: { code: 'too_many_connections', message: `This library already has ${MAX_SOCKETS} live connections; close some tabs.` } };
+    const cap = maxSockets(this.env);
+    if (this.ctx.getWebSockets().length >= cap) {
+      const body: ErrorBody = { error: { code: 'too_many_connections', message: `This library already has ${cap} live connections; close some tabs.` } };
       return Response.json(body, { status: 429 });
     }
     const { 0: client, 1: server } = new WebSocketPair();

@@ -2,6 +2,7 @@
 // written with its feed event in one batch, and each is what re-clustering reads and never overrides.
 import { eventRows, photoEventStatement, type EventRow } from '../db/events';
 import { AppError } from '../errors';
+import { newPersonId } from './ids';
 import { dropEmptyStatement, markDirtyStatement, peopleChangedStatement, refreshCentroids, returnedIds } from './store';
 
 interface PersonRef {
@@ -94,6 +95,26 @@ export async function moveFace(db: D1Database, libraryId: string, faceId: string
     peopleChangedStatement(db, libraryId, { people: touched, removed, photoIds: [face.photo_id] }, now),
   ]));
   return { face: { ...face, person_id: personId }, events };
+}
+
+/**
+ * "Who is this?" answered with a new name: a person of this one face, named, the face pinned to them (and
+ * refused by the person it leaves, as a move is). Named, they are never folded away by re-clustering.
+ */
+export async function createPerson(db: D1Database, libraryId: string, faceId: string, name: string, now: number) {
+  const face = await db.prepare(`SELECT model FROM faces WHERE library_id = ?1 AND id = ?2`).bind(libraryId, faceId).first<{ model: string | null }>();
+  if (!face) throw new AppError('not_found', 'No such face.');
+  if (!face.model) throw new AppError('conflict', 'This face has no embedding, so it cannot belong to a person.');
+  const id = newPersonId();
+  await db.prepare(`INSERT INTO people (id, library_id, model, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)`)
+    .bind(id, libraryId, face.model, name, now).run();
+  try {
+    return { id, ...(await moveFace(db, libraryId, faceId, id, now)) };
+  } catch (err) {
+    // The face went meanwhile (its photo was deleted): a person of no face must not stay behind.
+    await db.prepare(`DELETE FROM people WHERE library_id = ?1 AND id = ?2 AND NOT EXISTS (SELECT 1 FROM faces WHERE person_id = ?2)`).bind(libraryId, id).run();
+    throw err;
+  }
 }
 
 /** Before a photo's rows go: its faces, and any person left without faces. */

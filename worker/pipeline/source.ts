@@ -1,11 +1,11 @@
-// The original as engine input, for every stage of one run. It is read from R2 once and kept for the
+// The original (a video's poster) as engine input, for every stage of one run. It is read from R2 once and kept for the
 // run when it is small enough (one GET instead of one per stage); a bigger one is streamed per stage.
 // A HEIC that the image service cannot decode is decoded once here instead.
 import type { Settings } from '../contract/settings';
 import type { PipelinePhoto } from '../db/pipeline';
 import type { Bindings } from '../env';
 import { PermanentError } from '../errors';
-import { originalKey } from '../storage/keys';
+import { originalKey, posterKey } from '../storage/keys';
 import type { Box, EngineInput } from './engine';
 import { decodeHeifToPng } from './heif-fallback';
 import { assertDecodable } from './dimensions';
@@ -43,13 +43,15 @@ export class PhotoSource {
   }
 
   private async original(): Promise<EngineInput> {
-    if (this.photo.bytes <= KEEP_BYTES) return (this.kept ??= this.fetch().then((s) => new Response(s).arrayBuffer()));
+    // A video's pixels are its poster (≤ 16 MB, upload/poster.ts): always kept for the run.
+    if (this.photo.kind === 'video' || this.photo.bytes <= KEEP_BYTES) return (this.kept ??= this.fetch().then((s) => new Response(s).arrayBuffer()));
     return this.fetch();
   }
 
   private async fetch(): Promise<ReadableStream<Uint8Array>> {
-    const obj = await this.env.PHOTOS.get(originalKey(this.photo.libraryId, this.photo.id));
-    if (!obj) throw new PermanentError('The original file is missing from storage.');
+    const video = this.photo.kind === 'video';
+    const obj = await this.env.PHOTOS.get((video ? posterKey : originalKey)(this.photo.libraryId, this.photo.id));
+    if (!obj) throw new PermanentError(video ? 'The poster is missing from storage.' : 'The original file is missing from storage.');
     return obj.body;
   }
 

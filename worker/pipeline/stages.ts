@@ -4,8 +4,10 @@ import { runExif } from './exif';
 import type { StageRunner } from './stage-context';
 import { runThumbnails } from './thumbnails';
 import { runVariants } from './variants';
+import { runVideo } from './video';
 
 export const RUNNERS: Record<EdgeStage, StageRunner> = {
+  video: runVideo,
   exif: runExif,
   thumbnails: runThumbnails,
   variants: runVariants,

@@ -9,6 +9,8 @@ import * as db from '../db/pipeline';
 import { getSettings } from '../db/settings';
 import { reclusterDue } from '../people/recluster-job';
 import type { Bindings } from '../env';
+import type { PhotoKind } from '../contract/photo';
+import type { Settings } from '../contract/settings';
 import { abortStaleUploads } from '../upload/resumable';
 import { enqueuePhotos } from './enqueue';
 import { reconcileOrphans } from './reconcile';
@@ -38,18 +40,9 @@ export async function sweep(env: Bindings, now = Date.now()): Promise<SweepRepor
 
   for (const libraryId of await db.librariesWithUnqueued(env.DB)) {
     const settings = await getSettings(env.DB, libraryId, env);
-    if (settings.autoProcessOnUpload) {
-      // Auto-processing was switched back on: whatever waited for a batch goes now.
-      const ids = await db.unqueuedPhotos(env.DB, libraryId, settings.batchSize);
-      await enqueuePhotos(env, libraryId, ids, 'backfill', now);
-      report.scheduled += ids.length;
-      continue;
-    }
-    if (!settings.scheduledProcessing || !inWindow(settings.schedule, now)) continue;
-    if (!(await db.claimScheduledBatch(env.DB, libraryId, new Date(now).toISOString().slice(0, 10)))) continue;
-    const ids = await db.unqueuedPhotos(env.DB, libraryId, settings.batchSize);
-    await enqueuePhotos(env, libraryId, ids, 'backfill', now);
-    report.scheduled += ids.length;
+    // Photos and videos each have their own batch (the seed: photos at 02:00, videos at 02:30).
+    report.scheduled += await scheduledBatch(env, libraryId, 'image', settings, now);
+    report.scheduled += await scheduledBatch(env, libraryId, 'video', settings.videos, now);
   }
   await pruneEvents(env.DB, now - 7 * 86_400_000);
   await pruneWindows(env.DB, staleWindow(now));
@@ -60,6 +53,22 @@ export async function sweep(env: Bindings, now = Date.now()): Promise<SweepRepor
   // R2 objects whose photo row is gone (a run that outlived its DELETE, a crash before the row).
   report.orphansDeleted = (await reconcileOrphans(env, now)).deleted;
   return report;
+}
+
+type BatchSettings = Pick<Settings, 'autoProcessOnUpload' | 'scheduledProcessing' | 'schedule' | 'batchSize'>;
+
+/** Queues the library's waiting photos (or videos) when their batch is due; answers how many. */
+async function scheduledBatch(env: Bindings, libraryId: string, kind: PhotoKind, s: BatchSettings, now: number): Promise<number> {
+  if (!s.autoProcessOnUpload) {
+    if (!s.scheduledProcessing || !inWindow(s.schedule, now)) return 0;
+    // Once a day per kind; the video batch's day key carries the kind (one table, no schema change).
+    const day = new Date(now).toISOString().slice(0, 10);
+    if (!(await db.claimScheduledBatch(env.DB, libraryId, kind === 'image' ? day : `${day}/video`))) return 0;
+  }
+  // Auto-processing on (switched back on: whatever waited for a batch goes now), or the batch is due.
+  const ids = await db.unqueuedPhotos(env.DB, libraryId, kind, s.batchSize);
+  await enqueuePhotos(env, libraryId, ids, 'backfill', now);
+  return ids.length;
 }
 
 /** True during the window that starts at `schedule` ("HH:MM", UTC). */

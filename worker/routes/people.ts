@@ -1,11 +1,11 @@
 // /api/people and /api/faces — people found in the library's faces, and the corrections a person makes:
 // names, hiding, merges, moving a face or saying "not this person". Mounted at /api.
 import { Hono } from 'hono';
-import { MergeBody, MoveFaceBody, PatchPersonBody, type MoveFaceResponse, type PeopleResponse, type PersonResponse } from '../contract/people';
+import { CreatePersonBody, MergeBody, MoveFaceBody, PatchPersonBody, type MoveFaceResponse, type PeopleResponse, type PersonResponse } from '../contract/people';
 import type { AppEnv, Bindings } from '../env';
 import { AppError } from '../errors';
 import { publish } from '../feed/publish';
-import { mergePeople, moveFace, patchPerson } from '../people/decisions';
+import { createPerson, mergePeople, moveFace, patchPerson } from '../people/decisions';
 import { isFaceId, isPersonId } from '../people/ids';
 import { cleanName } from '../people/names';
 import { getPerson, listPeople, personFaces } from '../people/read';
@@ -25,6 +25,16 @@ async function personResponse(env: Bindings, libraryId: string, id: string): Pro
 
 export const people = new Hono<AppEnv>()
   .get('/people', async (c) => c.json({ people: await listPeople(c.env, c.var.libraryId) } satisfies PeopleResponse))
+
+  .post('/people', validate('json', CreatePersonBody), async (c) => {
+    const { faceId, name: raw } = c.req.valid('json');
+    if (!isFaceId(faceId)) throw new AppError('not_found', 'No such face.');
+    const name = cleanName(raw);
+    if (!name) throw new AppError('invalid_request', 'A new person needs a name.');
+    const { id, events } = await createPerson(c.env.DB, c.var.libraryId, faceId, name, Date.now());
+    c.executionCtx.waitUntil(publish(c.env, c.var.libraryId, events));
+    return c.json(await personResponse(c.env, c.var.libraryId, id) satisfies PersonResponse, 201);
+  })
 
   .get('/people/:id', async (c) => c.json(await personResponse(c.env, c.var.libraryId, personParam(c.req.param('id'))) satisfies PersonResponse))
 

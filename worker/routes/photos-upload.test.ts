@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorBody, MultipartUploadResponse, UploadResponse } from '../contract/http';
 import { toHex } from '../hash';
-import { api, expectations, fixture, newLibrary, put, testEnv } from '../test/helpers';
+import { api, expectations, fixture, newLibrary, put, setSettings, testEnv } from '../test/helpers';
 
 const exifDateToIso = (d: string, offset: string | null) => d.replace(/^(\d{4}):(\d{2}):(\d{2}) /, '$1-$2-$3T') + (offset ?? '');
 
@@ -187,6 +187,48 @@ describe('POST /api/photos (multipart)', () => {
     expect(results[2]).toMatchObject({ duplicate: true, photo: { id: results[0].photo?.id } });
     expect(results[3].photo).toMatchObject({ mime: 'image/webp', width: 776, height: 909, exif: { make: 'HTC' } });
     expect(await leftovers(libraryId)).toEqual({ objects: 2, rows: 2 });
+  });
+
+  it('stores a batch with declared hashes together, in order: a repeat is the first one\'s duplicate, a wrong hash is refused', async () => {
+    const { libraryId, token } = await newLibrary();
+    const names = ['orient-landscape-1.jpg', 'orient-landscape-2.jpg', 'orient-landscape-3.jpg', 'orient-landscape-4.jpg', 'orient-landscape-5.jpg'];
+    const bytes = await Promise.all(names.map((n) => fixture(n)));
+    const sha = async (b: ArrayBuffer | Uint8Array) => toHex(await crypto.subtle.digest('SHA-256', b));
+    const form = new FormData();
+    const add = async (b: Uint8Array, name: string, declared?: string) => {
+      form.append('file', new File([b], name));
+      form.append('sha256', declared ?? await sha(b));
+    };
+    for (const [i, b] of bytes.entries()) await add(b, names[i]);
+    await add(bytes[0], 'again.jpg');
+    await add(bytes[1], 'lying.jpg', await sha(bytes[2]).then((h) => h.replace(/^./, (c) => (c === '0' ? '1' : '0'))));
+    const res = await api('/api/photos', { method: 'POST', body: form, token });
+    expect(res.status).toBe(201);
+    const { results } = await res.json<MultipartUploadResponse>();
+    expect(results.map((r) => r.filename)).toEqual([...names, 'again.jpg', 'lying.jpg']);
+    for (const r of results.slice(0, 5)) expect(r.photo && !r.duplicate).toBe(true);
+    expect(results[5]).toMatchObject({ duplicate: true, photo: { id: results[0].photo?.id } });
+    expect(results[6].error?.code).toBe('checksum_mismatch');
+    expect(await leftovers(libraryId)).toEqual({ objects: 5, rows: 5 });
+
+    const odd = new FormData();
+    odd.append('file', new File([bytes[0]], 'a.jpg'));
+    const refused = await api('/api/photos', { method: 'POST', body: (odd.append('sha256', 'nope'), odd), token });
+    expect(refused.status).toBe(400);
+    expect((await refused.json<ErrorBody>()).error.code).toBe('invalid_request');
+  });
+
+  it('says per file when the library is over its uploads per minute, and when to come back', async () => {
+    const { token } = await newLibrary();
+    await setSettings(token, { uploadsPerMinute: 2, autoProcessOnUpload: false });
+    const form = new FormData();
+    for (const n of ['orient-landscape-6.jpg', 'orient-landscape-7.jpg', 'orient-landscape-8.jpg']) form.append('file', new File([await fixture(n)], n));
+    const { results } = await (await api('/api/photos', { method: 'POST', body: form, token })).json<MultipartUploadResponse>();
+    expect(results.filter((r) => r.photo)).toHaveLength(2);
+    const limited = results.find((r) => r.error)!;
+    expect(limited.error).toMatchObject({ code: 'rate_limited' });
+    expect(limited.error!.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(limited.error!.retryAfter).toBeLessThanOrEqual(60);
   });
 
   it('explains what it wants when the body is not a form', async () => {

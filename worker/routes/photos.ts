@@ -22,6 +22,37 @@ import { validate } from '../validate';
 import { streamedLimit } from '../body-limits';
 import { removePhotoFaces } from '../people/decisions';
 
+/** Files of one form stored at once: a batch of small files costs about one file's round trips. */
+const FORM_CONCURRENCY = 4;
+
+async function ingestInOrder<T>(files: File[], one: (file: File, i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (const [i, file] of files.entries()) out.push(await one(file, i));
+  return out;
+}
+
+/**
+ * With a declared hash per file, files are stored a few at once; a file repeating an earlier one's hash
+ * waits for it, so the first is the new photo and the others its duplicates, as in order.
+ */
+async function ingestTogether<T>(files: File[], hashes: string[], one: (file: File, i: number) => Promise<T>): Promise<T[]> {
+  const out = new Array<T>(files.length);
+  const first = new Map<string, Promise<unknown>>();
+  let next = 0;
+  const lane = async () => {
+    while (next < files.length) {
+      const i = next++;
+      const h = hashes[i].toLowerCase();
+      const earlier = first.get(h);
+      const run = (earlier ?? Promise.resolve()).then(() => one(files[i], i));
+      if (!earlier) first.set(h, run.catch(() => {}));
+      out[i] = await run;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(FORM_CONCURRENCY, files.length) }, lane));
+  return out;
+}
+
 /** The form is parsed in memory, so its cap (MAX_MULTIPART_BYTES) fits the isolate's 128 MB with room to spare. */
 const multipartLimit: MiddlewareHandler<AppEnv> = (c, next) => {
   const max = maxMultipartBytes(c.env);
@@ -48,10 +79,14 @@ export const photos = new Hono<AppEnv>()
     if (sha256 !== undefined && !v.is(Sha256Schema, sha256)) {
       throw new AppError('invalid_request', 'X-Content-SHA256 must be a hex SHA-256.');
     }
+    // Checked before a byte is stored: another library's photo is refused exactly like a missing one.
+    if (query.derivedFrom && !(await getPhoto(c.env.DB, c.var.libraryId, query.derivedFrom))) {
+      throw new AppError('invalid_request', 'derivedFrom names no photo of this library.');
+    }
     const settings = await getSettings(c.env.DB, c.var.libraryId, c.env);
     await enforceRate(c.env.DB, c.var.libraryId, 'upload', settings.uploadsPerMinute);
     const result = await ingest(c.env, settings, {
-      libraryId: c.var.libraryId, filename: cleanFilename(query.filename), body, length, sha256,
+      libraryId: c.var.libraryId, filename: cleanFilename(query.filename), body, length, sha256, derivedFrom: query.derivedFrom,
     }, (work) => c.executionCtx.waitUntil(work));
     const photo = await present(c.env, c.var.libraryId, result.photo);
     const answer: UploadResponse = result.duplicate ? { photo, duplicate: true } : { photo };
@@ -67,22 +102,26 @@ export const photos = new Hono<AppEnv>()
     });
     const files = form.getAll('file').filter((f): f is File => typeof f !== 'string');
     if (!files.length) throw new AppError('invalid_request', 'No "file" fields in the form.');
-    const results: MultipartUploadResponse['results'] = [];
+    const hashes = form.getAll('sha256');
+    if (hashes.length && (hashes.length !== files.length || !hashes.every((h) => v.is(Sha256Schema, h)))) {
+      throw new AppError('invalid_request', 'Send one "sha256" field (hex SHA-256) per "file" field, in the same order, or none.');
+    }
     const settings = await getSettings(c.env.DB, c.var.libraryId, c.env);
-    for (const file of files) {
+    const one = async (file: File, i: number): Promise<MultipartUploadResponse['results'][number]> => {
       const filename = cleanFilename(file.name);
       try {
         await enforceRate(c.env.DB, c.var.libraryId, 'upload', settings.uploadsPerMinute);
         const r = await ingest(c.env, settings, {
-          libraryId: c.var.libraryId, filename, body: file, length: file.size,
+          libraryId: c.var.libraryId, filename, body: file, length: file.size, sha256: (hashes[i] as string | undefined)?.toLowerCase(),
         }, (work) => c.executionCtx.waitUntil(work));
         const photo = await present(c.env, c.var.libraryId, r.photo);
-        results.push(r.duplicate ? { filename, photo, duplicate: true } : { filename, photo });
+        return r.duplicate ? { filename, photo, duplicate: true } : { filename, photo };
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        results.push({ filename, error: { code: err.code, message: err.message } });
+        return { filename, error: { code: err.code, message: err.message, ...(err.retryAfter !== undefined && { retryAfter: err.retryAfter }) } };
       }
-    }
+    };
+    const results = hashes.length ? await ingestTogether(files, hashes as string[], one) : await ingestInOrder(files, one);
     const created = results.some((r) => r.photo && !r.duplicate);
     return c.json({ results } satisfies MultipartUploadResponse, created ? 201 : 200);
   })

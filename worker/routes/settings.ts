@@ -10,10 +10,10 @@ import { validate } from '../validate';
 export const settings = new Hono<AppEnv>()
   .get('/', async (c) => c.json({ settings: await getSettings(c.env.DB, c.var.libraryId, c.env) } satisfies SettingsResponse))
   .put('/', validate('json', SettingsPatchSchema), async (c) => {
-    // A PUT may carry every field or only those to change (analysis too); the result is always complete.
+    // A PUT may carry every field or only those to change (analysis and videos too); the result is always complete.
     const before = await getSettings(c.env.DB, c.var.libraryId, c.env);
     const patch = c.req.valid('json');
-    const next = { ...before, ...patch, analysis: { ...before.analysis, ...patch.analysis } };
+    const next = { ...before, ...patch, analysis: { ...before.analysis, ...patch.analysis }, videos: { ...before.videos, ...patch.videos } };
     await putSettings(c.env.DB, c.var.libraryId, next);
     const [was, now] = [before.analysis.embedding, next.analysis.embedding];
     if (modelKey(was) !== modelKey(now) || was.dims !== now.dims) {

@@ -17,6 +17,8 @@ export interface IndexEntry {
   model: string;
   /** Lowercased analysis tags and embedded keywords. */
   tags: string[];
+  /** The people whose faces are on the photo (ids; usually none). */
+  people: string[];
   /** Normalised words of caption, detailed description, OCR text, filename, title, description, keywords and tags: " w1 w2 …". */
   text: string;
   /** Embedding model key (id@version) and its int8 values, when the photo has been analysed. */
@@ -37,6 +39,8 @@ export interface SourcePhoto {
   ocr_text?: string | null;
   tags: string | Array<{ label: string }> | null;
   embedding_model: string | null;
+  /** Person ids of the photo's faces: a JSON array from D1, or the faces of a feed event's photo. */
+  people?: string | string[] | null;
 }
 
 const parsed = <T>(v: unknown): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : ((v ?? null) as T | null));
@@ -49,6 +53,14 @@ export function words(text: string): string[] {
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
+}
+
+/** Shared by every photo without people: most of a library, one array instead of 100,000. */
+export const NO_PEOPLE: string[] = Object.freeze([]) as unknown as string[];
+
+export function peopleList(ids: Iterable<string | null | undefined>): string[] {
+  const list = [...new Set([...ids].filter((x): x is string => !!x))].sort();
+  return list.length ? list : NO_PEOPLE;
 }
 
 export const label = (s: string) => s.normalize('NFKC').trim().toLowerCase();
@@ -75,6 +87,7 @@ export function toEntry(p: SourcePhoto, vector: Int8Array | null | undefined): I
     make: label(exif?.make ?? ''),
     model: label(exif?.model ?? ''),
     tags,
+    people: peopleList(parsed<Array<string | null>>(p.people) ?? []),
     text: ' ' + words(text).join(' '),
     embeddingModel: vector === null ? null : p.embedding_model,
     vector,

@@ -12,6 +12,8 @@ export interface Filters {
   toDay?: number;
   near?: { lat: number; lon: number; km: number };
   kind?: 'image' | 'video';
+  /** A person id: photos with at least one face of that person. */
+  person?: string;
 }
 
 /** The columns a predicate reads; LibraryIndex provides them. */
@@ -23,6 +25,8 @@ export interface Columns {
   make: string[];
   model: string[];
   tags: string[][];
+  /** Person ids of each slot's faces. */
+  people: string[][];
   text: string[];
 }
 
@@ -40,6 +44,7 @@ export function toFilters(req: SearchRequest): Filters {
   if (req.to) f.toDay = dayNumber(req.to);
   if (req.near) f.near = req.near;
   if (req.kind) f.kind = req.kind;
+  if (req.person) f.person = req.person;
   return f;
 }
 
@@ -57,6 +62,11 @@ export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: numbe
 /** null when nothing filters. Cheap tests run first; text (substring search) runs last. */
 export function compile(f: Filters, c: Columns): ((slot: number) => boolean) | null {
   const tests: Array<(slot: number) => boolean> = [];
+  // Most photos show nobody: the most selective test, and one comparison of an empty array's length.
+  if (f.person) {
+    const who = f.person;
+    tests.push((s) => c.people[s].includes(who));
+  }
   if (f.kind) {
     const k = KIND_CODE[f.kind];
     tests.push((s) => c.kind[s] === k);

@@ -5,10 +5,21 @@ import type { IndexEntry } from './entry';
 
 type Meta = Omit<IndexEntry, 'id' | 'embeddingModel' | 'vector'>;
 
+/** Bumped when Meta gains a field D1 must fill in (2: people): an older copy is rebuilt from D1 once. */
+const FORMAT = 2;
+
 export class IndexStore {
   constructor(private readonly sql: SqlStorage, private readonly storage: DurableObjectStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS entries (id TEXT PRIMARY KEY, meta TEXT NOT NULL, model TEXT, vec BLOB)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value)`);
+    const format = sql.exec<{ value: number }>(`SELECT value FROM state WHERE key = 'format'`).toArray()[0];
+    if (Number(format?.value) !== FORMAT) {
+      storage.transactionSync(() => {
+        sql.exec(`DELETE FROM entries`);
+        sql.exec(`DELETE FROM state WHERE key = 'seq'`);
+        sql.exec(`INSERT INTO state (key, value) VALUES ('format', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, FORMAT);
+      });
+    }
   }
 
   /** The events seq the stored index reflects; null when the index was never built. */
@@ -35,7 +46,7 @@ export class IndexStore {
   apply(upserts: IndexEntry[], removals: string[], seq?: number) {
     this.storage.transactionSync(() => {
       for (const e of upserts) {
-        const meta = JSON.stringify({ t: e.t, day: e.day, kind: e.kind, lat: e.lat, lon: e.lon, make: e.make, model: e.model, tags: e.tags, text: e.text } satisfies Meta);
+        const meta = JSON.stringify({ t: e.t, day: e.day, kind: e.kind, lat: e.lat, lon: e.lon, make: e.make, model: e.model, tags: e.tags, people: e.people, text: e.text } satisfies Meta);
         if (e.vector === undefined) {
           this.sql.exec(`INSERT INTO entries (id, meta) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET meta = excluded.meta`, e.id, meta);
         } else {
@@ -51,6 +62,13 @@ export class IndexStore {
     });
   }
 
+  /** The people of these photos, after a people.changed event. */
+  setPeople(people: Map<string, string[]>) {
+    this.storage.transactionSync(() => {
+      for (const [id, list] of people) this.sql.exec(`UPDATE entries SET meta = json_set(meta, '$.people', json(?2)) WHERE id = ?1`, id, JSON.stringify(list));
+    });
+  }
+
   clear() {
     this.storage.transactionSync(() => {
       this.sql.exec(`DELETE FROM entries`);
@@ -60,8 +78,8 @@ export class IndexStore {
 
   *entries(): Generator<IndexEntry> {
     for (const row of this.sql.exec<{ id: string; meta: string; model: string | null; vec: ArrayBuffer | null }>(`SELECT id, meta, model, vec FROM entries`)) {
-      const m = JSON.parse(row.meta) as Meta & { lat: number | null; lon: number | null };
-      yield { id: row.id, ...m, lat: m.lat ?? NaN, lon: m.lon ?? NaN, embeddingModel: row.model, vector: row.vec ? new Int8Array(row.vec) : null };
+      const m = JSON.parse(row.meta) as Meta & { lat: number | null; lon: number | null; people?: string[] };
+      yield { id: row.id, ...m, people: m.people ?? [], lat: m.lat ?? NaN, lon: m.lon ?? NaN, embeddingModel: row.model, vector: row.vec ? new Int8Array(row.vec) : null };
     }
   }
 

@@ -11,7 +11,7 @@ const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 214748
 function entry(n: number): IndexEntry {
   return {
     id: `p${String(n).padStart(6, '0')}`, t: Math.floor(random() * 1e12), day: 20200101, kind: n % 3 ? 'image' : 'video',
-    lat: NaN, lon: NaN, make: '', model: '', tags: [], text: ' x', embeddingModel: 'm',
+    lat: NaN, lon: NaN, make: '', model: '', tags: [], people: [], text: ' x', embeddingModel: 'm',
     vector: Int8Array.from({ length: DIMS }, () => Math.round(random() * 254 - 127)),
   };
 }

@@ -4,7 +4,7 @@
 import { after, TopK } from './top-k';
 import type { Cursor } from './cursor';
 import { DotRows, norm } from './dot';
-import type { IndexEntry } from './entry';
+import { NO_PEOPLE, type IndexEntry } from './entry';
 import { compile, KIND_CODE, type Columns, type Filters } from './filters';
 
 export interface Hit {
@@ -41,6 +41,7 @@ export class LibraryIndex implements Columns {
   make: string[] = [];
   model: string[] = [];
   tags: string[][] = [];
+  people: string[][] = [];
   text: string[] = [];
   /** The embedding model of each slot's stored vector (active or not). */
   vectorModel: Array<string | null> = [];
@@ -48,6 +49,8 @@ export class LibraryIndex implements Columns {
   activeModel: string | null = null;
   /** Photos per embedding model (the index's stats). */
   readonly modelCounts = new Map<string, number>();
+  /** Photos per person: a person the index does not know is unknown to the library (404). */
+  private readonly personCounts = new Map<string, number>();
 
   get size() {
     return this.n;
@@ -66,6 +69,37 @@ export class LibraryIndex implements Columns {
     this.lat = grow(this.lat, cap);
     this.lon = grow(this.lon, cap);
     this.invNorm = grow(this.invNorm, cap);
+  }
+
+  /** True when some photo of the library shows this person. */
+  knowsPerson(id: string) {
+    return this.personCounts.has(id);
+  }
+
+  /** The photos whose faces include any of these people. */
+  photosOf(personIds: string[]): string[] {
+    const wanted = new Set(personIds);
+    const out: string[] = [];
+    for (let s = 0; s < this.n; s++) if (this.people[s].some((p) => wanted.has(p))) out.push(this.ids[s]);
+    return out;
+  }
+
+  /** Replaces a photo's people (after a people.changed event); false for a photo the index does not hold. */
+  setPeople(id: string, people: string[]): boolean {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return false;
+    this.countPeople(this.people[slot], -1);
+    this.people[slot] = people.length ? people : NO_PEOPLE;
+    this.countPeople(this.people[slot], 1);
+    return true;
+  }
+
+  private countPeople(people: string[], by: number) {
+    for (const p of people) {
+      const n = (this.personCounts.get(p) ?? 0) + by;
+      if (n > 0) this.personCounts.set(p, n);
+      else this.personCounts.delete(p);
+    }
   }
 
   private count(model: string | null, by: number) {
@@ -91,6 +125,9 @@ export class LibraryIndex implements Columns {
     this.make[slot] = e.make;
     this.model[slot] = e.model;
     this.tags[slot] = e.tags;
+    if (this.people[slot]) this.countPeople(this.people[slot], -1);
+    this.people[slot] = e.people.length ? e.people : NO_PEOPLE;
+    this.countPeople(this.people[slot], 1);
     this.text[slot] = e.text;
     if (keepVector) return;
     this.vectorModel[slot] = e.vector ? e.embeddingModel : null;
@@ -119,6 +156,7 @@ export class LibraryIndex implements Columns {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return;
     this.count(this.vectorModel[slot], -1);
+    this.countPeople(this.people[slot], -1);
     this.slotOf.delete(id);
     const last = --this.n;
     if (slot !== last) {
@@ -126,10 +164,10 @@ export class LibraryIndex implements Columns {
       this.ids[slot] = moved;
       this.slotOf.set(moved, slot);
       for (const col of [this.t, this.day, this.kind, this.lat, this.lon, this.invNorm]) col[slot] = col[last];
-      for (const col of [this.make, this.model, this.tags, this.text, this.vectorModel] as unknown[][]) col[slot] = col[last];
+      for (const col of [this.make, this.model, this.tags, this.people, this.text, this.vectorModel] as unknown[][]) col[slot] = col[last];
       this.rows?.moveRow(last, slot);
     }
-    for (const col of [this.ids, this.make, this.model, this.tags, this.text, this.vectorModel]) col.length = this.n;
+    for (const col of [this.ids, this.make, this.model, this.tags, this.people, this.text, this.vectorModel]) col.length = this.n;
   }
 
   /** Switches the searchable model; `vectors` are that model's embeddings, by photo id. */
@@ -198,6 +236,7 @@ export class LibraryIndex implements Columns {
     for (let s = 0; s < this.n; s++) {
       strings += 2 * (this.ids[s].length + this.text[s].length + this.make[s].length + this.model[s].length) + 64;
       for (const t of this.tags[s]) strings += 2 * t.length + 16;
+      for (const p of this.people[s]) strings += 2 * p.length + 16;
     }
     return (this.rows?.bytes ?? 0) + this.t.length * (8 * 4 + 4 + 1) + strings;
   }

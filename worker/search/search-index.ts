@@ -8,9 +8,9 @@ import { modelKey } from '../contract/analysis-models';
 import { getSettings } from '../db/settings';
 import type { Bindings } from '../env';
 import { decodeCursor, encodeCursor } from './cursor';
-import { toEntry, type IndexEntry } from './entry';
+import { peopleList, toEntry, type IndexEntry } from './entry';
 import type { Filters } from './filters';
-import { currentSeq, embeddingsOf, eventsAfter, fromHex, photoPage } from './index-source';
+import { currentSeq, type IndexEvent, embeddingsOf, eventsAfter, fromHex, peopleOfPhotos, photoPage } from './index-source';
 import { IndexStore } from './index-store';
 import { LibraryIndex, type Hit } from './library-index';
 import { nearDuplicateGroups, type DuplicateGroup } from './near-duplicates';
@@ -102,6 +102,8 @@ export class SearchIndex extends DurableObject<Bindings> {
       query = index.vectorOf(plan.similarTo);
       if (!query) return { ok: false, code: 'conflict', message: 'This photo has not been analysed with the library’s embedding model yet.' };
     }
+    // Every face of the library is on a photo the index holds: a person it has not seen does not exist here.
+    if (plan.filters.person && !index.knowsPerson(plan.filters.person)) return { ok: false, code: 'not_found', message: 'No such person.' };
     const cursor = plan.cursor ? decodeCursor(plan.cursor, query !== null) : null;
     if (plan.cursor && !cursor) return { ok: false, code: 'invalid_request', message: 'The cursor is not one this search returned.' };
     const { hits, next } = index.search({ query, exclude: plan.similarTo, filters: plan.filters, limit: plan.limit, cursor });
@@ -185,21 +187,45 @@ export class SearchIndex extends DurableObject<Bindings> {
       .filter((e) => e.photo?.embedding_model && (analysed.has(e.photoId) || index.storedModel(e.photoId!) !== e.photo.embedding_model))
       .map((e) => e.photoId!);
     const fetched = needVectors.length ? await embeddingsOf(this.env.DB, libraryId, needVectors) : { value: new Map(), rowsRead: 0 };
+    const people = await this.peopleChanges(libraryId, events);
     const upserts: IndexEntry[] = [];
     const removals: string[] = [];
     for (const [id, e] of latest) {
+      people.value.delete(id);
       if (!e.photo) {
         removals.push(id);
         continue;
       }
       const v = fetched.value.get(id);
       const vector = needVectors.includes(id) ? (v ? v.vector : null) : index.has(id) ? undefined : null;
-      upserts.push(toEntry({ ...e.photo, embedding_model: v?.model ?? e.photo.embedding_model }, vector));
+      const entry = toEntry({ ...e.photo, embedding_model: v?.model ?? e.photo.embedding_model }, vector);
+      upserts.push({ ...entry, ...(people.fresh.has(id) && { people: people.fresh.get(id)! }) });
     }
+    // Photos without an event of their own in this page: their people change in place. Written before the
+    // seq moves on, so a crash in between replays the page instead of losing the change.
+    for (const id of people.value.keys()) if (!index.has(id)) people.value.delete(id);
+    if (people.value.size) this.store.setPeople(people.value);
+    for (const [id, list] of people.value) index.setPeople(id, list);
     this.store.apply(upserts, removals, events[events.length - 1].seq);
     for (const e of upserts) index.upsert(e);
     for (const id of removals) index.remove(id);
-    return fetched.rowsRead;
+    return fetched.rowsRead + people.rowsRead;
+  }
+
+  /**
+   * The people of every photo a page's people.changed events touched, as D1 has them now (newer than
+   * any event of the page). A photo may lose a person without being named (a re-clustering moves a face
+   * from one unnamed person to another), so the photos the index had under a named person count too.
+   */
+  private async peopleChanges(libraryId: string, events: IndexEvent[]) {
+    const changes = events.flatMap((e) => (e.people ? [e.people] : []));
+    if (!changes.length) return { value: new Map<string, string[]>(), fresh: new Map<string, string[]>(), rowsRead: 0 };
+    const personIds = [...new Set(changes.flatMap((c) => [...c.people, ...c.removed]))];
+    const photoIds = [...new Set([...changes.flatMap((c) => c.photoIds), ...this.index!.photosOf(personIds)])];
+    const read = await peopleOfPhotos(this.env.DB, libraryId, personIds, photoIds);
+    const value = new Map<string, string[]>();
+    for (const id of new Set([...photoIds, ...read.value.keys()])) value.set(id, peopleList(read.value.get(id) ?? []));
+    return { value, fresh: new Map(value), rowsRead: read.rowsRead };
   }
 
   /** Reads the whole library (one page at a time, in id order); events after `seq` are applied next. */

@@ -21,8 +21,6 @@ export async function search(env: Bindings, libraryId: string, req: SearchReques
   if (req.vector && req.similarTo) throw new AppError('invalid_request', 'Send either vector or similarTo, not both.');
   if (req.from && req.to && req.from > req.to) throw new AppError('invalid_request', '"from" is after "to".');
   if (req.similarTo !== undefined && !PHOTO_ID_PATTERN.test(req.similarTo)) throw new AppError('not_found', 'No such photo.');
-  // req.person: accepted and validated, filters nothing yet — the people issue adds the table, the
-  // lookup (404 for an unknown person) and the index column.
   const answer = await indexOf(env, libraryId).search(libraryId, {
     ...(req.vector && { vector: { model: modelKey(req.vector.model), values: req.vector.values } }),
     ...(req.similarTo && { similarTo: req.similarTo }),

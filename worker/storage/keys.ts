@@ -5,6 +5,8 @@
 
 const photoPrefix = (libraryId: string, photoId: string) => `lib/${libraryId}/photos/${photoId}/`;
 export const originalKey = (libraryId: string, photoId: string) => `${photoPrefix(libraryId, photoId)}original`;
+/** A video's poster frame as a browser sent it (PUT /api/photos/:id/poster): the input of its thumbnails and variants. */
+export const posterKey = (libraryId: string, photoId: string) => `${photoPrefix(libraryId, photoId)}poster`;
 
 /** File names of a photo's derived media: what the API hands out (signed) and what R2 stores. */
 export const thumbnailFile = (size: number | string) => `thumb-${size}.webp`;

@@ -1,7 +1,7 @@
 // One upload, start to finish: store the bytes while validating the head, record the row, enqueue
 // processing. A refused file leaves no object and no row behind.
 import type { Photo, QuickExif } from '../contract/photo';
-import { STAGES } from '../contract/photo';
+import { IMAGE_STAGES, VIDEO_STAGES } from '../contract/photo';
 import type { PipelineMessage } from '../contract/queue';
 import type { Settings } from '../contract/settings';
 import type { Bindings } from '../env';
@@ -26,6 +26,8 @@ export interface IngestInput {
   length: number;
   /** Client-computed SHA-256: a known file skips the transfer, and R2 verifies the bytes against it. */
   sha256?: string;
+  /** The photo of this library the file was made from; the caller has checked that it exists. */
+  derivedFrom?: string;
 }
 
 export interface IngestResult {
@@ -67,7 +69,7 @@ export async function ingest(
     await env.PHOTOS.delete(key);
     throw new AppError('checksum_mismatch', `The bytes received hash to ${sha256}, not the declared ${input.sha256}.`);
   }
-  return recordPhoto(env, limits, { id, libraryId, filename: input.filename, sha256, bytes: length, ...meta }, waitUntil);
+  return recordPhoto(env, limits, { id, libraryId, filename: input.filename, sha256, bytes: length, derivedFrom: input.derivedFrom, ...meta }, waitUntil);
 }
 
 export interface Inspected {
@@ -94,7 +96,7 @@ export async function inspectHead(head: Uint8Array, length: number, limits: Sett
 export async function recordPhoto(
   env: Bindings,
   limits: Settings,
-  p: Inspected & { id: string; libraryId: string; filename: string; sha256: string; bytes: number },
+  p: Inspected & { id: string; libraryId: string; filename: string; sha256: string; bytes: number; derivedFrom?: string },
   waitUntil: (work: Promise<unknown>) => void,
 ): Promise<IngestResult> {
   const { id, libraryId, sha256 } = p;
@@ -108,9 +110,11 @@ export async function recordPhoto(
     }
   }
   const now = Date.now();
-  const row: NewPhoto = { ...p, stages: p.kind === 'image' ? STAGES : [] };
+  const row: NewPhoto = { ...p, stages: p.kind === 'image' ? IMAGE_STAGES : VIDEO_STAGES };
+  // Videos have their own choice (settings.videos), mirroring the photos'.
+  const auto = p.kind === 'video' ? limits.videos.autoProcessOnUpload : limits.autoProcessOnUpload;
   try {
-    const { inserted, events } = await insertPhoto(env.DB, row, now, limits.autoProcessOnUpload);
+    const { inserted, events } = await insertPhoto(env.DB, row, now, auto);
     waitUntil(publish(env, libraryId, events));
     if (!inserted) {
       // Another upload of the same bytes won the race: answer with its photo, drop our copy.
@@ -127,7 +131,7 @@ export async function recordPhoto(
   // The ack does not wait for the queue. If the send fails, the row still says `pending` and the cron
   // sweep re-enqueues it: a lost message costs a delay, never a photo. With auto-processing off the
   // photo waits for the scheduled batch instead.
-  if (limits.autoProcessOnUpload) {
+  if (auto) {
     const message: PipelineMessage = { type: 'photo.process', libraryId, photoId: id };
     waitUntil(laneQueue(env, 'interactive').send(message).catch((err) => console.error('enqueue failed; the sweep will retry', id, err)));
   }

@@ -12,6 +12,7 @@ import { Lease } from './lease';
 import { configFor, modelsKey } from './presets';
 import { submission } from './submission';
 import type { Analysis, Device, ModelConfig } from './protocol';
+import { posterForJob } from '../video/poster-jobs';
 
 export type RunnerState = 'idle' | 'loading' | 'running' | 'paused' | 'error';
 
@@ -53,7 +54,7 @@ export class AnalysisRunner {
   /** Leases are capped per client: this tab is one (see client-id.ts). */
   private readonly clientId = analysisClientId();
 
-  constructor(private readonly api: Pick<Api, 'claimAnalysis' | 'heartbeat' | 'postAnalysis' | 'failAnalysis' | 'settings'>) {}
+  constructor(private readonly api: Pick<Api, 'claimAnalysis' | 'heartbeat' | 'postAnalysis' | 'failAnalysis' | 'settings' | 'putPoster'>) {}
 
   /** Loads the library's models (settings.analysis) on the device chosen by `preferred`, then works. */
   async start(preferred: DevicePreference = devicePreference()) {
@@ -179,7 +180,7 @@ export class AnalysisRunner {
         const mine = leases.filter((_, i) => i % lanes === lane);
         for (const [i, lease] of mine.entries()) {
           if (!live()) return;
-          await this.process(this.bridge(lane), lease, mine[i + 1]?.job.imageUrl);
+          await this.process(this.bridge(lane), lease, mine[i + 1]?.job.makePoster ? undefined : mine[i + 1]?.job.imageUrl);
         }
       }));
       await Promise.all(this.posting); // every result is in before the next claim
@@ -196,6 +197,11 @@ export class AnalysisRunner {
     if (lease.signal.aborted) return; // lost while it waited its turn
     this.current = [...this.current, job.photoId];
     try {
+      if (job.makePoster) {
+        // A video without a poster (video/poster-jobs.ts): the job comes back on the poster's variant.
+        await posterForJob(this.api, job, lease.signal);
+        return lease.release();
+      }
       const called = performance.now();
       const result = await bridge.analyse(job.imageUrl, next, lease.signal);
       const finishedAt = performance.now();

@@ -6,7 +6,7 @@ import { StatusModel } from './status.svelte';
 const photo = (id: string, over: Partial<Photo> = {}): Photo => ({
   id, filename: `${id}.jpg`, sha256: id, mime: 'image/jpeg', kind: 'image', bytes: 1, width: 1, height: 1, status: 'pending',
   stages: { exif: { status: 'pending', attempts: 0 } }, exif: null, error: null, createdAt: '', updatedAt: '',
-  placeholder: null, thumbnails: {}, variants: {}, analysis: null, ...over,
+  placeholder: null, thumbnails: {}, variants: {}, analysis: null, video: null, ...over,
 });
 const at = 1;
 
@@ -18,9 +18,9 @@ describe('StatusModel.apply', () => {
   it('moves counts, the processing list, the recent strip and failures as events arrive, unless paused', async () => {
     vi.useFakeTimers();
     const empty: StatusResponse = {
-      counts: { pending: 0, processing: 0, completed: 0, failed: 0 }, stages: { exif: {}, thumbnails: {}, variants: {}, analysis: {} }, queueDepth: 0,
+      counts: { pending: 0, processing: 0, completed: 0, failed: 0 }, stages: { video: {}, exif: {}, thumbnails: {}, variants: {}, analysis: {} }, queueDepth: 0,
       processing: [], recentlyCompleted: [], recentlyFailed: [],
-      stageTimes: { exif: { count: 0, avgMs: null, p95Ms: null }, thumbnails: { count: 0, avgMs: null, p95Ms: null }, variants: { count: 0, avgMs: null, p95Ms: null }, analysis: { count: 0, avgMs: null, p95Ms: null } },
+      stageTimes: { video: { count: 0, avgMs: null, p95Ms: null }, exif: { count: 0, avgMs: null, p95Ms: null }, thumbnails: { count: 0, avgMs: null, p95Ms: null }, variants: { count: 0, avgMs: null, p95Ms: null }, analysis: { count: 0, avgMs: null, p95Ms: null } },
       photoTimes: { count: 0, avgMs: null, p95Ms: null }, throughput: { perMinute: 0, lastHour: 0, series: Array(30).fill(0) }, etaSeconds: 0, awaitingReanalysis: 0, seq: 0,
       breaker: { state: 'closed', since: null, nextTryAt: null },
     };

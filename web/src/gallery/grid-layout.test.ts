@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { layoutGrid, byMonth, sectionAt, visibleRows } from './grid-layout';
+import { layoutGrid, sectionAt, visibleRows, type Sections } from './grid-layout';
+import { sectionLabel } from './timeline';
+
+const byMonth: Sections<{ createdAt: string }> = { key: (p) => p.createdAt.slice(0, 7), label: (key) => sectionLabel(key, 'en-GB') };
 
 const photos = (months: Record<string, number>) =>
   Object.entries(months).flatMap(([m, n]) => Array.from({ length: n }, () => ({ createdAt: `${m}-15T12:00:00Z` })));
@@ -11,12 +14,31 @@ describe('layoutGrid', () => {
     const g = layoutGrid(photos({ '2026-11': 12, '2026-10': 3 }), byMonth, OPTS);
     expect(g.columns).toBe(5); // (1000 + 6) / 186
     expect(g.tile).toBeCloseTo((1000 - 4 * 6) / 5);
-    expect(g.rows.map((r) => (r.kind === 'header' ? r.label : `${r.start}-${r.end}`))).toEqual([
+    expect(g.rows.map((r) => (r.kind === 'header' ? byMonth.label(r.section) : `${r.start}-${r.end}`))).toEqual([
       'November 2026', '0-5', '5-10', '10-12', 'October 2026', '12-15',
     ]);
     const last = g.rows.at(-1)!;
     expect(g.height).toBeCloseTo(last.top + last.height);
     expect(g.rows[1].top).toBe(40);
+  });
+
+  it('extends the previous layout when pages are appended, exactly as a layout from scratch', () => {
+    const all = photos({ '2026-11': 12, '2026-10': 7, '2026-09': 4 });
+    let keys = 0;
+    const counting: Sections<{ createdAt: string }> = { key: (p) => (keys++, byMonth.key(p)), label: byMonth.label };
+    let g = layoutGrid(all.slice(0, 14), counting, OPTS);
+    for (const end of [17, 23]) {
+      keys = 0;
+      g = layoutGrid(all.slice(0, end), counting, OPTS, g);
+      expect(keys).toBeLessThan(2 * (end - 12)); // the last section and the new photos, not all of them
+      const fresh = layoutGrid(all.slice(0, end), byMonth, OPTS);
+      expect(g.rows).toEqual(fresh.rows);
+      expect(g.height).toBe(fresh.height);
+    }
+    // Not an append (a photo inserted at the top, another width): laid out from scratch.
+    const top = [{ createdAt: '2026-12-01T00:00:00Z' }, ...all];
+    expect(layoutGrid(top, byMonth, OPTS, g).rows).toEqual(layoutGrid(top, byMonth, OPTS).rows);
+    expect(layoutGrid(all, byMonth, { ...OPTS, width: 600 }, g).rows).toEqual(layoutGrid(all, byMonth, { ...OPTS, width: 600 }).rows);
   });
 
   it('keeps two columns on the narrowest screen', () => {
@@ -45,7 +67,7 @@ describe('visibleRows', () => {
   it('names the section the viewport is in', () => {
     const two = layoutGrid(photos({ '2026-11': 50, '2026-10': 50 }), byMonth, OPTS);
     const october = two.rows.find((r) => r.key === 'h:2026-10')!;
-    expect(sectionAt(two.rows, october.top + 300)?.label).toBe('October 2026');
-    expect(sectionAt(two.rows, october.top - 1)?.label).toBe('November 2026');
+    expect(sectionAt(two.rows, october.top + 300)?.section).toBe('2026-10');
+    expect(sectionAt(two.rows, october.top - 1)?.section).toBe('2026-11');
   });
 });

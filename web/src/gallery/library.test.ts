@@ -6,7 +6,7 @@ import { Library } from './library.svelte';
 const photo = (id: string, over: Partial<Photo> = {}): Photo => ({
   id, filename: `${id}.jpg`, sha256: id, mime: 'image/jpeg', kind: 'image', bytes: 1, width: 1, height: 1, status: 'pending',
   stages: { exif: { status: 'pending', attempts: 0 } }, exif: null, error: null, createdAt: '', updatedAt: '',
-  placeholder: null, thumbnails: {}, variants: {}, analysis: null, ...over,
+  placeholder: null, thumbnails: {}, variants: {}, analysis: null, video: null, ...over,
 });
 const at = 1;
 

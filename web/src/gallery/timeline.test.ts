@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupTimeline, markAt, photoDay, scrubberMarks, sectionLabel } from './timeline';
+import { groupTimeline, markAt, photoDay, scrubberMarks, sectionLabel, uploadDays } from './timeline';
 
 const photo = (id: string, takenAt: string | null, createdAt = '2026-12-01T09:00:00.000Z') => ({ id, createdAt, exif: takenAt === undefined ? null : { takenAt } });
 
@@ -26,6 +26,12 @@ describe('timeline', () => {
 
   it('labels the date of the key in any time zone', () => {
     expect(sectionLabel('2020-01-01', 'en-US')).toContain('January 1, 2020');
+    expect(sectionLabel('2020-01', 'en-US')).toBe('January 2020');
+  });
+
+  it('gives the gallery its day headers by upload day, the order the gallery is listed in', () => {
+    expect(uploadDays.key(photo('a', '2019-07-15T00:30:00', '2026-12-01T23:59:00.000Z'))).toBe('2026-12-01');
+    expect(uploadDays.label('2026-12-01')).toBe(sectionLabel('2026-12-01'));
   });
 
   it('marks each month once, placed by the photos before it, with the year on its newest month', () => {

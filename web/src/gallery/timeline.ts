@@ -2,6 +2,7 @@
 // newest first, and the year/month marks of a scrubber beside them. Pure, so any grid (the gallery's,
 // search results) can lay its tiles out under these headers.
 import type { Photo } from '../../../worker/contract/photo';
+import type { Sections } from './grid-layout';
 
 export type Grouping = 'day' | 'month';
 
@@ -59,11 +60,32 @@ export function groupTimeline<P extends Dated>(photos: readonly P[], by: Groupin
 export function sectionLabel(key: string, locale?: string): string {
   const [y, m, d] = key.split('-').map(Number);
   // Noon UTC formatted in UTC: the label is the date written in the key, whatever the reader's zone.
-  const date = new Date(Date.UTC(y, m - 1, d ?? 1, 12));
-  return d
-    ? date.toLocaleDateString(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
-    : date.toLocaleDateString(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return formatter(d ? 'day' : 'month', locale).format(new Date(Date.UTC(y, m - 1, d ?? 1, 12)));
 }
+
+// One formatter per kind and locale: toLocaleDateString builds a new one per call (~50 µs each).
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(kind: Grouping, locale?: string): Intl.DateTimeFormat {
+  const id = `${kind}|${locale ?? ''}`;
+  let f = formatters.get(id);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, kind === 'day'
+      ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }
+      : { month: 'long', year: 'numeric', timeZone: 'UTC' });
+    formatters.set(id, f);
+  }
+  return f;
+}
+
+/**
+ * The gallery's day headers. The gallery lists the library in the order the API pages it (newest
+ * upload first, an indexed cursor at any depth), so its sections are upload days: keyed by the
+ * photo's EXIF day, a roll imported out of order would repeat a day's header down the list.
+ */
+export const uploadDays: Sections<Pick<Photo, 'createdAt'>> = {
+  key: (photo) => photo.createdAt.slice(0, 10),
+  label: (key) => sectionLabel(key),
+};
 
 /** One mark per month that has photos, newest first, placed by how many photos come before it. */
 export function scrubberMarks(sections: readonly TimelineSection<unknown>[]): ScrubberMark[] {

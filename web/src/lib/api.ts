@@ -1,6 +1,6 @@
 // Typed client for the darkroom API. Every failure becomes an ApiError with the server's code and message.
 import type {
-  CheckResponse, ErrorBody, PhotoListResponse, PhotoResponse, RetryFailedResponse, UploadResponse,
+  CheckResponse, ErrorBody, MultipartUploadResponse, PhotoListResponse, PhotoResponse, RetryFailedResponse, UploadResponse,
 } from '../../../worker/contract/http';
 import type { AnalysisSubmission, ClaimResponse, DeviceInfo } from '../../../worker/contract/analysis';
 import type { Settings, SettingsResponse } from '../../../worker/contract/settings';
@@ -67,6 +67,8 @@ export class Api {
   }
   getPhoto = (id: string) => this.request<PhotoResponse>(`/api/photos/${id}`);
   deletePhoto = (id: string) => this.request<void>(`/api/photos/${id}`, { method: 'DELETE' });
+  /** A video's poster frame (video/poster-jobs.ts). */
+  putPoster = (id: string, poster: Blob) => this.request<PhotoResponse>(`/api/photos/${id}/poster`, { method: 'PUT', body: poster });
   retry = (id: string) => this.request<PhotoResponse>(`/api/photos/${id}/retry`, { method: 'POST' });
   retryFailed = () => this.request<RetryFailedResponse>('/api/photos/retry-failed', { method: 'POST' });
   check = (sha256: string[]) => this.json<CheckResponse>('/api/photos/check', 'POST', { sha256 });
@@ -81,6 +83,7 @@ export class Api {
   person = (id: string) => this.request<PersonResponse>(`/api/people/${encodeURIComponent(id)}`);
   patchPerson = (id: string, patch: PatchPersonRequest) => this.json<PersonResponse>(`/api/people/${encodeURIComponent(id)}`, 'PATCH', patch);
   mergePerson = (id: string, into: string) => this.json<PersonResponse>(`/api/people/${encodeURIComponent(id)}/merge`, 'POST', { into });
+  createPerson = (faceId: string, name: string) => this.json<PersonResponse>('/api/people', 'POST', { faceId, name });
   moveFace = (faceId: string, personId: string | null) => this.json<MoveFaceResponse>(`/api/faces/${encodeURIComponent(faceId)}/person`, 'POST', { personId });
 
   // In-browser analysis jobs.
@@ -104,7 +107,20 @@ export class Api {
     return this.send<UploadResponse>('PUT', `/api/photos?filename=${encodeURIComponent(filename)}`, file, options);
   }
 
-  private send<T>(method: string, path: string, file: Blob, { sha256, onProgress, signal }: UploadOptions): Promise<T> {
+  /**
+   * Several small files in one multipart POST, each with its hash (stored together, known ones skipped);
+   * one result per file, in order. Progress counts the whole form.
+   */
+  uploadBatch(files: Array<{ blob: Blob; name: string; sha256: string }>, options: Omit<UploadOptions, 'sha256'> = {}): Promise<MultipartUploadResponse> {
+    const form = new FormData();
+    for (const f of files) {
+      form.append('file', f.blob, f.name);
+      form.append('sha256', f.sha256);
+    }
+    return this.send<MultipartUploadResponse>('POST', '/api/photos', form, options);
+  }
+
+  private send<T>(method: string, path: string, file: Blob | FormData, { sha256, onProgress, signal }: UploadOptions): Promise<T> {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open(method, path);

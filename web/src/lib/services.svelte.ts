@@ -8,6 +8,7 @@ import { Library } from '../gallery/library.svelte';
 import { People } from '../people/people.svelte';
 import { QueryEncoder } from '../search/query-encoder.svelte';
 import { hashLanes, sha256 } from '../upload/hasher';
+import { posterAfterUpload } from '../video/poster-jobs';
 import { UploadQueue } from '../upload/queue.svelte';
 import { idbStore } from '../upload/store';
 import type { Api } from './api';
@@ -31,8 +32,10 @@ export class Services {
       hash: sha256,
       check: api.check,
       upload: (b, n, o) => api.upload(b, n, o),
+      uploadBatch: (files, o) => api.uploadBatch(files, o),
       resumable: { create: api.createUpload, get: api.getUpload, part: api.uploadPart, complete: api.completeUpload },
       store: idbStore,
+      uploaded: (blob, photo) => void posterAfterUpload(api, blob, photo),
     }, { hashLanes: hashLanes() });
     this.runner = new AnalysisRunner(api);
     this.people = new People(api);

@@ -15,7 +15,7 @@ export class People {
   private loading: Promise<void> | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly api: Pick<Api, 'people' | 'patchPerson' | 'mergePerson'>) {}
+  constructor(private readonly api: Pick<Api, 'people' | 'patchPerson' | 'mergePerson' | 'createPerson'>) {}
 
   /** Loads once; later calls wait for the same load. */
   ensure(): Promise<void> {
@@ -40,6 +40,15 @@ export class People {
 
   name = (id: string): string | null => this.get(id)?.name ?? null;
 
+  /** The person with this name (case and spacing ignored; shown people before hidden ones), if any. */
+  byName = (name: string): Person | undefined => {
+    const key = (s: string) => s.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+    const want = key(name);
+    if (!want) return undefined;
+    const named = this.list.filter((p) => p.name && key(p.name) === want);
+    return named.find((p) => !p.hidden) ?? named[0];
+  };
+
   apply(event: FeedEvent) {
     if (event.type !== 'people.changed' && event.type !== 'photo.deleted') return;
     this.version++;
@@ -53,6 +62,13 @@ export class People {
     const { person } = await this.api.patchPerson(id, { name: name.trim() || null });
     this.put(person);
     return person.name;
+  }
+
+  /** "Who is this?" on a face nobody was found for: a new, named person of that face. */
+  async create(faceId: string, name: string): Promise<Person> {
+    const { person } = await this.api.createPerson(faceId, name.trim());
+    this.put(person);
+    return person;
   }
 
   async setHidden(id: string, hidden: boolean) {

@@ -17,6 +17,9 @@ describe('search query', () => {
     const q = parseBox('red tag:beach camera:"iPhone 4" from:2019-01-01 type:video near:48.8,2.3,5 foo:bar car', { q: 'old', tags: ['sea'], person: 'p_1' });
     expect(q).toEqual({ q: 'red foo:bar car', tags: ['sea', 'beach'], camera: 'iPhone 4', from: '2019-01-01', kind: 'video', near: { lat: 48.8, lon: 2.3, km: 5 }, person: 'p_1' });
     expect(parseBox('from:yesterday').q).toBe('from:yesterday');
+    const byName = (name: string) => (name.toLowerCase() === 'ada lovelace' ? 'p_ada' : null);
+    expect(parseBox('cake person:"Ada Lovelace"', emptyQuery(), byName)).toEqual({ q: 'cake', tags: [], person: 'p_ada' });
+    expect(parseBox('person:Bob', emptyQuery(), byName)).toEqual({ q: 'person:Bob', tags: [] });
   });
 
   it('lists filters as chips that remove themselves', () => {

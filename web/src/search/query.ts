@@ -65,9 +65,10 @@ export const isEmpty = (query: SearchQuery) => toParams(query).size === 0;
 
 /**
  * What the box holds: free words plus `key:value` chips (values with spaces in quotes), e.g.
- * `red car tag:beach camera:"iPhone 4" from:2019-01-01 type:video`. Unknown keys stay words.
+ * `red car tag:beach camera:"iPhone 4" from:2019-01-01 type:video person:"Ada Lovelace"`. Unknown keys
+ * stay words, and so does a person's name that `personId` does not know.
  */
-export function parseBox(text: string, base: SearchQuery = emptyQuery()): SearchQuery {
+export function parseBox(text: string, base: SearchQuery = emptyQuery(), personId: (name: string) => string | null = () => null): SearchQuery {
   const query: SearchQuery = { ...base, q: '', tags: [...base.tags] };
   const words: string[] = [];
   for (const m of text.matchAll(/(\w+):"([^"]*)"|(\w+):(\S+)|(\S+)/g)) {
@@ -78,6 +79,7 @@ export function parseBox(text: string, base: SearchQuery = emptyQuery()): Search
     else if ((key === 'from' || key === 'to') && DAY.test(value)) query[key] = value;
     else if (key === 'type' && (value === 'image' || value === 'video')) query.kind = value;
     else if (key === 'near' && parseNear(value)) query.near = parseNear(value);
+    else if (key === 'person' && value && personId(value)) query.person = personId(value)!;
     else words.push(m[0]);
   }
   query.q = words.join(' ');

@@ -34,11 +34,21 @@ describe('AdaptiveConcurrency', () => {
     c.failed(500, 0);
     expect(c.limit).toBe(4);
     expect(c.free(0, 0)).toBe(4);
-    c.failed(429, 100, 2000);
+    c.failed(429, 1100, 2000);
     expect(c.limit).toBe(2);
-    expect(c.free(0, 1000)).toBe(0);
-    expect(c.waitUntil).toBe(2100);
-    expect(c.free(1, 2100)).toBe(1);
+    expect(c.free(0, 2000)).toBe(0);
+    expect(c.waitUntil).toBe(3100);
+    expect(c.free(1, 3100)).toBe(1);
+  });
+
+  it('cuts once for the answers of one episode: sixteen 429s at once leave half the lanes, not one', () => {
+    const c = new AdaptiveConcurrency({ start: 16, max: 16 });
+    for (let i = 0; i < 16; i++) c.failed(429, 10 + i, 30_000);
+    expect(c.limit).toBe(8);
+    expect(c.waitUntil).toBe(30_025); // the latest Retry-After counts
+    // Still refused after the wait: a new episode, a new cut.
+    c.failed(429, 31_500, 1000);
+    expect(c.limit).toBe(4);
   });
 
   it('never leaves its bounds', () => {

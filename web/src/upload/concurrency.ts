@@ -25,6 +25,8 @@ export class AdaptiveConcurrency {
   /** The direction of the last change: +1 grew, -1 shrank; a worse window after growing undoes it. */
   private trend = 1;
   private blockedUntil = 0;
+  /** Until when further errors belong to the episode that already cut the limit. */
+  private cutUntil = 0;
 
   constructor({ start = 6, min = 1, max = 32, windowMs = 1000 }: ConcurrencyOptions = {}) {
     this.min = min;
@@ -62,15 +64,21 @@ export class AdaptiveConcurrency {
     this.windowBytes = 0;
   }
 
-  /** A failed request. 429/503 mean "too many": halve and wait `retryAfterMs` (or a second). */
+  /**
+   * A failed request. 429/503 mean "too many": halve and wait `retryAfterMs` (or a second). The requests
+   * in flight when the first answer came fail together; they are one episode and cut the limit once
+   * (as TCP halves once per window): sixteen 429s in a row must not leave a single lane.
+   */
   failed(status: number, now: number, retryAfterMs?: number) {
     const overloaded = status === 429 || status === 503;
+    if (overloaded) this.blockedUntil = Math.max(this.blockedUntil, now + (retryAfterMs ?? 1000));
+    if (now < this.cutUntil) return;
+    this.cutUntil = Math.max(now, this.blockedUntil) + this.windowMs;
     this.limit = Math.max(this.min, Math.floor(this.limit / 2));
     this.trend = 1;
     this.lastRate = 0; // the old rate was measured with more lanes: start measuring afresh
     this.windowStart = null;
     this.windowBytes = 0;
-    if (overloaded) this.blockedUntil = Math.max(this.blockedUntil, now + (retryAfterMs ?? 1000));
   }
 
   private step(delta: number) {

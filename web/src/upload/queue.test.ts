@@ -8,8 +8,8 @@ import type { EntryStore, StoredEntry } from './store';
 function harness(opts: { existing?: string[]; refuse?: Record<string, ApiError>; hold?: boolean } = {}) {
   const stored = new Map<string, StoredEntry>();
   const store: EntryStore = {
-    put: async (e) => void stored.set(e.id, e),
-    delete: async (id) => void stored.delete(id),
+    put: async (entries) => void entries.forEach((e) => stored.set(e.id, e)),
+    delete: async (ids) => void ids.forEach((id) => stored.delete(id)),
     all: async () => [...stored.values()],
   };
   const uploads: string[] = [];
@@ -164,8 +164,8 @@ describe('UploadQueue', () => {
   it('holds shared files until the user confirms them, and forgets discarded ones unsent', async () => {
     const h = harness();
     const blob = (text: string) => new Blob([text]);
-    await h.deps.store.put({ id: 'share-1', name: 'planted.jpg', size: 4, blob: blob('evil'), addedAt: 1, shared: true });
-    await h.deps.store.put({ id: 'share-2', name: 'mine.jpg', size: 4, blob: blob('mine'), addedAt: 2, shared: true });
+    await h.deps.store.put([{ id: 'share-1', name: 'planted.jpg', size: 4, blob: blob('evil'), addedAt: 1, shared: true }]);
+    await h.deps.store.put([{ id: 'share-2', name: 'mine.jpg', size: 4, blob: blob('mine'), addedAt: 2, shared: true }]);
     const q = new UploadQueue(h.deps);
     await q.restore();
     await settle();
@@ -184,7 +184,7 @@ describe('UploadQueue', () => {
 
   it('keeps a confirmed share confirmed across a reload', async () => {
     const h = harness({ hold: true });
-    await h.deps.store.put({ id: 'share-1', name: 'mine.jpg', size: 4, blob: new Blob(['mine']), addedAt: 1, shared: true });
+    await h.deps.store.put([{ id: 'share-1', name: 'mine.jpg', size: 4, blob: new Blob(['mine']), addedAt: 1, shared: true }]);
     const q = new UploadQueue(h.deps);
     await q.restore();
     await q.confirm('share-1');
@@ -221,6 +221,28 @@ describe('UploadQueue', () => {
 });
 
 describe('UploadQueue pipeline', () => {
+  it('takes a big pick a time slice per task, however slow reading each file is', async () => {
+    const h = harness({ hold: true });
+    const q = new UploadQueue(h.deps);
+    // A picked file's first size read may be a round trip to the browser process: 0.5 ms each here.
+    const slow = (i: number) => {
+      const blob = new Blob([`${i}`]);
+      Object.defineProperty(blob, 'size', { get: () => { const t = performance.now(); while (performance.now() - t < 0.5); return 1; } });
+      return { name: `${i}.jpg`, blob };
+    };
+    let done = false;
+    const adding = q.add(Array.from({ length: 400 }, (_, i) => slow(i))).then(() => (done = true));
+    let turns = 0; // how often the page got a turn while the pick was taken in
+    while (!done) {
+      await new Promise((r) => setTimeout(r, 0));
+      turns++;
+    }
+    await adding;
+    expect(q.entries).toHaveLength(400);
+    expect(turns).toBeGreaterThanOrEqual(10); // 200 ms of reads, 8 ms per task; one task of 200 ms before
+    q.pause();
+  });
+
   it('hashes ahead of the lanes and checks a big pick in batches of at most 1,000', async () => {
     const h = harness({ hold: true });
     const calls: number[] = [];
@@ -253,5 +275,57 @@ describe('UploadQueue pipeline', () => {
     expect(q.concurrency).toBe(3);
     await new Promise((r) => setTimeout(r, 250));
     expect(states(q)).toEqual({ 'a.jpg': 'done' });
+  });
+
+  it('never fails a file for 429s, however many: it waits each out and sends the file again', async () => {
+    const h = harness();
+    let refused = 0;
+    const q = new UploadQueue({
+      ...h.deps,
+      // A library over its uploads per minute, for longer than any retry budget.
+      upload: async (b, n, o) => {
+        if (n === 'a.jpg' && refused++ < 12) throw new ApiError(429, 'rate_limited', 'Too many uploads.', 5);
+        return h.deps.upload(b, n, o);
+      },
+    }, { concurrency: 4 });
+    await q.add([file('a.jpg'), file('b.jpg')]);
+    for (let i = 0; i < 100 && q.busy; i++) await settle();
+    expect(refused).toBe(13);
+    expect(states(q)).toEqual({ 'a.jpg': 'done', 'b.jpg': 'done' });
+    expect(q.totals.failed).toBe(0);
+  });
+
+  it('sends a big pick of small files in batches, and a file a batch refuses is handled alone', async () => {
+    const h = harness();
+    const requests: string[][] = [];
+    let limited = false;
+    const q = new UploadQueue({
+      ...h.deps,
+      uploadBatch: async (files, o) => {
+        requests.push(files.map((f) => f.name));
+        o.onProgress?.(1);
+        return {
+          results: files.map((f) => {
+            if (f.name === 'bad.jpg') return { filename: f.name, error: { code: 'unsupported_type' as const, message: 'Not a photo.' } };
+            // Over the library's minute once: waited out and sent again, never failed.
+            if (f.name === '7.jpg' && !limited) {
+              limited = true;
+              return { filename: f.name, error: { code: 'rate_limited' as const, message: 'Too many uploads.', retryAfter: 0.01 } };
+            }
+            return { filename: f.name, photo: { id: `id-${f.name}` } as UploadResponse['photo'] };
+          }),
+        };
+      },
+    }, { concurrency: 2 });
+    await q.add([...Array.from({ length: 30 }, (_, i) => file(`${i}.jpg`)), file('bad.jpg')]);
+    for (let i = 0; i < 100 && q.busy; i++) await settle();
+    const s = states(q);
+    expect(Object.entries(s).filter(([, st]) => st === 'done')).toHaveLength(30);
+    expect(s['bad.jpg']).toBe('failed');
+    expect(q.entries.find((e) => e.name === 'bad.jpg')?.error).toBe('Not a photo.');
+    expect(requests.length).toBeLessThan(12); // 31 files, 8 at most per request
+    expect(Math.max(...requests.map((r) => r.length))).toBeLessThanOrEqual(8);
+    expect(requests.flat().filter((n) => n === '7.jpg')).toHaveLength(2);
+    expect(h.stored.size).toBe(0);
   });
 });

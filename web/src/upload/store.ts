@@ -1,5 +1,6 @@
 // The upload queue survives a reload: each pending file is kept in IndexedDB (a copy of the Blob, which
-// browsers store on disk) until it is uploaded, skipped or cancelled.
+// browsers store on disk) until it is uploaded, skipped or cancelled. Writes and deletes take a list:
+// one transaction per batch, as 10,000 single-record transactions keep the page busy for seconds.
 import { openDB, type IDBPDatabase } from 'idb';
 
 export interface StoredEntry {
@@ -18,8 +19,8 @@ export interface StoredEntry {
 }
 
 export interface EntryStore {
-  put(entry: StoredEntry): Promise<void>;
-  delete(id: string): Promise<void>;
+  put(entries: StoredEntry[]): Promise<void>;
+  delete(ids: string[]): Promise<void>;
   all(): Promise<StoredEntry[]>;
 }
 
@@ -31,11 +32,15 @@ let db: Promise<IDBPDatabase> | undefined;
 const open = () => (db ??= openDB(DB, 1, { upgrade: (d) => d.createObjectStore(STORE, { keyPath: 'id' }) }));
 
 export const idbStore: EntryStore = {
-  async put(entry) {
-    await (await open()).put(STORE, entry);
+  async put(entries) {
+    const tx = (await open()).transaction(STORE, 'readwrite');
+    for (const e of entries) void tx.store.put(e);
+    await tx.done;
   },
-  async delete(id) {
-    await (await open()).delete(STORE, id);
+  async delete(ids) {
+    const tx = (await open()).transaction(STORE, 'readwrite');
+    for (const id of ids) void tx.store.delete(id);
+    await tx.done;
   },
   async all() {
     const entries = (await (await open()).getAll(STORE)) as StoredEntry[];

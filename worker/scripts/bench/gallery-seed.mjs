@@ -1,6 +1,6 @@
 // Seeds photo rows straight into D1 (not through the pipeline) for gallery tests and benchmarks: one
 // INSERT … SELECT over a recursive counter, so 100,000 rows cost one statement. Rows are "completed",
-// 6 hours apart (so month headers and years appear), with a real ThumbHash placeholder and no
+// 6 hours apart or closer (so day headers and years appear), with a real ThumbHash placeholder and no
 // thumbnail objects: the placeholder is what the grid paints.
 import { rgbaToThumbHash } from 'thumbhash';
 
@@ -14,18 +14,34 @@ function placeholders() {
   });
 }
 
+const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';
+/** Time between seeded photos: 6 hours, closer for big seeds so 100,000 photos span 20 years, not 68. */
+const stepMs = (count) => Math.min(21_600_000, Math.floor((20 * 365.25 * 86_400_000) / count));
+
+/** Photo `n`'s id, as the seed of `count` writes it: the time part of a real id (worker/ids.ts), then `prefix` and n. */
+export function seedId(n, { count, prefix = 'b', now }) {
+  return (now - n * stepMs(count)).toString(36).padStart(9, '0') + prefix + String(n).padStart(12 - prefix.length, '0');
+}
+
+/** The same id as an SQL expression of the counter `n`: 9 base-36 digits of the time, computed in SQLite. */
+function seedIdSql(time, prefix) {
+  const digits = Array.from({ length: 9 }, (_, i) => `substr('${DIGITS}', (${time} / ${36 ** (8 - i)}) % 36 + 1, 1)`);
+  return `${digits.join(' || ')} || '${prefix}' || substr('${'0'.repeat(12 - prefix.length)}' || n, -${12 - prefix.length})`;
+}
+
 /**
- * SQL inserting `count` photos into `library`. Ids are 21 base-36 characters like real ones, `prefix`
- * first (so several seeds do not collide); newer rows get larger ids, as the API's order expects.
+ * SQL inserting `count` photos into `library`. Ids are built like real ones (time first, so photos
+ * uploaded later sort above the seed, as in a real library), then `prefix` (so several seeds do not
+ * collide); newer rows get larger ids, as the API's order expects.
  */
 export function gallerySeedSql(count, { library = 'default', prefix = 'b', now = Date.now() } = {}) {
   const ph = placeholders();
-  const pad = 21 - prefix.length;
+  const time = `(${now} - n * ${stepMs(count)})`;
   return `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ${count})
 INSERT INTO photos (id, library_id, filename, sha256, mime, kind, bytes, width, height, status, created_at, updated_at, placeholder, thumbnails, variants)
-SELECT '${prefix}' || substr('${'0'.repeat(pad)}' || (${10 ** Math.min(pad, 12)} - n), -${pad}), '${library}', 'seed-' || n || '.jpg',
+SELECT ${seedIdSql(time, prefix)}, '${library}', 'seed-' || n || '.jpg',
   printf('%064x', n) || '', 'image/jpeg', 'image', 131072, 1600, 1200, 'completed',
-  ${now} - n * 21600000, ${now} - n * 21600000,
+  ${time}, ${time},
   CASE n % 4 WHEN 0 THEN '${ph[0]}' WHEN 1 THEN '${ph[1]}' WHEN 2 THEN '${ph[2]}' ELSE '${ph[3]}' END, '{}', '{}'
 FROM seq;`;
 }

@@ -1,0 +1,88 @@
+// Videos in Chromium: the upload page makes the poster from the local file (<video> + canvas) and PUTs it;
+// the edge develops it like a photo, so the gallery tile gets its thumbnail live, with a duration badge;
+// the photo page plays the original (Range requests) with the poster.
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Photo } from '../../worker/contract/photo';
+import { baseUrl, launch, root, screenshot, signedIn, token } from './browser';
+
+const videos = path.join(root, 'worker/test/fixtures/videos');
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function uploadVideo(page: Page, name: string) {
+  await page.getByRole('navigation').getByRole('link', { name: /^Upload/ }).click();
+  await page.getByTestId('file-input').setInputFiles(path.join(videos, name));
+  await expect.poll(() => page.locator(`.entry[data-name="${name}"] .state`).textContent(), { timeout: 60_000 }).toMatch(/Uploaded/);
+}
+
+async function photoNamed(name: string): Promise<Photo> {
+  const res = await fetch(`${baseUrl()}/api/photos?limit=200`, { headers: { Authorization: `Bearer ${token()}` } });
+  const photo = (await res.json() as { photos: Photo[] }).photos.find((p) => p.filename === name);
+  if (!photo) throw new Error(`${name} is not in the library`);
+  return photo;
+}
+
+describe('videos', () => {
+  it('uploads a 1080p VP9 clip: poster made in the page, thumbnails arrive live on its tile, the page plays it', async () => {
+    const page = await signedIn(browser);
+    await uploadVideo(page, 'vp9-1080p.mp4');
+    // The poster was made from the local file: its timing is the page's own measure (video/poster.ts).
+    const poster = await page.waitForFunction(() => {
+      const m = performance.getEntriesByName('darkroom:poster')[0] as PerformanceMeasure | undefined;
+      return m && { ms: m.duration, ...(m.detail as { width: number; height: number; bytes: number }) };
+    }, null, { timeout: 30_000 }).then((h) => h.jsonValue());
+    console.log(`poster extraction in Chromium, 1920×1080 VP9: ${poster.ms.toFixed(0)} ms (${poster.bytes} B JPEG)`);
+    expect(poster).toMatchObject({ width: 1920, height: 1080 });
+    // Goal ≤ 1 s (npm run bench:video measures it); the bound here leaves room for a loaded shared machine.
+    expect(poster.ms).toBeLessThan(15_000);
+
+    await page.getByRole('link', { name: 'Gallery' }).click();
+    const { id } = await photoNamed('vp9-1080p.mp4');
+    const tile = page.locator(`li.tile[data-photo-id="${id}"]`);
+    await expect.poll(() => tile.getByTestId('duration').textContent(), { timeout: 30_000 }).toBe('0:03');
+    // Live: the thumbnail appears through the feed, without a reload.
+    await tile.locator('img.thumb.loaded').waitFor({ timeout: 60_000 });
+    const shape = await tile.locator('img.thumb').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+    expect(shape[0] / shape[1]).toBeCloseTo(16 / 9, 1);
+    expect(await tile.locator('img.placeholder').count()).toBe(1);
+    await screenshot(page, 'video-tile');
+
+    const photo = await photoNamed('vp9-1080p.mp4');
+    expect(photo.video).toEqual({ durationMs: 3000, codec: 'vp09', fps: 30, audio: false });
+    expect([photo.width, photo.height]).toEqual([1920, 1080]);
+    expect(photo.stages).toMatchObject({ video: { status: 'completed' }, thumbnails: { status: 'completed' }, variants: { status: 'completed' } });
+
+    await tile.locator('a').click();
+    const player = page.locator('video.player');
+    await player.waitFor({ timeout: 20_000 });
+    expect(await player.getAttribute('poster')).toContain('variant-');
+    // The original loads through Range requests and is playable from its metadata.
+    await page.waitForFunction(() => (document.querySelector('video.player') as HTMLVideoElement | null)?.readyState! >= 1, null, { timeout: 20_000 });
+    expect(await player.evaluate((v: HTMLVideoElement) => Math.round(v.duration))).toBe(3);
+    expect(await page.getByTestId('video-details').textContent()).toContain('vp09');
+    await screenshot(page, 'video-page');
+    await page.context().close();
+  });
+
+  it('a video Chromium cannot decode (HEVC) still uploads and shows its duration, with no poster', async () => {
+    const page = await signedIn(browser);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await uploadVideo(page, 'hevc-hvc1.mov');
+    await page.getByRole('link', { name: 'Gallery' }).click();
+    const { id } = await photoNamed('hevc-hvc1.mov');
+    const tile = page.locator(`li.tile[data-photo-id="${id}"]`);
+    await expect.poll(() => tile.getByTestId('duration').textContent(), { timeout: 30_000 }).toBe('0:01');
+    const photo = await photoNamed('hevc-hvc1.mov');
+    expect(photo.stages.thumbnails).toBeUndefined(); // no poster was sent: an analysis tab may try later
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,111 @@
+// The stages ahead of the upload lanes: a pool of hash workers, then /check in batches of up to 1,000
+// hashes, so by the time a lane is free the next new file is known and files the library already has
+// are never sent. It runs a bounded distance ahead (a 10,000-file pick is not hashed all at once).
+import type { Entry, EntryState } from './entry.svelte';
+
+/** The API checks up to this many hashes per call. */
+export const CHECK_BATCH = 1000;
+/** Files hashed but not yet sent, at most: enough to fill a /check batch while the lanes are busy. */
+const LOOKAHEAD = 2 * CHECK_BATCH;
+
+export interface LookaheadHost {
+  hash(blob: Blob): Promise<string>;
+  check(sha256: string[]): Promise<{ existing: Record<string, string> }>;
+  blob(entry: Entry): Blob | undefined;
+  hashes: Map<string, string>;
+  setState(entry: Entry, state: EntryState): void;
+  /** Checked and new: its turn for a lane. */
+  ready(entry: Entry): void;
+  duplicate(entry: Entry, photoId: string): void;
+  fail(entry: Entry, err: unknown): void;
+  /** Files checked and waiting for a lane, and how many lanes there are (a fuller /check batch waits only while they are busy). */
+  waiting(): number;
+  lanes(): number;
+  /** Something moved: run every stage again. */
+  pump(): void;
+}
+
+export class Lookahead {
+  // Files to hash (a head index, as 10,000 shifts would be quadratic), then hashed files to check.
+  private toHash: Entry[] = [];
+  private head = 0;
+  private hashing = 0;
+  private toCheck: Entry[] = [];
+  private checking = 0;
+
+  constructor(private readonly host: LookaheadHost, private readonly hashLanes: number) {}
+
+  /** Queued files: hashed first, or only checked again when their hash is known (a retry). */
+  add(entries: Entry[]) {
+    for (const e of entries) {
+      if (this.host.hashes.has(e.id)) this.toCheck.push(e);
+      else this.toHash.push(e);
+    }
+  }
+
+  pump() {
+    this.pumpHashes();
+    this.pumpChecks();
+  }
+
+  private pumpHashes() {
+    while (this.hashing < this.hashLanes && this.head < this.toHash.length) {
+      if (this.toCheck.length + this.checking + this.host.waiting() >= LOOKAHEAD) break;
+      const entry = this.toHash[this.head++];
+      if (this.head > 4096) {
+        this.toHash = this.toHash.slice(this.head);
+        this.head = 0;
+      }
+      const blob = this.host.blob(entry);
+      if (entry.state === 'queued' && blob) void this.hash(entry, blob);
+    }
+  }
+
+  private async hash(entry: Entry, blob: Blob) {
+    this.hashing++;
+    this.host.setState(entry, 'hashing');
+    try {
+      const sha256 = await this.host.hash(blob);
+      if (entry.state !== 'hashing') return; // cancelled meanwhile
+      this.host.hashes.set(entry.id, sha256);
+      this.host.setState(entry, 'queued');
+      this.toCheck.push(entry);
+    } catch (err) {
+      if (entry.state === 'hashing') this.host.fail(entry, err);
+    } finally {
+      this.hashing--;
+      this.host.pump();
+    }
+  }
+
+  /**
+   * One /check call at a time, carrying every hash that piled up meanwhile (up to 1,000): the lanes
+   * are never starved for long, and a big pick costs few calls.
+   */
+  private pumpChecks() {
+    if (this.checking || !this.toCheck.length) return;
+    // A fuller batch is worth waiting for only while the lanes have work and more hashes are coming.
+    const starving = this.host.waiting() < 2 * this.host.lanes();
+    if (this.toCheck.length < CHECK_BATCH && !starving && this.hashing > 0) return;
+    const batch = this.toCheck.splice(0, CHECK_BATCH).filter((e) => e.state === 'queued');
+    if (!batch.length) return;
+    this.checking = batch.length;
+    for (const e of batch) this.host.setState(e, 'checking');
+    this.host.check(batch.map((e) => this.host.hashes.get(e.id)!)).then(({ existing }) => {
+      for (const e of batch) {
+        if (e.state !== 'checking') continue;
+        const known = existing[this.host.hashes.get(e.id)!];
+        if (known) this.host.duplicate(e, known);
+        else {
+          this.host.setState(e, 'queued');
+          this.host.ready(e);
+        }
+      }
+    }, (err: unknown) => {
+      for (const e of batch) if (e.state === 'checking') this.host.fail(e, err);
+    }).finally(() => {
+      this.checking = 0;
+      this.host.pump();
+    });
+  }
+}
