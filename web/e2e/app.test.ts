@@ -1,6 +1,6 @@
 // End to end in Debian's headless Chromium: upload, dedupe, refusals, reload mid-queue, ZIP, the gallery
 // developing live, the photo page, and the processing dashboard with its polling fallback.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
@@ -15,6 +15,19 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/**
+ * A copy of a fixture with bytes no other test uploads, so "Uploaded" cannot be a dedupe hit on
+ * something already in the library.
+ */
+const run = Date.now().toString(36);
+function freshCopy(name: string): string {
+  const dir = path.join(outputDir, `fresh-${run}`);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  writeFileSync(file, Buffer.concat([fixture(name), Buffer.from(`fresh-${run}-${name}`)]));
+  return file;
+}
+
 const entry = (page: Page, name: string) => page.locator(`.entry[data-name="${name}"]`);
 
 async function uploadFiles(page: Page, names: string[]) {
@@ -22,23 +35,50 @@ async function uploadFiles(page: Page, names: string[]) {
   await page.getByTestId('file-input').setInputFiles(names.map((n) => (n.includes('/') ? n : path.join(fixtures, n))));
 }
 
+const TINY_MODELS = { caption: { id: 'tiny/captioner' }, embedding: { id: 'tiny/clip' }, faces: { id: 'tiny/yunet' } };
+
+/**
+ * The analysis job of a photo, claimed as another tab would. Results must come from the library's model
+ * set (a setting), so the library is set to the models these tests post. Each client holds at most 8
+ * leases and other photos wait too: claim as new clients until this photo's job comes up (it appears
+ * once the pipeline has made its variants).
+ */
+async function claimFor(photoId: string): Promise<{ photoId: string; lease: string }> {
+  const analysis = { modelHost: 'self', caption: TINY_MODELS.caption, embedding: { ...TINY_MODELS.embedding, dims: 4 }, faces: TINY_MODELS.faces };
+  const set = await fetch(`${baseUrl()}/api/settings`, {
+    method: 'PUT', body: JSON.stringify({ analysis }), headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
+  });
+  expect(set.status).toBe(200);
+  for (let round = 0; round < 60; round++) {
+    for (let i = 0; i < 10; i++) {
+      const claim = await api('/api/analysis/claim', { max: 32, clientId: `app-${run}-${round}-${i}`, device: { backend: 'wasm' } });
+      const job = claim.jobs.find((j: { photoId: string }) => j.photoId === photoId);
+      if (job) return job;
+      if (claim.jobs.length === 0) break; // nothing else waiting: the photo is still in the pipeline
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`no analysis job for ${photoId}`);
+}
+
 describe('upload and gallery', () => {
   it('uploads a selection, refuses a hostile file with its reason, and the gallery develops live', async () => {
     const page = await signedIn(browser);
     const names = ['photo-pixel-gps.jpg', 'orient-portrait-6.jpg', 'face-obama.jpg', 'webp-htc-exif-gps.webp', 'heic-iphone7-gps.heic', 'bad-text-as.jpg'];
-    await uploadFiles(page, names);
-    for (const n of names.slice(0, 5)) await expect.poll(() => entry(page, n).locator('.state').textContent(), { timeout: 30_000 }).toMatch(/Uploaded|Already in library/);
+    await uploadFiles(page, names.map(freshCopy));
+    for (const n of names.slice(0, 5)) await expect.poll(() => entry(page, n).locator('.state').textContent(), { timeout: 30_000 }).toBe('Uploaded');
     await expect.poll(() => entry(page, 'bad-text-as.jpg').textContent(), { timeout: 30_000 }).toContain('Not a supported photo or video');
     await screenshot(page, 'upload');
 
     await page.getByRole('link', { name: 'Gallery' }).click();
     const developed = page.locator('li.tile[data-status="completed"] img.thumb.loaded');
-    await expect.poll(() => developed.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+    // Five fresh photos through the whole pipeline: slow on a loaded two-core machine.
+    await expect.poll(() => developed.count(), { timeout: 150_000 }).toBeGreaterThanOrEqual(5);
     // Placeholders first: every developed tile also carries its ThumbHash image.
     expect(await page.locator('li.tile[data-status="completed"] img.placeholder').count()).toBeGreaterThanOrEqual(5);
     await screenshot(page, 'gallery');
     await page.context().close();
-  });
+  }, 240_000);
 
   it('skips a file the library already has without uploading it', async () => {
     const page = await signedIn(browser);
@@ -56,26 +96,31 @@ describe('upload and gallery', () => {
   it('keeps the queue across a reload and finishes it', async () => {
     const page = await signedIn(browser);
     const names = ['orient-landscape-2.jpg', 'orient-landscape-3.jpg', 'orient-landscape-4.jpg', 'orient-landscape-5.jpg'];
-    await uploadFiles(page, names);
+    await uploadFiles(page, names.map(freshCopy));
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.reload();
     for (const n of names) await expect.poll(() => entry(page, n).count(), { timeout: 15_000 }).toBe(1);
+    // Fresh bytes: "Already in library" can only mean this test's own PUT landed just before the reload.
     for (const n of names) await expect.poll(() => entry(page, n).locator('.state').textContent(), { timeout: 30_000 }).toMatch(/Uploaded|Already in library/);
+    const res = await fetch(`${baseUrl()}/api/photos?limit=200`, { headers: { Authorization: `Bearer ${token()}` } });
+    const { photos } = (await res.json()) as { photos: Array<{ filename: string; bytes: number }> };
+    for (const n of names) expect(photos.filter((p) => p.filename === n && p.bytes === fixture(n).length + `fresh-${run}-${n}`.length), n).toHaveLength(1);
     await page.context().close();
   });
 
   it('unpacks a ZIP in the browser and lists what it skipped', async () => {
     const page = await signedIn(browser);
+    const fresh = (n: string) => Buffer.concat([fixture(n), Buffer.from(`zip-${run}`)]);
     const zip = zipSync({
-      'trip/photo-fuji-iptc-gps.jpg': fixture('photo-fuji-iptc-gps.jpg'),
+      'trip/photo-fuji-iptc-gps.jpg': fresh('photo-fuji-iptc-gps.jpg'),
       'trip/notes.txt': new TextEncoder().encode('not a photo'),
-      'trip/photo-kodak-gps-south.jpg': fixture('photo-kodak-gps-south.jpg'),
+      'trip/photo-kodak-gps-south.jpg': fresh('photo-kodak-gps-south.jpg'),
     });
     const file = path.join(outputDir, 'trip.zip');
     writeFileSync(file, zip);
     await uploadFiles(page, [file]);
     for (const n of ['photo-fuji-iptc-gps.jpg', 'photo-kodak-gps-south.jpg']) {
-      await expect.poll(() => entry(page, n).locator('.state').textContent(), { timeout: 30_000 }).toMatch(/Uploaded|Already in library/);
+      await expect.poll(() => entry(page, n).locator('.state').textContent(), { timeout: 30_000 }).toBe('Uploaded');
     }
     await expect.poll(() => entry(page, 'trip.zip: trip/notes.txt').locator('.state').textContent()).toBe('Skipped');
     await page.context().close();
@@ -85,7 +130,7 @@ describe('upload and gallery', () => {
 describe('photo page', () => {
   it('shows the display variant, EXIF with a map link, and stage timings', async () => {
     const page = await signedIn(browser);
-    const { photo } = await apiUpload('photo-pixel-gps.jpg');
+    const { photo } = await apiUpload('photo-pixel-gps.jpg', Buffer.concat([fixture('photo-pixel-gps.jpg'), Buffer.from(`photo-${run}`)]));
     await page.goto(new URL(`/photos/${photo.id}`, page.url()).href);
     await expect.poll(() => page.locator('figure img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 30_000 }).toBeGreaterThan(0);
     const details = await page.locator('.details').textContent();
@@ -93,23 +138,10 @@ describe('photo page', () => {
     expect(await page.getByRole('link', { name: /50\.2996/ }).getAttribute('href')).toContain('openstreetmap.org');
     expect(await page.locator('table.stages tbody tr').count()).toBe(4); // exif, thumbnails, variants, analysis
 
-    // An analysis tab elsewhere posts results: caption, tags and face boxes appear live. Results must come
-    // from the library's model set (a setting), so the library is set to the models this tab posts.
-    const analysis = { modelHost: 'self', caption: { id: 'tiny/captioner' }, embedding: { id: 'tiny/clip', dims: 4 }, faces: { id: 'tiny/yunet' } };
-    const set = await fetch(`${baseUrl()}/api/settings`, {
-      method: 'PUT', body: JSON.stringify({ analysis }), headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
-    });
-    expect(set.status).toBe(200);
-    // Each client holds at most 8 leases and earlier tests left other photos waiting: claim as new
-    // clients until this photo's job comes up.
-    let job: { photoId: string; lease: string } | undefined;
-    for (let i = 0; i < 10 && !job; i++) {
-      const claim = await api('/api/analysis/claim', { max: 32, clientId: `photo-page-${i}`, device: { backend: 'wasm' } });
-      job = claim.jobs.find((j: { photoId: string }) => j.photoId === photo.id);
-    }
-    expect(job).toBeDefined();
+    // An analysis tab elsewhere posts results: caption, tags and face boxes appear live.
+    const job = await claimFor(photo.id);
     const posted = await api(`/api/analysis/${photo.id}`, {
-      lease: job.lease, models: { caption: { id: 'tiny/captioner' }, embedding: { id: 'tiny/clip' }, faces: { id: 'tiny/yunet' } },
+      lease: job.lease, models: TINY_MODELS,
       caption: 'a path between fields under a blue sky', embedding: { dims: 4, values: [0.1, 0.2, 0.3, 0.4] },
       tags: [{ label: 'landscape', score: 0.8 }, { label: 'sky', score: 0.7 }], faces: [{ box: [0.4, 0.5, 0.1, 0.15], score: 0.9 }],
       device: { backend: 'wasm' }, timings: { totalMs: 120 },
@@ -119,6 +151,32 @@ describe('photo page', () => {
     expect(await page.locator('.tags li').allTextContents()).toEqual(['landscape', 'sky']);
     expect(await page.locator('.face').count()).toBe(1);
     await screenshot(page, 'photo');
+    await page.context().close();
+  });
+});
+
+describe('face boxes', () => {
+  it('are drawn relative to the image, not the letterboxed frame around a portrait photo', async () => {
+    const page = await signedIn(browser);
+    const { photo } = await apiUpload('orient-portrait-6.jpg', Buffer.concat([fixture('orient-portrait-6.jpg'), Buffer.from(`faces-${run}`)]));
+    const job = await claimFor(photo.id);
+    const posted = await api(`/api/analysis/${photo.id}`, {
+      lease: job.lease, models: TINY_MODELS,
+      caption: 'a portrait', embedding: { dims: 4, values: [0.1, 0.2, 0.3, 0.4] }, tags: [],
+      faces: [{ box: [0.25, 0.5, 0.5, 0.25], score: 0.9 }], device: { backend: 'wasm' }, timings: { totalMs: 1 },
+    });
+    expect(posted.ok).toBe(true);
+    await page.goto(new URL(`/photos/${photo.id}`, page.url()).href);
+    await expect.poll(() => page.locator('.face').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => page.locator('figure img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 30_000 }).toBeGreaterThan(0);
+    const img = (await page.locator('figure img').boundingBox())!;
+    const frame = (await page.locator('.frame').boundingBox())!;
+    const face = (await page.locator('.face').boundingBox())!;
+    expect(img.width).toBeLessThan(frame.width * 0.8); // a portrait photo really is letterboxed here
+    expect(face.x).toBeCloseTo(img.x + 0.25 * img.width, -1);
+    expect(face.y).toBeCloseTo(img.y + 0.5 * img.height, -1);
+    expect(face.width).toBeCloseTo(0.5 * img.width, -1);
+    expect(face.height).toBeCloseTo(0.25 * img.height, -1);
     await page.context().close();
   });
 });
@@ -151,6 +209,20 @@ describe('processing dashboard', () => {
     const page = await signedIn(browser, { width: 390, height: 844 });
     await page.locator('li.tile').first().waitFor({ timeout: 20_000 });
     await screenshot(page, 'gallery-phone');
+    // Nothing sticks out sideways on any page, the navigation is on screen, and tiles fit several to a row.
+    const tiles = await page.locator('li.tile').evaluateAll((els) => els.slice(0, 6).map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+    for (const t of tiles) expect(t.right).toBeLessThanOrEqual(390);
+    expect(new Set(tiles.map((t) => Math.round(t.top))).size).toBeLessThan(tiles.length); // more than one per row
+    for (const link of ['Gallery', 'People', 'Upload', 'Processing', 'Analysis', 'Settings']) {
+      await page.getByRole('navigation').getByRole('link', { name: new RegExp(`^${link}`) }).click();
+      await page.locator('main h1', { hasText: link }).waitFor({ state: 'attached' });
+      await page.waitForLoadState('networkidle'); // pages that fill in from the API have done so
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), link).toBeLessThanOrEqual(390);
+      const nav = (await page.getByRole('navigation').boundingBox())!;
+      expect(nav.x).toBeGreaterThanOrEqual(0);
+      expect(nav.x + nav.width).toBeLessThanOrEqual(390);
+      for (const l of ['Gallery', 'Processing', 'Settings']) expect(await page.getByRole('navigation').getByRole('link', { name: l }).isVisible()).toBe(true);
+    }
     await page.context().close();
   });
 });

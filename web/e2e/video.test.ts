@@ -1,11 +1,14 @@
 // Videos in Chromium: the upload page makes the poster from the local file (<video> + canvas) and PUTs it;
 // the edge develops it like a photo, so the gallery tile gets its thumbnail live, with a duration badge;
 // the photo page plays the original (Range requests) with the poster.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Photo } from '../../worker/contract/photo';
-import { baseUrl, launch, root, screenshot, signedIn, token } from './browser';
+import { apiUpload, baseUrl, launch, root, screenshot, signedIn, token } from './browser';
 
 const videos = path.join(root, 'worker/test/fixtures/videos');
 let browser: Browser;
@@ -85,4 +88,48 @@ describe('videos', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it('an analysis tab meeting a video uploaded through the API makes its poster from the stored original', async () => {
+    const { photo } = await apiUpload('vp9-ntsc.mp4', readFixture('vp9-ntsc.mp4'));
+    await expect.poll(async () => (await photoNamed('vp9-ntsc.mp4')).stages.analysis?.status, { timeout: 30_000 }).toBe('pending');
+    // Newest first: this video is the job a one-job claim gets.
+    const job = (await claim()).find((j) => j.photoId === photo.id);
+    expect(job).toMatchObject({ makePoster: true });
+
+    // The module the analysis runner calls for such a job (video/poster-jobs.ts), with the app's own Api
+    // client, bundled as it ships and served from the app's origin (its CSP allows only 'self' scripts).
+    const page = await signedIn(browser);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'darkroom-e2e-video-'));
+    const entry = path.join(dir, 'entry.ts');
+    writeFileSync(entry, `export { posterForJob } from ${JSON.stringify(path.join(root, 'web/src/video/poster-jobs.ts'))};\nexport { Api } from ${JSON.stringify(path.join(root, 'web/src/lib/api.ts'))};\n`);
+    const bundle = await build({ entryPoints: [entry], bundle: true, format: 'iife', globalName: 'darkroomVideo', write: false, logLevel: 'error' });
+    await page.route('**/__e2e/poster-jobs.js', (route) => route.fulfill({ contentType: 'text/javascript', body: bundle.outputFiles[0].text }));
+    await page.addScriptTag({ url: `${baseUrl()}/__e2e/poster-jobs.js` });
+    await page.evaluate(async ({ job, token }) => {
+      const { posterForJob, Api } = (window as unknown as { darkroomVideo: { posterForJob: (api: unknown, job: unknown) => Promise<void>; Api: new (t: string) => unknown } }).darkroomVideo;
+      await posterForJob(new Api(token), job);
+    }, { job: job!, token: token() });
+
+    await expect.poll(async () => (await photoNamed('vp9-ntsc.mp4')).stages.variants?.status, { timeout: 60_000 }).toBe('completed');
+    const developed = await photoNamed('vp9-ntsc.mp4');
+    const thumb = await fetch(`${baseUrl()}${developed.thumbnails['600']}`);
+    expect(thumb.headers.get('Content-Type')).toBe('image/webp');
+    // Back in the pool, now on the poster's variant.
+    const again = (await claim()).find((j) => j.photoId === photo.id);
+    expect(again?.makePoster).toBeUndefined();
+    expect(again?.imageUrl).toContain('variant-');
+    await page.context().close();
+  });
 });
+
+function readFixture(name: string) {
+  return readFileSync(path.join(videos, name));
+}
+
+async function claim(): Promise<{ photoId: string; lease: string; imageUrl: string; makePoster?: true }[]> {
+  const res = await fetch(`${baseUrl()}/api/analysis/claim`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ max: 1, device: { backend: 'wasm' }, clientId: `video-e2e-${Date.now()}` }),
+  });
+  return ((await res.json()) as { jobs: { photoId: string; lease: string; imageUrl: string; makePoster?: true }[] }).jobs;
+}

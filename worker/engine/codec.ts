@@ -58,7 +58,7 @@ export interface Developed {
 export const DEFAULT_BUDGET = 64 * 1024 * 1024;
 const FORMATS: CodecFormat[] = ['jpeg', 'png', 'webp', 'tiff'];
 // Keys of cx_get() in codec.c.
-const K = { format: 0, srcW: 1, srcH: 2, orientation: 3, curW: 4, curH: 5, reduced: 7, iccLen: 8, outPtr: 9, outLen: 10, outW: 11, outH: 12 };
+export const K = { format: 0, srcW: 1, srcH: 2, orientation: 3, curW: 4, curH: 5, reduced: 7, iccLen: 8, outPtr: 9, outLen: 10, outW: 11, outH: 12 };
 
 /** Same fit as the C side (cx_fit): inside (long, short), never enlarging, rounded like sharp. */
 export function fitBox(width: number, height: number, long: number, short: number): { width: number; height: number } {
@@ -72,58 +72,69 @@ export function develop(bytes: Uint8Array, options: DevelopOptions): Promise<Dev
 
 /** develop() on a given instance (inside withCodec); exported for tests that shape the instance first. */
 export function developWith(m: CodecModule, bytes: Uint8Array, o: DevelopOptions): Developed {
+  const info = decodeOnce(m, bytes, o);
+  const outputs: Record<string, Encoded> = {};
+  for (const spec of largestFirst(info, o.outputs)) {
+    check(m, m._cx_output(spec.long, spec.short, spec.quality ?? o.quality ?? 80, spec.method ?? o.method ?? 4));
+    outputs[spec.name] = { name: spec.name, ...lastOutput(m) };
+  }
+  return { ...info, outputs, preview: makePreview(m, o), wasmBytes: memoryBytes(m) };
+}
+
+export type DecodedInfo = Omit<Developed, 'outputs' | 'preview' | 'wasmBytes'>;
+
+export function check(m: CodecModule, rc: number) {
+  if (rc !== 0) throw codecError(rc, message(m));
+}
+
+/** The one decode: at the smallest size covering the largest long side and largest short side asked for. */
+export function decodeOnce(m: CodecModule, bytes: Uint8Array, o: DevelopOptions): DecodedInfo {
   if (o.outputs.length === 0) throw new Error('develop: no outputs requested');
-  const check = (rc: number) => {
-    if (rc !== 0) throw codecError(rc, message(m));
-  };
   const input = m._malloc(Math.max(1, bytes.length));
   if (!input) throw codecError(-4, `out of memory for a ${bytes.length}-byte input`);
   m.HEAPU8.set(bytes, input);
-  // One decode covering every output: the largest long side and the largest short side asked for.
   const coverLong = Math.max(...o.outputs.map((s) => s.long));
   const coverShort = Math.max(...o.outputs.map((s) => s.short));
   try {
-    check(m._cx_decode(input, bytes.length, coverLong, coverShort, o.budgetBytes ?? DEFAULT_BUDGET, o.maxPixels ?? 268_402_689));
+    check(m, m._cx_decode(input, bytes.length, coverLong, coverShort, o.budgetBytes ?? DEFAULT_BUDGET, o.maxPixels ?? 268_402_689));
   } finally {
     m._free(input); // the encoded input is not needed once decoded
   }
   const srcW = m._cx_get(K.srcW), srcH = m._cx_get(K.srcH), orientation = m._cx_get(K.orientation);
-  const decoded = { width: m._cx_get(K.curW), height: m._cx_get(K.curH), reduced: m._cx_get(K.reduced) === 1 };
-  const area = (s: OutputSpec) => {
-    const f = fitBox(srcW, srcH, s.long, s.short);
-    return f.width * f.height;
-  };
-  const outputs: Record<string, Encoded> = {};
-  for (const spec of [...o.outputs].sort((a, b) => area(b) - area(a))) {
-    check(m._cx_output(spec.long, spec.short, spec.quality ?? o.quality ?? 80, spec.method ?? o.method ?? 4));
-    outputs[spec.name] = { name: spec.name, ...lastOutput(m) };
-  }
-  let preview: Developed['preview'] = null;
-  if ((o.preview ?? 100) > 0) {
-    check(m._cx_rgba(o.preview ?? 100));
-    const { width, height, bytes: rgba } = lastOutput(m);
-    preview = { width, height, rgba };
-  }
   const upright = orientation >= 5;
   return {
     format: FORMATS[m._cx_get(K.format) - 1],
     width: upright ? srcH : srcW,
     height: upright ? srcW : srcH,
     orientation,
-    decoded,
+    decoded: { width: m._cx_get(K.curW), height: m._cx_get(K.curH), reduced: m._cx_get(K.reduced) === 1 },
     iccBytes: m._cx_get(K.iccLen),
-    outputs,
-    preview,
-    wasmBytes: memoryBytes(m),
   };
 }
 
-function lastOutput(m: CodecModule) {
+/** Outputs in cascade order: largest area first (sizes in the photo's upright frame). */
+export function largestFirst(info: DecodedInfo, outputs: OutputSpec[]): OutputSpec[] {
+  const area = (s: OutputSpec) => {
+    const f = fitBox(info.width, info.height, s.long, s.short);
+    return f.width * f.height;
+  };
+  return [...outputs].sort((a, b) => area(b) - area(a));
+}
+
+/** The small upright RGBA (ThumbHash) of the current — smallest — pixels. */
+export function makePreview(m: CodecModule, o: DevelopOptions): Developed['preview'] {
+  if ((o.preview ?? 100) <= 0) return null;
+  check(m, m._cx_rgba(o.preview ?? 100));
+  const { width, height, bytes: rgba } = lastOutput(m);
+  return { width, height, rgba };
+}
+
+export function lastOutput(m: CodecModule) {
   const ptr = m._cx_get(K.outPtr), len = m._cx_get(K.outLen);
   return { width: m._cx_get(K.outW), height: m._cx_get(K.outH), bytes: m.HEAPU8.slice(ptr, ptr + len) };
 }
 
-function message(m: CodecModule): string {
+export function message(m: CodecModule): string {
   const ptr = m._cx_message();
   const end = m.HEAPU8.indexOf(0, ptr);
   return new TextDecoder().decode(m.HEAPU8.subarray(ptr, end < 0 ? ptr : end));

@@ -28,9 +28,10 @@ async function photos(n: number) {
   await setSettings(token, { autoProcessOnUpload: false, scheduledProcessing: false });
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const bytes = await fixture('photo-noexif.jpg');
+    // A GIF: the image service develops GIF and HEIC (our engine takes JPEG, PNG, WebP and TIFF).
+    const bytes = await fixture('anim-rotating-squares.gif');
     const unique = new Uint8Array([...bytes, ...new TextEncoder().encode(`breaker-${i}-${Math.random()}`)]);
-    const res = await put(unique, `b${i}.jpg`, token);
+    const res = await put(unique, `b${i}.gif`, token);
     expect(res.status).toBe(201);
     ids.push((await res.json<UploadResponse>()).photo.id);
   }

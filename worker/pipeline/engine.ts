@@ -46,20 +46,28 @@ async function transform(images: ImagesBinding, input: EngineInput, box: Box, fo
 }
 
 /**
- * The binding reports bad input (unsupported, truncated or corrupt data) with a 9xxx error code; those
- * fail at once. Anything else (a network blip, an overloaded service) is worth retrying.
+ * The binding reports bad input (unsupported, truncated or corrupt data) with a 9xxx error code and the
+ * decoder's words; those fail at once. Without words saying what is wrong with the file it is not about
+ * the file: under load (~30 photos at once) the binding fails valid HEICs with a bare code or a lone
+ * "bad seek" that decode fine on a second attempt. Those, and anything else (a network blip, an
+ * overloaded service), are retried.
  */
-function classify(err: unknown): Error {
+export function classify(err: unknown): Error {
   const text = String(err instanceof Error ? err.message : err);
-  if (/\b9\d{3}\b|unsupported|corrupt|premature end|truncated|bad seek|invalid|not a known file format|compression format/i.test(text)) {
-    return new PermanentError(`The image could not be decoded: ${readable(text)}`);
+  const reason = readable(text);
+  if (reason && /\b9\d{3}\b|unsupported|corrupt|premature end|truncated|bad seek|invalid|not a known file format|compression format/i.test(text)) {
+    return new PermanentError(`The image could not be decoded: ${reason}`);
   }
+  if (!reason) return new Error(`The image service failed without saying why (will retry): ${text.split('\n')[0].slice(0, 200)}`);
   return err instanceof Error ? err : new Error(text);
 }
 
-/** The decoder's own words, without transport noise and stack lines. */
-function readable(text: string): string {
-  const lines = text.split('\n').map((l) => l.replace(/^.*?(Unexpected error response \d+:\s*)?(Error:\s*)+/i, '').trim());
-  const reason = lines.find((l) => l && !l.startsWith('at ') && !/^source: bad seek/.test(l)) ?? 'unknown decoder error';
-  return reason.replace(/^(VipsJpeg|VipsPng|VipsWebp|heif):\s*/i, '').slice(0, 200);
+/** The decoder's own words, without transport noise, error codes and stack lines; null when it gave none. */
+function readable(text: string): string | null {
+  const noise = /^(\w*Error\b:?|Unexpected error response|\(?\d{3,4}\)?:|\(?\d{3,4}\)?$)\s*/i;
+  const strip = (line: string) => {
+    for (let l = line.trim(), prev = ''; ; prev = l, l = l.replace(noise, '')) if (l === prev) return l;
+  };
+  const reason = text.split('\n').map(strip).find((l) => l && !l.startsWith('at ') && !/^source: bad seek/.test(l));
+  return reason ? reason.replace(/^(VipsJpeg|VipsPng|VipsWebp|heif):\s*/i, '').slice(0, 200) : null;
 }

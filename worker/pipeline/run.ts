@@ -54,30 +54,34 @@ async function runStages(
   };
 
   const source = new PhotoSource(env, photo, settings);
-  for (const stage of STAGES) {
-    const state = photo.stages[stage];
-    if (!state || state.status === 'completed' || state.status === 'skipped') continue;
-    const { attempt, events } = await db.startStage(env.DB, libraryId, photoId, stage, Date.now(), token);
-    await flush(events);
-    const started = performance.now();
-    try {
-      const result = await RUNNERS[stage]({ env, photo, settings, source });
-      const ms = Math.round(performance.now() - started);
-      unsent = await db.completeStage(env.DB, libraryId, photoId, stage, ms, result, Date.now(), token);
-    } catch (err) {
-      if (err instanceof db.LostClaim) throw err;
-      const reason = err instanceof Error ? err.message : String(err);
-      const permanent = err instanceof PermanentError;
-      if (permanent || (attempt >= MAX_ATTEMPTS && !options.probe)) {
-        const why = permanent ? reason : `${reason} (gave up after ${attempt} attempts)`;
-        await setRetryable(env.DB, photoId, !permanent);
-        await flush(await db.failStage(env.DB, libraryId, photoId, stage, why, Date.now(), token));
-        return { done: true, failure: permanent ? 'permanent' : 'transient' };
+  try {
+    for (const stage of STAGES) {
+      const state = photo.stages[stage];
+      if (!state || state.status === 'completed' || state.status === 'skipped') continue;
+      const { attempt, events } = await db.startStage(env.DB, libraryId, photoId, stage, Date.now(), token);
+      await flush(events);
+      const started = performance.now();
+      try {
+        const result = await RUNNERS[stage]({ env, photo, settings, source });
+        const ms = Math.round(performance.now() - started);
+        unsent = await db.completeStage(env.DB, libraryId, photoId, stage, ms, result, Date.now(), token);
+      } catch (err) {
+        if (err instanceof db.LostClaim) throw err;
+        const reason = err instanceof Error ? err.message : String(err);
+        const permanent = err instanceof PermanentError;
+        if (permanent || (attempt >= MAX_ATTEMPTS && !options.probe)) {
+          const why = permanent ? reason : `${reason} (gave up after ${attempt} attempts)`;
+          await setRetryable(env.DB, photoId, !permanent);
+          await flush(await db.failStage(env.DB, libraryId, photoId, stage, why, Date.now(), token));
+          return { done: true, failure: permanent ? 'permanent' : 'transient' };
+        }
+        console.warn(`stage ${stage} of ${photoId} failed (attempt ${attempt}), retrying`, reason);
+        await flush(await db.stageWillRetry(env.DB, libraryId, photoId, stage, reason, Date.now(), token));
+        return { done: false, retryInSeconds: 2 ** attempt };
       }
-      console.warn(`stage ${stage} of ${photoId} failed (attempt ${attempt}), retrying`, reason);
-      await flush(await db.stageWillRetry(env.DB, libraryId, photoId, stage, reason, Date.now(), token));
-      return { done: false, retryInSeconds: 2 ** attempt };
     }
+  } finally {
+    source.close(); // the engine is held for one photo's stages, never longer
   }
   await flush(await db.completePhoto(env.DB, libraryId, photoId, Date.now(), token));
   return { done: true };

@@ -6,9 +6,12 @@ import type { PipelinePhoto } from '../db/pipeline';
 import type { Bindings } from '../env';
 import { PermanentError } from '../errors';
 import { originalKey, posterKey } from '../storage/keys';
+import type { DevelopSession } from '../engine/develop-session';
 import type { Box, EngineInput } from './engine';
+import { engineSkips, openEngine } from './engine-session';
 import { decodeHeifToPng } from './heif-fallback';
 import { assertDecodable } from './dimensions';
+import { imagesRefusal } from './images-limits';
 
 const HEIF = /^image\/hei[cf]$/;
 /** Originals up to this size are kept in memory for the run. */
@@ -19,6 +22,8 @@ export const HEIF_FALLBACK_MAX_BYTES = 64 * 1024 * 1024;
 export class PhotoSource {
   private decoded?: Promise<ArrayBuffer>;
   private kept?: Promise<ArrayBuffer>;
+  private session?: Promise<DevelopSession | null>;
+  private release = () => {};
 
   constructor(
     private readonly env: Bindings,
@@ -40,6 +45,36 @@ export class PhotoSource {
       this.decoded = this.original().then(async (s) => decodeHeifToPng(s instanceof ArrayBuffer ? s : await new Response(s).arrayBuffer(), this.largestOutput()));
       return render(await this.decoded);
     }
+  }
+
+  /**
+   * The photo developed by our engine (decoded once for every stage of the run), or null when the binding
+   * develops it (HEIC, GIF, or a fallback). The engine stays held until close().
+   */
+  developed(): Promise<DevelopSession | null> {
+    return (this.session ??= this.openSession());
+  }
+
+  /** Releases the engine (end of the run). */
+  close(): void {
+    this.release();
+  }
+
+  private async openSession(): Promise<DevelopSession | null> {
+    assertDecodable(this.photo.width, this.photo.height, this.settings.maxMegapixels);
+    const skip = engineSkips(this.photo);
+    if (skip === 'format') return null; // HEIC and GIF: the binding's, by design
+    const fallback = (reason: string, detail: string) => console.warn(`engine fallback (${reason}) for ${this.photo.id}: ${detail}`);
+    if (skip) {
+      const refused = imagesRefusal(this.photo.mime, this.photo.width, this.photo.height);
+      if (refused) throw new PermanentError(`The ${Math.round(this.photo.bytes / 1048576)} MB file is too big for the image engine, and ${refused}.`);
+      fallback(skip, `${this.photo.bytes} bytes`);
+      return null;
+    }
+    const released = new Promise<void>((resolve) => (this.release = resolve));
+    // Read for the engine alone, not kept: once decoded, the run needs no copy of the original.
+    const bytes = this.fetch().then(async (s) => new Uint8Array(await new Response(s).arrayBuffer()));
+    return openEngine(this.photo, this.settings, bytes, released, fallback);
   }
 
   private async original(): Promise<EngineInput> {

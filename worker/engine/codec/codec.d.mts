@@ -6,6 +6,8 @@ export interface CodecModule {
   _cx_version(): number;
   _cx_decode(ptr: number, len: number, boxLong: number, boxShort: number, budget: number, maxPixels: number): number;
   _cx_output(boxLong: number, boxShort: number, quality: number, method: number): number;
+  _cx_keep(slot: number, boxLong: number, boxShort: number): number;
+  _cx_encode(slot: number, quality: number, method: number): number;
   _cx_rgba(maxSide: number): number;
   _cx_get(key: number): number;
   _cx_message(): number;

@@ -20,7 +20,7 @@ int cx_fail(int code, const char* fmt, ...) {
   return code;
 }
 
-static void free_out(void) {
+void cx_free_out(void) {
   cx.out_webp = 0;
   free(cx.out);
   cx.out = NULL;
@@ -29,8 +29,9 @@ static void free_out(void) {
 
 void cx_reset(void) {
   WebPPictureFree(&cx.cur);
+  for (int i = 0; i < CX_SLOTS; i++) WebPPictureFree(&cx.slots[i]);
   free(cx.icc);
-  free_out();
+  cx_free_out();
   memset(&cx, 0, sizeof cx);
 }
 
@@ -137,7 +138,7 @@ static int encode(const WebPPicture* pic, int quality, int method) {
       return cx_fail(CX_NO_MEMORY, "out of memory encoding WebP");
     return cx_fail(CX_USAGE, "WebP encoder error %d", p.error_code);
   }
-  free_out();
+  cx_free_out();
   if (!cx.icc) {
     cx.out = w.mem;
     cx.out_len = w.size;
@@ -160,7 +161,7 @@ static int encode(const WebPPicture* pic, int quality, int method) {
 }
 
 /** Size the current pixels to fit (long, short) — never enlarging — for the next output in the cascade. */
-static int shrink_to(int box_long, int box_short) {
+int cx_shrink_to(int box_long, int box_short) {
   int tw, th;
   cx_fit(cx.src_w, cx.src_h, box_long, box_short, &tw, &th);
   // Decoded smaller than asked (budget) or called out of order: fit what we have instead of enlarging.
@@ -174,16 +175,21 @@ static int shrink_to(int box_long, int box_short) {
 int cx_output(int box_long, int box_short, int quality, int method) {
   if (!cx.cur.y) return cx_fail(CX_USAGE, "no decoded image");
   int w = cx.cur.width, h = cx.cur.height;
-  int rc = shrink_to(box_long, box_short);
+  int rc = cx_shrink_to(box_long, box_short);
   if (rc != CX_OK) return rc;
   // A small photo fits several boxes unchanged: the previous output is already this one.
   if (cx.out_webp && w == cx.cur.width && h == cx.cur.height && quality == cx.out_quality && method == cx.out_method) return CX_OK;
   cx.out_webp = 0;
   cx.out_quality = quality, cx.out_method = method;
-  if (cx.orientation == 1) return encode(&cx.cur, quality, method);
+  return cx_encode_upright(&cx.cur, quality, method);
+}
+
+/** `pic` turned upright by the file's orientation, WebP-encoded into cx.out. */
+int cx_encode_upright(const WebPPicture* pic, int quality, int method) {
+  if (cx.orientation == 1) return encode(pic, quality, method);
   WebPPicture upright;
-  if (!cx_orient_yuv(&cx.cur, &upright, cx.orientation)) return cx_fail(CX_NO_MEMORY, "out of memory rotating");
-  rc = encode(&upright, quality, method);
+  if (!cx_orient_yuv(pic, &upright, cx.orientation)) return cx_fail(CX_NO_MEMORY, "out of memory rotating");
+  int rc = encode(&upright, quality, method);
   WebPPictureFree(&upright);
   return rc;
 }
@@ -211,7 +217,7 @@ int cx_rgba(int max_side) {
     uint32_t v = px[i];
     b[4 * i] = (uint8_t)(v >> 16), b[4 * i + 1] = (uint8_t)(v >> 8), b[4 * i + 2] = (uint8_t)v, b[4 * i + 3] = (uint8_t)(v >> 24);
   }
-  free_out();
+  cx_free_out();
   cx.out = b;
   cx.out_len = (size_t)tw * th * 4;
   cx.out_w = cx.orientation >= 5 ? th : tw;

@@ -8,7 +8,7 @@
 #include "src/webp/encode.h"
 
 // Bump when the C API or its behaviour changes; the manifest and a test check it.
-#define CX_VERSION 1
+#define CX_VERSION 2
 
 // Result codes (negative = failure). The wrapper maps them to error kinds.
 enum {
@@ -19,6 +19,8 @@ enum {
   CX_NO_MEMORY = -4,   // an allocation failed: not about the input, retry on a fresh instance
   CX_USAGE = -5,       // called out of order (a bug in the caller)
 };
+
+#define CX_SLOTS 8
 
 enum { FMT_JPEG = 1, FMT_PNG = 2, FMT_WEBP = 3, FMT_TIFF = 4 };
 
@@ -36,6 +38,7 @@ typedef struct {
   int out_webp, out_quality, out_method; // what cx.out holds, to reuse it for an identical output
   size_t budget;
   char message[256];
+  WebPPicture slots[CX_SLOTS]; // outputs kept as pixels (cx_keep), encoded later in any order (cx_encode)
 } Codec;
 
 extern Codec cx;
@@ -46,6 +49,9 @@ int cx_exif_orientation(const uint8_t* tiff, size_t len);
 void cx_fit(int w, int h, int box_long, int box_short, int* tw, int* th);
 int cx_check_size(int w, int h);
 int cx_import_rgba(const uint8_t* rgba, int w, int h, int stride);
+int cx_shrink_to(int box_long, int box_short);
+int cx_encode_upright(const WebPPicture* pic, int quality, int method);
+void cx_free_out(void);
 
 // Decoders fill cx.cur (and cx.src_w/h, orientation, icc) at a size covering need_w x need_h.
 int cx_decode_jpeg(const uint8_t* data, size_t len, int box_long, int box_short);

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { Selection } from './selection.svelte';
+
+const order = ['a', 'b', 'c', 'd', 'e', 'f'];
+
+describe('Selection', () => {
+  it('toggles on click and selects a range on shift-click, either direction', () => {
+    const s = new Selection();
+    s.click('b', order);
+    expect(s.inOrder(order)).toEqual(['b']);
+    s.click('e', order, true);
+    expect(s.inOrder(order)).toEqual(['b', 'c', 'd', 'e']);
+    s.click('b', order); // toggles b off and makes it the anchor
+    expect(s.has('b')).toBe(false);
+    s.click('f', order);
+    s.click('d', order, true); // backwards from the new anchor f
+    expect(s.inOrder(order)).toEqual(['c', 'd', 'e', 'f']);
+  });
+
+  it('shift-click without an anchor toggles the one photo', () => {
+    const s = new Selection();
+    s.click('c', order, true);
+    expect(s.inOrder(order)).toEqual(['c']);
+  });
+
+  it('selects all, clears, and leaves out ids the grid no longer shows', () => {
+    const s = new Selection();
+    s.selectAll(order);
+    expect(s.size).toBe(6);
+    expect(s.inOrder(['a', 'z', 'f'])).toEqual(['a', 'f']);
+    s.clear();
+    expect(s.size).toBe(0);
+    s.click('d', order, true); // the anchor went with clear()
+    expect(s.inOrder(order)).toEqual(['d']);
+  });
+});
