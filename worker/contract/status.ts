@@ -35,6 +35,12 @@ export interface StatusResponse {
    * their analysis is reopened as backfill and runs again in the analysis tabs.
    */
   awaitingReanalysis: number;
+  /**
+   * Photos our image engine handed to the Images binding, by reason: `over_budget` (decoding would pass
+   * the 64 MB wasm budget), `unsupported` (a variant the codec does not decode), `input_size` (the file is
+   * over 40 MB). Only formats and sizes production's Cloudflare Images takes are handed over.
+   */
+  engineFallbacks: Record<string, number>;
   /** The image service's circuit breaker; the pipeline is paused unless `closed`. */
   breaker: BreakerState;
   /** The feed's latest seq: a poller can hand it to the socket when it comes back. */

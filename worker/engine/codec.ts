@@ -4,10 +4,11 @@
 // from a re-decoded lossy output), turned upright by the EXIF orientation, encoded as WebP with the
 // source's ICC profile (unless sRGB), and finally a small upright RGBA of the same pixels for ThumbHash.
 import type { CodecModule } from './codec/codec.mjs';
-import { codecError } from './codec-errors';
+import { AvifUnsupported, isAvif, readAvif } from '../formats/avif';
+import { CodecError, CodecInputError, codecError } from './codec-errors';
 import { memoryBytes, withCodec } from './codec-instance';
 
-export type CodecFormat = 'jpeg' | 'png' | 'webp' | 'tiff';
+export type CodecFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'avif';
 
 /** An output fits inside a box given by its long and short side, whatever the photo's orientation. */
 export interface OutputSpec {
@@ -56,7 +57,7 @@ export interface Developed {
 }
 
 export const DEFAULT_BUDGET = 64 * 1024 * 1024;
-const FORMATS: CodecFormat[] = ['jpeg', 'png', 'webp', 'tiff'];
+const FORMATS: CodecFormat[] = ['jpeg', 'png', 'webp', 'tiff', 'avif'];
 // Keys of cx_get() in codec.c.
 export const K = { format: 0, srcW: 1, srcH: 2, orientation: 3, curW: 4, curH: 5, reduced: 7, iccLen: 8, outPtr: 9, outLen: 10, outW: 11, outH: 12 };
 
@@ -90,15 +91,13 @@ export function check(m: CodecModule, rc: number) {
 /** The one decode: at the smallest size covering the largest long side and largest short side asked for. */
 export function decodeOnce(m: CodecModule, bytes: Uint8Array, o: DevelopOptions): DecodedInfo {
   if (o.outputs.length === 0) throw new Error('develop: no outputs requested');
-  const input = m._malloc(Math.max(1, bytes.length));
-  if (!input) throw codecError(-4, `out of memory for a ${bytes.length}-byte input`);
-  m.HEAPU8.set(bytes, input);
   const coverLong = Math.max(...o.outputs.map((s) => s.long));
   const coverShort = Math.max(...o.outputs.map((s) => s.short));
-  try {
-    check(m, m._cx_decode(input, bytes.length, coverLong, coverShort, o.budgetBytes ?? DEFAULT_BUDGET, o.maxPixels ?? 268_402_689));
-  } finally {
-    m._free(input); // the encoded input is not needed once decoded
+  const budget = o.budgetBytes ?? DEFAULT_BUDGET, maxPixels = o.maxPixels ?? 268_402_689;
+  if (isAvif(bytes)) {
+    decodeAvif(m, bytes, budget, maxPixels);
+  } else {
+    withCopies(m, [bytes], ([input]) => check(m, m._cx_decode(input, bytes.length, coverLong, coverShort, budget, maxPixels)));
   }
   const srcW = m._cx_get(K.srcW), srcH = m._cx_get(K.srcH), orientation = m._cx_get(K.orientation);
   const upright = orientation >= 5;
@@ -110,6 +109,38 @@ export function decodeOnce(m: CodecModule, bytes: Uint8Array, o: DevelopOptions)
     decoded: { width: m._cx_get(K.curW), height: m._cx_get(K.curH), reduced: m._cx_get(K.reduced) === 1 },
     iccBytes: m._cx_get(K.iccLen),
   };
+}
+
+/** AVIF: the container read here (formats/avif.ts), the AV1 data decoded by dav1d inside the module. */
+function decodeAvif(m: CodecModule, bytes: Uint8Array, budget: number, maxPixels: number) {
+  let avif;
+  try {
+    avif = readAvif(bytes);
+  } catch (err) {
+    if (err instanceof AvifUnsupported) throw new CodecError('unsupported', err.message);
+    throw new CodecInputError(`The image could not be decoded: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const { colour, alpha, icc } = avif;
+  const parts = [colour, alpha ?? new Uint8Array(0), icc ?? new Uint8Array(0)];
+  withCopies(m, parts, ([c, a, i]) =>
+    check(m, m._cx_decode_avif(c, colour.length, a, alpha?.length ?? 0, avif.width, avif.height, avif.orientation, i, icc?.length ?? 0, budget, maxPixels)),
+  );
+}
+
+/** Copies `parts` into wasm memory for `use`, freed afterwards (the encoded input is not needed once decoded). */
+function withCopies(m: CodecModule, parts: Uint8Array[], use: (ptrs: number[]) => void) {
+  const ptrs: number[] = [];
+  try {
+    for (const p of parts) {
+      const ptr = m._malloc(Math.max(1, p.length));
+      if (!ptr) throw codecError(-4, `out of memory for a ${p.length}-byte input`);
+      ptrs.push(ptr);
+      m.HEAPU8.set(p, ptr);
+    }
+    use(ptrs);
+  } finally {
+    for (const ptr of ptrs) m._free(ptr);
+  }
 }
 
 /** Outputs in cascade order: largest area first (sizes in the photo's upright frame). */

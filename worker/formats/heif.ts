@@ -5,7 +5,7 @@ import { u16be, u32be } from './bytes';
 import { findBox, isoBoxes, type IsoBox } from './isobmff';
 
 /** The children of the top-level `meta` box (a FullBox), or null when it is not in `b`. */
-function metaChildren(b: Uint8Array): IsoBox[] | null {
+export function metaChildren(b: Uint8Array): IsoBox[] | null {
   const meta = findBox(isoBoxes(b, 0, b.length), 'meta');
   return meta ? isoBoxes(b, meta.body + 4, meta.end) : null;
 }
@@ -42,7 +42,7 @@ export function heifSize(b: Uint8Array): [number, number] | null {
 }
 
 /** Property indexes (1-based) associated with `item` in an `ipma` box. */
-function associations(b: Uint8Array, ipma: IsoBox, item: number): number[] {
+export function associations(b: Uint8Array, ipma: IsoBox, item: number): number[] {
   const version = b[ipma.body];
   const wide = (b[ipma.body + 3] & 1) === 1;
   let i = ipma.body + 4;
@@ -113,7 +113,7 @@ function exifItemId(b: Uint8Array, iinf: IsoBox): number | null {
 }
 
 /** One item's construction method and extents (offsets already include its base offset). */
-function ilocItem(b: Uint8Array, iloc: IsoBox, wanted: number): { method: number; extents: Extent[] } | null {
+export function ilocItem(b: Uint8Array, iloc: IsoBox, wanted: number): { method: number; extents: Extent[] } | null {
   const version = b[iloc.body];
   if (version > 2) return null;
   let i = iloc.body + 4;

@@ -1,8 +1,10 @@
-// The image engine: every resize and encode goes through the Images binding, so decoding happens outside
-// the Worker's 128 MB isolate (locally the binding is sharp inside miniflare). EXIF orientation is
-// applied by the binding, so every output is upright and carries no orientation tag.
+// The Images binding, for what our engine does not develop (HEIC, GIF, fallbacks): decoding happens
+// outside the isolate (locally the binding is sharp inside miniflare). EXIF orientation is applied by the
+// binding, so every output is upright. Inputs production's Cloudflare Images refuses are refused here
+// too (images-limits.ts), so local runs fail where production would.
 import { PermanentError } from '../errors';
 import { webpSize } from '../formats/webp';
+import { refuseLikeProduction } from './images-limits';
 
 export interface Box {
   width: number;
@@ -33,7 +35,8 @@ export function renderPng(images: ImagesBinding, input: EngineInput, box: Box): 
 }
 
 async function transform(images: ImagesBinding, input: EngineInput, box: Box, format: 'image/webp' | 'image/png') {
-  const stream = input instanceof ArrayBuffer ? new Response(input).body! : input;
+  const checked = await refuseLikeProduction(input);
+  const stream = checked instanceof ArrayBuffer ? new Response(checked).body! : checked;
   try {
     const result = await images
       .input(stream)

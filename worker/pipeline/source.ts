@@ -11,6 +11,7 @@ import type { Box, EngineInput } from './engine';
 import { engineSkips, openEngine } from './engine-session';
 import { decodeHeifToPng } from './heif-fallback';
 import { assertDecodable } from './dimensions';
+import { recordFallback } from '../db/engine-fallbacks';
 import { imagesRefusal } from './images-limits';
 
 const HEIF = /^image\/hei[cf]$/;
@@ -64,7 +65,11 @@ export class PhotoSource {
     assertDecodable(this.photo.width, this.photo.height, this.settings.maxMegapixels);
     const skip = engineSkips(this.photo);
     if (skip === 'format') return null; // HEIC and GIF: the binding's, by design
-    const fallback = (reason: string, detail: string) => console.warn(`engine fallback (${reason}) for ${this.photo.id}: ${detail}`);
+    // Every fallback is logged with its reason and counted for GET /api/status (`engineFallbacks`).
+    const fallback = (reason: string, detail: string) => {
+      console.warn(`engine fallback (${reason}) for ${this.photo.id}: ${detail}`);
+      recordFallback(this.env.DB, this.photo.libraryId, reason, Date.now()).catch((err) => console.warn('engine fallback not counted', String(err)));
+    };
     if (skip) {
       const refused = imagesRefusal(this.photo.mime, this.photo.width, this.photo.height);
       if (refused) throw new PermanentError(`The ${Math.round(this.photo.bytes / 1048576)} MB file is too big for the image engine, and ${refused}.`);

@@ -4,6 +4,7 @@ import { ALL_STAGES, type StageName } from '../contract/photo';
 import type { StatusResponse, Timing } from '../contract/status';
 import { awaitingReanalysis } from '../analysis/model-change';
 import { modelKey } from '../contract/analysis-models';
+import { fallbackCounts } from '../db/engine-fallbacks';
 import { countsFor, latestSeq } from '../db/events';
 import { getSettings } from '../db/settings';
 import * as q from '../db/status';
@@ -30,10 +31,10 @@ export const status = new Hono<AppEnv>().get('/', async (c) => {
   const lib = c.var.libraryId;
   const now = Date.now();
   const { embedding } = (await getSettings(DB, lib, c.env)).analysis;
-  const [counts, stageRows, processing, completed, failed, timings, finishedAt, { latest }, breaker, reanalysis] = await Promise.all([
+  const [counts, stageRows, processing, completed, failed, timings, finishedAt, { latest }, breaker, reanalysis, engineFallbacks] = await Promise.all([
     countsFor(DB, lib), q.stageCounts(DB, lib), q.processingNow(DB, lib), q.recentlyFinished(DB, lib, 'completed', 12),
     q.recentlyFinished(DB, lib, 'failed', 20), q.stageTimings(DB, lib, now - HOUR), q.completedSince(DB, lib, now - HOUR), latestSeq(DB, lib),
-    readBreakerState(c.env), awaitingReanalysis(DB, lib, modelKey(embedding)),
+    readBreakerState(c.env), awaitingReanalysis(DB, lib, modelKey(embedding)), fallbackCounts(DB, lib),
   ]);
 
   const stages = Object.fromEntries(ALL_STAGES.map((s) => [s, {}])) as StatusResponse['stages'];
@@ -77,6 +78,7 @@ export const status = new Hono<AppEnv>().get('/', async (c) => {
     etaSeconds: backlog === 0 ? 0 : perMinute > 0 ? Math.round((backlog / perMinute) * 60) : null,
     awaitingReanalysis: reanalysis,
     breaker,
+    engineFallbacks,
     seq: latest,
   };
   return c.json(body);

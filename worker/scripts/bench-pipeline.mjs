@@ -2,9 +2,9 @@
 // 24 MP JPEG, developed by darkroom under `wrangler dev` and by sharp (native libvips, decode once, then
 // cascade) in this process, side by side; plus the wall time from upload ack to thumbnails ready.
 //
-// darkroom's engine is the Images binding; under wrangler dev that is sharp inside miniflare's Node
-// process, so its CPU is measured as the CPU of every process of the local stack (wrangler's Node,
-// both workerd processes), minus what the status polling itself costs.
+// darkroom's engine for JPEG is our WASM codec inside the Worker (worker/engine; the Images binding is
+// not called), so its CPU is measured as the CPU of every process of the local stack (wrangler's Node,
+// both workerd processes), minus the upload alone and what the status polling itself costs.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -127,7 +127,8 @@ try {
   await setAuto(true);
 
   console.log('\nFull set (thumbnails 600/300/150 + variants 2160/1080, WebP q80), CPU ms per photo, median of', RUNS);
-  console.log('image   darkroom (Images binding)   sharp decode-once cascade   CPU ratio   darkroom RSS peak   sharp RSS peak');
+  console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log('image   darkroom (WASM engine)      sharp decode-once cascade   CPU ratio   darkroom RSS peak   sharp RSS peak');
   for (const [label, bytes] of images) {
     await poll(await uploadUnique(bytes, 'warm.jpg'), (p) => p.status === 'completed', 50); // warm the isolate and sharp
     const cpu = [];
@@ -146,7 +147,7 @@ try {
   }
   console.log(`(darkroom: CPU of the whole local stack from upload to completed, minus the upload alone (${Object.entries(uploadCpu).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')})`);
   console.log(' and the status polling; it still includes R2 simulator reads/writes and D1 stage updates. RSS is the');
-  console.log(' whole local stack; the Worker isolate itself decodes nothing: pixels stay in the Images binding.)');
+  console.log(' whole local stack; the isolate\'s wasm memory stays under the codec\'s 64 MB budget (bench:codec reports its peak).)');
 
   // Upload ack → thumbnails ready, for a phone photo and for the 12 MP photo.
   console.log('\nUpload ack → thumbnails ready (wrangler dev, sequential uploads, 10 ms polling)');

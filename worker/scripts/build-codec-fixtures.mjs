@@ -1,5 +1,5 @@
 // Writes worker/engine/codec-fixtures.ts: tiny synthetic images in the PNG/WebP/JPEG variants the codec
-// must read (16-bit, palette, grey, alpha, interlaced, lossless, 4:4:4, Display P3, TIFF), made by sharp from
+// must read (16-bit, palette, grey, alpha, interlaced, lossless, 4:4:4, Display P3, TIFF, AVIF), made by sharp from
 // one known 48x32 picture so the tests can check every decoded colour. Run: node worker/scripts/build-codec-fixtures.mjs
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,6 +36,9 @@ const files = {
   tiffDeflateAlpha: await withAlpha().tiff({ compression: 'deflate' }).toBuffer(),
   tiffJpeg: await opaque().tiff({ compression: 'jpeg', quality: 95 }).toBuffer(),
   tiffRgb16Tiled: await opaque().toColourspace('rgb16').tiff({ tile: true, tileWidth: 16, tileHeight: 16 }).toBuffer(),
+  avif420: await opaque().avif({ quality: 90 }).toBuffer(),
+  avif444Alpha: await withAlpha().avif({ quality: 90, chromaSubsampling: '4:4:4' }).toBuffer(),
+  avif10: await opaque().avif({ quality: 90, bitdepth: 10 }).toBuffer(),
 };
 
 // The grey value of each quadrant, as sharp decodes the 8-bit grey PNG (sharp converts colorimetrically).

@@ -22,7 +22,7 @@ describe('StatusModel.apply', () => {
       processing: [], recentlyCompleted: [], recentlyFailed: [],
       stageTimes: { video: { count: 0, avgMs: null, p95Ms: null }, exif: { count: 0, avgMs: null, p95Ms: null }, thumbnails: { count: 0, avgMs: null, p95Ms: null }, variants: { count: 0, avgMs: null, p95Ms: null }, analysis: { count: 0, avgMs: null, p95Ms: null } },
       photoTimes: { count: 0, avgMs: null, p95Ms: null }, throughput: { perMinute: 0, lastHour: 0, series: Array(30).fill(0) }, etaSeconds: 0, awaitingReanalysis: 0, seq: 0,
-      breaker: { state: 'closed', since: null, nextTryAt: null },
+      breaker: { state: 'closed', since: null, nextTryAt: null }, engineFallbacks: {},
     };
     let server = empty;
     const model = new StatusModel({ status: async () => structuredClone(server) });

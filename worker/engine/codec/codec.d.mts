@@ -5,6 +5,7 @@ export interface CodecModule {
   _free(ptr: number): void;
   _cx_version(): number;
   _cx_decode(ptr: number, len: number, boxLong: number, boxShort: number, budget: number, maxPixels: number): number;
+  _cx_decode_avif(colour: number, len: number, alpha: number, alphaLen: number, w: number, h: number, orientation: number, icc: number, iccLen: number, budget: number, maxPixels: number): number;
   _cx_output(boxLong: number, boxShort: number, quality: number, method: number): number;
   _cx_keep(slot: number, boxLong: number, boxShort: number): number;
   _cx_encode(slot: number, quality: number, method: number): number;

@@ -119,6 +119,25 @@ int cx_decode(const uint8_t* data, int len, int box_long, int box_short, int bud
   return rc;
 }
 
+/**
+ * An AVIF whose container TypeScript has read (worker/formats/avif.ts): the colour item's AV1 data (with
+ * av1C's config OBUs first), the alpha item's (or none), the ispe size, irot/imir as an EXIF orientation,
+ * and the colr ICC profile (or none). Decoded at full size, then shrunk by the cascade like any input.
+ */
+int cx_decode_avif(const uint8_t* colour, int len, const uint8_t* alpha, int alpha_len, int w, int h, int orientation,
+                   const uint8_t* icc, int icc_len, int budget, int pixel_limit) {
+  cx_reset();
+  cx.format = FMT_AVIF;
+  cx.orientation = orientation >= 1 && orientation <= 8 ? orientation : 1;
+  cx.budget = (size_t)budget;
+  max_pixels = (size_t)pixel_limit;
+  if (len <= 0) return cx_fail(CX_BAD_INPUT, "the AVIF holds no image data");
+  if (icc && icc_len > 0) cx_set_icc(icc, (size_t)icc_len);
+  int rc = cx_decode_av1(colour, (size_t)len, alpha_len > 0 ? alpha : NULL, (size_t)alpha_len, w, h);
+  if (rc != CX_OK) WebPPictureFree(&cx.cur);
+  return rc;
+}
+
 /** WebP-encode `pic` into cx.out, with the source's ICC profile when it has a non-sRGB one. */
 static int encode(const WebPPicture* pic, int quality, int method) {
   WebPConfig cfg;

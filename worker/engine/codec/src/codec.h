@@ -8,7 +8,7 @@
 #include "src/webp/encode.h"
 
 // Bump when the C API or its behaviour changes; the manifest and a test check it.
-#define CX_VERSION 2
+#define CX_VERSION 3
 
 // Result codes (negative = failure). The wrapper maps them to error kinds.
 enum {
@@ -22,7 +22,7 @@ enum {
 
 #define CX_SLOTS 8
 
-enum { FMT_JPEG = 1, FMT_PNG = 2, FMT_WEBP = 3, FMT_TIFF = 4 };
+enum { FMT_JPEG = 1, FMT_PNG = 2, FMT_WEBP = 3, FMT_TIFF = 4, FMT_AVIF = 5 };
 
 typedef struct {
   WebPPicture cur;           // current pixels, sensor frame, YUV420(A) in VP8's limited range
@@ -58,6 +58,7 @@ int cx_decode_jpeg(const uint8_t* data, size_t len, int box_long, int box_short)
 int cx_decode_png(const uint8_t* data, size_t len, int box_long, int box_short);
 int cx_decode_webp(const uint8_t* data, size_t len, int box_long, int box_short);
 int cx_decode_tiff(const uint8_t* data, size_t len, int box_long, int box_short);
+int cx_decode_av1(const uint8_t* colour, size_t len, const uint8_t* alpha, size_t alpha_len, int w, int h);
 
 // Lanczos-3 resize of a YUV420 picture in place (alpha pictures: libwebp's area-average rescaler).
 int cx_resample(WebPPicture* pic, int tw, int th);
