@@ -5,7 +5,7 @@ import path from 'node:path';
 import { zipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, apiUpload, baseUrl, fixture, fixtures, launch, outputDir, screenshot, signedIn, token } from './browser';
+import { api, apiUpload, baseUrl, claimFor, fixture, fixtures, launch, outputDir, screenshot, signedIn, TINY_MODELS, token } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -33,32 +33,6 @@ const entry = (page: Page, name: string) => page.locator(`.entry[data-name="${na
 async function uploadFiles(page: Page, names: string[]) {
   await page.getByRole('navigation').getByRole('link', { name: /^Upload/ }).click();
   await page.getByTestId('file-input').setInputFiles(names.map((n) => (n.includes('/') ? n : path.join(fixtures, n))));
-}
-
-const TINY_MODELS = { caption: { id: 'tiny/captioner' }, embedding: { id: 'tiny/clip' }, faces: { id: 'tiny/yunet' } };
-
-/**
- * The analysis job of a photo, claimed as another tab would. Results must come from the library's model
- * set (a setting), so the library is set to the models these tests post. Each client holds at most 8
- * leases and other photos wait too: claim as new clients until this photo's job comes up (it appears
- * once the pipeline has made its variants).
- */
-async function claimFor(photoId: string): Promise<{ photoId: string; lease: string }> {
-  const analysis = { modelHost: 'self', caption: TINY_MODELS.caption, embedding: { ...TINY_MODELS.embedding, dims: 4 }, faces: TINY_MODELS.faces };
-  const set = await fetch(`${baseUrl()}/api/settings`, {
-    method: 'PUT', body: JSON.stringify({ analysis }), headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
-  });
-  expect(set.status).toBe(200);
-  for (let round = 0; round < 60; round++) {
-    for (let i = 0; i < 10; i++) {
-      const claim = await api('/api/analysis/claim', { max: 32, clientId: `app-${run}-${round}-${i}`, device: { backend: 'wasm' } });
-      const job = claim.jobs.find((j: { photoId: string }) => j.photoId === photoId);
-      if (job) return job;
-      if (claim.jobs.length === 0) break; // nothing else waiting: the photo is still in the pipeline
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`no analysis job for ${photoId}`);
 }
 
 describe('upload and gallery', () => {

@@ -51,5 +51,11 @@ export type FeedFrame = FeedMessage | FeedEvent[];
 /** Client → server. */
 export type FeedRequest = { type: 'resume'; since: number };
 
+/** Close codes the feed ends a socket with (4000–4999 are the application's); the reason says it in words. */
+export const CLOSE_REVOKED = 4001;
+export const CLOSE_FLOOD = 4008;
+/** The server serves at most one resume per socket this often (M6); closer ones count toward CLOSE_FLOOD. */
+export const MIN_RESUME_INTERVAL_MS = 1000;
+
 /** The WebSocket subprotocol; the token travels as a second protocol, `bearer.<token>`. */
 export const FEED_PROTOCOL = 'darkroom.v1';

@@ -4,7 +4,8 @@ import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../hash';
 import { newLibrary } from '../test/helpers';
-import { CLOSE_FLOOD, CLOSE_REVOKED, type LibraryFeed, MAX_SOCKETS, MIN_REPLAY_INTERVAL_MS, maxSockets } from './library-feed';
+import { CLOSE_FLOOD, CLOSE_REVOKED, MIN_RESUME_INTERVAL_MS } from '../contract/feed';
+import { type LibraryFeed, MAX_SOCKETS, maxSockets } from './library-feed';
 
 interface Open {
   ws: WebSocket;
@@ -42,7 +43,7 @@ describe('live feed limits (M6)', () => {
     const { token } = await newLibrary();
     const s = await open(token);
     for (let i = 0; i < 2; i++) {
-      await new Promise((r) => setTimeout(r, MIN_REPLAY_INTERVAL_MS + 50));
+      await new Promise((r) => setTimeout(r, MIN_RESUME_INTERVAL_MS + 50));
       s.ws.send(JSON.stringify({ type: 'resume', since: 0 }));
     }
     await new Promise((r) => setTimeout(r, 300));

@@ -3,7 +3,7 @@
 // and a reconnecting client is served what it missed straight from the events table.
 import { DurableObject } from 'cloudflare:workers';
 import type { FeedEvent, FeedMessage, FeedRequest } from '../contract/feed';
-import { FEED_PROTOCOL } from '../contract/feed';
+import { CLOSE_FLOOD, CLOSE_REVOKED, FEED_PROTOCOL, MIN_RESUME_INTERVAL_MS } from '../contract/feed';
 import type { ErrorBody } from '../contract/http';
 import { libraryForHash } from '../auth/bearer';
 import { countsFor, eventsSince, latestSeq } from '../db/events';
@@ -21,16 +21,10 @@ export function maxSockets(env: Bindings): number {
   const n = Number(env.FEED_MAX_SOCKETS);
   return Number.isInteger(n) && n > 0 ? n : MAX_SOCKETS;
 }
-/** Resumes closer together than this, or while one is still being served, are refused (M6). */
-export const MIN_REPLAY_INTERVAL_MS = 1000;
 /** Refused resumes a socket may send before it is closed as a flood. */
 export const MAX_STRIKES = 5;
 /** How often open sockets' tokens are checked again, so a revoked token loses its feed (M8). */
 export const TOKEN_CHECK_MS = 60_000;
-
-/** Close codes (4000–4999 are the application's); the reason text says the same in words. */
-export const CLOSE_FLOOD = 4008;
-export const CLOSE_REVOKED = 4001;
 
 /** Kept with the socket, so it survives hibernation. */
 interface Attachment {
@@ -86,9 +80,9 @@ export class LibraryFeed extends DurableObject<Bindings> {
   private async resume(ws: WebSocket, since: number) {
     const a = ws.deserializeAttachment() as Attachment;
     const now = Date.now();
-    if (this.replaying.has(ws) || now - a.lastReplayAt < MIN_REPLAY_INTERVAL_MS) {
+    if (this.replaying.has(ws) || now - a.lastReplayAt < MIN_RESUME_INTERVAL_MS) {
       ws.serializeAttachment({ ...a, strikes: a.strikes + 1 } satisfies Attachment);
-      if (a.strikes + 1 >= MAX_STRIKES) ws.close(CLOSE_FLOOD, `too many resume requests: one at a time, at most one per ${MIN_REPLAY_INTERVAL_MS} ms`);
+      if (a.strikes + 1 >= MAX_STRIKES) ws.close(CLOSE_FLOOD, `too many resume requests: one at a time, at most one per ${MIN_RESUME_INTERVAL_MS} ms`);
       return;
     }
     ws.serializeAttachment({ ...a, lastReplayAt: now } satisfies Attachment);

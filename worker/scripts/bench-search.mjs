@@ -95,7 +95,7 @@ async function listPage() {
 async function measure(label, n) {
   for (let i = 0; i < 10; i++) await search(KINDS['vector, top 20']()); // warm the isolate and the JIT
   console.log(`\n${label}: POST /api/search (${n} sequential queries each; ms)`);
-  console.log('query                        p50 ms  p99 ms  CPU ms/query  D1 rows read/query');
+  console.log('query                        p50 ms  p99 ms  CPU ms/query  D1 rows read/query  server p50 ms: index-sync / index / photos');
   const cases = [...Object.entries(KINDS).map(([name, make]) => [name, () => search(make())]), ['(GET /api/photos, 20: baseline)', listPage]];
   for (const [name, once] of cases) {
     const runs = [];
@@ -103,7 +103,9 @@ async function measure(label, n) {
     for (let i = 0; i < n; i++) runs.push(await once());
     const cpu = ((groupCpu() - cpu0) * 1000) / n;
     const rows = [...new Set(runs.map((r) => r.rows))].sort((a, b) => a - b);
-    console.log(`${name.padEnd(28)} ${pct(runs.map((r) => r.ms), 50).toFixed(1).padStart(6)} ${pct(runs.map((r) => r.ms), 99).toFixed(1).padStart(7)} ${cpu.toFixed(1).padStart(13)}   ${rows.length > 3 ? `${rows[0]}–${rows.at(-1)}` : rows.join(', ')}`);
+    const server = runs[0].timing ? ['index-sync', 'index', 'photos'].map((k) => pct(runs.map((r) => r.timing[k]), 50).toFixed(1)).join(' / ') : '';
+    const rowText = rows.length > 3 ? `${rows[0]}–${rows.at(-1)}` : rows.join(', ');
+    console.log(`${name.padEnd(28)} ${pct(runs.map((r) => r.ms), 50).toFixed(1).padStart(6)} ${pct(runs.map((r) => r.ms), 99).toFixed(1).padStart(7)} ${cpu.toFixed(1).padStart(13)}   ${rowText.padEnd(18)}  ${server}`);
   }
   console.log(`(load average during the run: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores)`);
 }

@@ -22,14 +22,22 @@ export class IndexStore {
     }
   }
 
+  /** Cached: every query reads it. undefined until first read. */
+  private seqCache: number | null | undefined;
+
   /** The events seq the stored index reflects; null when the index was never built. */
   get seq(): number | null {
-    const row = this.sql.exec<{ value: number }>(`SELECT value FROM state WHERE key = 'seq'`).toArray()[0];
-    return row ? Number(row.value) : null;
+    if (this.seqCache === undefined) {
+      const row = this.sql.exec<{ value: number }>(`SELECT value FROM state WHERE key = 'seq'`).toArray()[0];
+      this.seqCache = row ? Number(row.value) : null;
+    }
+    return this.seqCache;
   }
 
   set seq(value: number) {
     this.sql.exec(`INSERT INTO state (key, value) VALUES ('seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, value);
+    // Read back next time: inside a transaction that rolls back, the value written here never was.
+    this.seqCache = undefined;
   }
 
   /** The library this object indexes, recorded on first use. */
@@ -74,6 +82,7 @@ export class IndexStore {
       this.sql.exec(`DELETE FROM entries`);
       this.sql.exec(`DELETE FROM state WHERE key = 'seq'`);
     });
+    this.seqCache = undefined;
   }
 
   *entries(): Generator<IndexEntry> {

@@ -5,6 +5,9 @@ export class TopK {
   readonly ids: string[] = [];
   readonly slots: number[] = [];
 
+  /** A key below this cannot enter (the current worst once full): callers skip work for most candidates. */
+  floor = -Infinity;
+
   constructor(private readonly k: number) {}
 
   /** Higher key first; equal keys: higher id first (ids sort by upload time). */
@@ -30,6 +33,7 @@ export class TopK {
       this.ids.pop();
       this.slots.pop();
     }
+    if (this.keys.length === this.k) this.floor = this.keys[this.k - 1];
   }
 }
 

@@ -2,12 +2,14 @@
 // seq it applied, so no event is lost across sleeps, network drops or server restarts. While the
 // socket is down, `state` says so and consumers fall back to polling.
 import type { FeedEvent, FeedFrame, FeedMessage } from '../../../worker/contract/feed';
-import { FEED_PROTOCOL } from '../../../worker/contract/feed';
+import { CLOSE_FLOOD, CLOSE_REVOKED, FEED_PROTOCOL, MIN_RESUME_INTERVAL_MS } from '../../../worker/contract/feed';
 
 export type FeedState = 'connecting' | 'live' | 'down';
 type Listener = (event: FeedEvent) => void;
 
 const MAX_BACKOFF_MS = 30_000;
+/** After the server closed us for asking too often, wait at least this long before coming back. */
+const FLOOD_BACKOFF_MS = 5_000;
 /** An out-of-order event waits this long for the ones before it before we ask for a replay. */
 const GAP_WAIT_MS = 1_000;
 
@@ -16,6 +18,8 @@ export class Feed {
   /** Highest seq applied; events at or below it are duplicates. */
   seq = $state(0);
   socket: WebSocket | null = null;
+  /** Why the feed stopped for good (a revoked token); null while it keeps itself connected. */
+  ended = $state<string | null>(null);
 
   private listeners = new Set<Listener>();
   private resyncListeners = new Set<() => void>();
@@ -24,6 +28,9 @@ export class Feed {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private attempts = 0;
   private closed = false;
+  /** When this socket last asked to resume, and whether its hello or snapshot is still owed. */
+  private resumeAt = 0;
+  private resumeOpen = false;
 
   constructor(private readonly token: string) {}
 
@@ -52,11 +59,21 @@ export class Feed {
       this.state = 'live';
     };
     ws.onmessage = (e) => this.receive(JSON.parse(e.data as string) as FeedFrame);
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       if (this.socket !== ws) return;
       this.socket = null;
+      this.resumeAt = 0;
+      this.resumeOpen = false;
       this.state = 'down';
-      if (!this.closed) this.scheduleReconnect();
+      if (e.code === CLOSE_REVOKED) {
+        // The token is gone: every retry would be refused, so stop instead of knocking forever.
+        this.closed = true;
+        this.ended = e.reason || 'token revoked';
+        return;
+      }
+      if (this.closed) return;
+      // Closed as a flood: come back, and resume by the greeting, but not at once.
+      this.scheduleReconnect(e.code === CLOSE_FLOOD ? FLOOD_BACKOFF_MS : 0);
     };
   }
 
@@ -67,8 +84,8 @@ export class Feed {
     this.socket = null;
   }
 
-  private scheduleReconnect() {
-    const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** this.attempts++) * (0.8 + Math.random() * 0.4);
+  private scheduleReconnect(atLeast: number) {
+    const delay = Math.max(atLeast, Math.min(MAX_BACKOFF_MS, 1000 * 2 ** this.attempts++) * (0.8 + Math.random() * 0.4));
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
@@ -78,6 +95,7 @@ export class Feed {
   }
 
   private handle(message: FeedMessage) {
+    if (message.type === 'hello' || message.type === 'snapshot') this.resumeOpen = false;
     if (message.type === 'hello') {
       // On a fresh connection the server tells us where the log is; nothing older is owed to us.
       if (this.seq === 0) this.seq = message.seq;
@@ -104,11 +122,28 @@ export class Feed {
     clearTimeout(this.gapTimer);
     if (this.held.size) {
       // Something in between is missing (a concurrent writer's broadcast still in flight, or lost).
-      this.gapTimer = setTimeout(() => {
-        if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ type: 'resume', since: this.seq }));
-        else this.skipGap();
-      }, GAP_WAIT_MS);
+      this.gapTimer = setTimeout(() => this.askForGap(), GAP_WAIT_MS);
     }
+  }
+
+  /**
+   * One resume at a time and no closer together than the server allows (it closes a socket that keeps
+   * asking, CLOSE_FLOOD): while one is unanswered or too recent, look again later.
+   */
+  private askForGap() {
+    if (!this.held.size) return;
+    if (this.socket?.readyState !== WebSocket.OPEN) return this.skipGap();
+    // A margin over the server's interval: the two clocks start at different ends of the network. An
+    // answer that has not come in 5 s is taken as lost (the server ignores a resume it refuses).
+    const now = Date.now();
+    const next = this.resumeAt + (this.resumeOpen ? 5_000 : MIN_RESUME_INTERVAL_MS + 250);
+    if (now < next) {
+      this.gapTimer = setTimeout(() => this.askForGap(), next - now);
+      return;
+    }
+    this.resumeAt = now;
+    this.resumeOpen = true;
+    this.socket.send(JSON.stringify({ type: 'resume', since: this.seq }));
   }
 
   /** Without a socket to ask, apply what we have rather than stall. */
