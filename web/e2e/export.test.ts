@@ -66,11 +66,14 @@ afterAll(async () => {
 
 async function openExport(page: Page) {
   const tile = (id: string) => page.locator(`li.tile[data-photo-id="${id}"]`);
-  await tile(ids[2]).waitFor({ timeout: 30_000 });
-  await tile(ids[0]).hover();
-  await tile(ids[0]).locator('.tile-select').click();
-  await tile(ids[2]).hover();
-  await tile(ids[2]).locator('.tile-select').click({ modifiers: ['Shift'] });
+  for (const id of ids) await tile(id).waitFor({ timeout: 30_000 });
+  // Click the first of the three as the grid shows them, shift-click the last: the range selects all three.
+  const shown = (await page.locator('li.tile').evaluateAll((els) => els.map((e) => e.getAttribute('data-photo-id')))).filter((id) => ids.includes(id!));
+  const [first, last] = [shown[0]!, shown.at(-1)!];
+  await tile(first).hover();
+  await tile(first).locator('.tile-select').click();
+  await tile(last).hover();
+  await tile(last).locator('.tile-select').click({ modifiers: ['Shift'] });
   await expect.poll(() => page.getByTestId('selected-count').textContent()).toBe('3 selected');
   await page.getByRole('button', { name: 'Export…' }).click();
   await page.getByLabel('Crop faces').check();

@@ -20,7 +20,7 @@ export default async function setup(project: TestProject) {
   const server = await startWrangler({
     port, persistTo: state, quiet: !process.env.E2E_VERBOSE,
     // Short analysis leases, so a closed tab's jobs come back within the test.
-    extraArgs: ['--var', `API_TOKEN:${E2E_TOKEN}`, '--var', 'ANALYSIS_LEASE_SECONDS:12'],
+    extraArgs: ['--var', `API_TOKEN:${E2E_TOKEN}`, '--var', 'ANALYSIS_LEASE_SECONDS:30'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   await importTinyModels(baseUrl, state);

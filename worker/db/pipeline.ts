@@ -222,13 +222,6 @@ export async function cancelPending(db: D1Database, libraryId: string, id: strin
   return photo.meta.changes === 1;
 }
 
-export async function markQueued(db: D1Database, ids: string[], now: number) {
-  await db
-    .prepare(`UPDATE photos SET queued_at = ?2, updated_at = ?2 WHERE id IN (SELECT value FROM json_each(?1))`)
-    .bind(JSON.stringify(ids), now)
-    .run();
-}
-
 /** Queued photos that have not moved since `before`: their message was lost or their consumer died. */
 export async function stuckPhotos(db: D1Database, before: number, limit: number) {
   const { results } = await db

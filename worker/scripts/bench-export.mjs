@@ -51,8 +51,12 @@ async function importModels() {
     .map((e) => [path.relative(dir, path.join(e.parentPath, e.name)), path.join(e.parentPath, e.name)]);
   for (const n of ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm']) files.push([`_ort/${n}`, path.join(root, 'node_modules/onnxruntime-web/dist', n)]);
   for (const [rel, full] of files) {
-    const res = await fetch(`${BASE}/api/models/${rel}`, { method: 'PUT', body: readFileSync(full), headers: auth });
-    if (res.status !== 204) throw new Error(`model import of ${rel}: ${res.status}`);
+    // A large file can meet a dropped connection on a loaded machine (EPIPE seen at load 30): try again.
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(`${BASE}/api/models/${rel}`, { method: 'PUT', body: readFileSync(full), headers: auth }).catch((err) => (attempt < 4 ? null : Promise.reject(err)));
+      if (res?.status === 204) break;
+      if (res || attempt >= 4) throw new Error(`model import of ${rel}: ${res?.status}`);
+    }
   }
 }
 

@@ -16,6 +16,8 @@ export interface BridgeSetup {
   onProgress: (p: Progress) => void;
   /** Load only this CLIP model's text encoder (search), instead of every analysis model. */
   textModel?: string;
+  /** Load nothing up front: the worker only runs benchmark() (device.ts). */
+  benchmarkOnly?: boolean;
 }
 
 /** The models could not be loaded: nothing about the photo at hand. */
@@ -48,6 +50,11 @@ export class ModelBridge {
   /** A text embedding (needs `textModel` in the setup). */
   encodeText(text: string, signal?: AbortSignal): Promise<number[]> {
     return this.call(signal, (s) => s.remote.encodeText(text));
+  }
+
+  /** The device micro-benchmark on this bridge's device (see ModelWorkerApi.benchmark). */
+  benchmark(signal?: AbortSignal): Promise<number> {
+    return this.call(signal, (s) => s.remote.benchmark(this.setup.config, this.setup.device, this.setup.threads));
   }
 
   /** Stops the worker now, failing the call in flight (queued calls start a fresh worker). */
@@ -93,10 +100,12 @@ export class ModelBridge {
     if (!this.started) {
       const worker = new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module' });
       const remote = Comlink.wrap<ModelWorkerApi>(worker);
-      const { config, device, threads, onProgress, textModel } = this.setup;
-      const load = textModel
-        ? remote.loadText(config, textModel, device, threads, Comlink.proxy(onProgress))
-        : remote.load(config, device, threads, Comlink.proxy(onProgress));
+      const { config, device, threads, onProgress, textModel, benchmarkOnly } = this.setup;
+      const load = benchmarkOnly
+        ? Promise.resolve({ device, threads })
+        : textModel
+          ? remote.loadText(config, textModel, device, threads, Comlink.proxy(onProgress))
+          : remote.load(config, device, threads, Comlink.proxy(onProgress));
       const loaded = load.catch((err: unknown) => {
         if (this.worker === worker) this.shutdown(); // a worker whose models failed is no use; the next call starts afresh
         throw new ModelLoadError(err instanceof Error ? err.message : String(err));

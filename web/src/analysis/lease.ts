@@ -9,8 +9,8 @@ export class Lease {
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(readonly job: AnalysisJob, private readonly api: Pick<Api, 'heartbeat'>) {
-    // Three beats per lease: one lost beat never costs the job.
-    const every = Math.max(1_000, (Date.parse(job.expiresAt) - Date.now()) / 3);
+    // Five beats per lease: a lost beat, or a server slow to answer one, never costs the job.
+    const every = Math.max(1_000, (Date.parse(job.expiresAt) - Date.now()) / 5);
     this.timer = setInterval(() => void this.beat(), every);
   }
 
@@ -25,7 +25,7 @@ export class Lease {
     if (!this.signal.aborted) this.ctrl.abort(new DOMException(reason, 'AbortError'));
   }
 
-  /** The work is done (the result is being posted): no more heartbeats. */
+  /** The result is posted (or the job is dropped): no more heartbeats. */
   release() {
     clearInterval(this.timer);
   }

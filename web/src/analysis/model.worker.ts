@@ -1,18 +1,21 @@
-// The analysis models in a dedicated Web Worker, behind the comlink API of protocol.ts: captions
-// (models/caption.ts), CLIP embeddings and tags (models/clip.ts) and faces (models/faces.ts). The
+// The analysis models in a dedicated Web Worker, behind the comlink API of protocol.ts: the library's model
+// set (config.models). Captions, detailed descriptions and OCR (models/caption.ts), CLIP embeddings and tags (models/clip.ts) and faces (models/faces.ts). The
 // models are loaded once per worker and cached as a promise; inference never touches the main thread.
 import { RawImage } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
+import { benchmarkEmbedder } from './models/benchmark';
 import { loadCaptioner, type Captioner } from './models/caption';
 import { loadClip, loadClipText, type Clip } from './models/clip';
 import { loadFaces, type FaceFinder } from './models/faces';
-import { configureRuntime, progressCallback, wasmThreads } from './models/runtime';
+import { checkDims, configureRuntime, progressCallback, wasmThreads } from './models/runtime';
 import type { Analysis, Device, ModelConfig, ModelWorkerApi, Progress } from './protocol';
 
 interface Models {
-  captioner: Captioner | null;
+  captioner: Captioner;
   clip: Clip;
-  faces: FaceFinder | null;
+  faces: FaceFinder;
+  /** The output sizes the library's setting promises: a model answering otherwise is refused. */
+  dims: { embedding: number; face: number };
 }
 
 let loading: Promise<Models> | undefined;
@@ -20,12 +23,24 @@ let textEncoder: Promise<(text: string) => Promise<number[]>> | undefined;
 let device: Device = 'wasm';
 
 async function loadModels(config: ModelConfig, onProgress: (p: Progress) => void): Promise<Models> {
+  const m = config.models;
+  if (!m) throw new Error('No model set to load.');
   const progress = progressCallback(onProgress);
   // One model at a time: the WebGPU execution provider refuses to create two sessions at once.
-  const captioner = config.caption ? await loadCaptioner(config.caption, device, progress) : null;
-  const clip = await loadClip(config.clip, config.tags, device, progress);
-  const faces = config.faces ? await loadFaces(config, device, onProgress) : null;
-  return { captioner, clip, faces };
+  const captioner = await named(m.caption.id, () => loadCaptioner(m, device, progress));
+  const clip = await named(m.embedding.id, () => loadClip(m.embedding, m.tags, device, progress));
+  const faces = await named(m.faces.id, () => loadFaces(config, m.faces, m.faceEmbedding, device, onProgress));
+  return { captioner, clip, faces, dims: { embedding: m.embedding.dims, face: m.faceEmbedding.dims } };
+}
+
+/** A load error names the model (transformers.js names the missing file; ONNX Runtime's parse errors name nothing). */
+async function named<T>(model: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(message.includes(model) ? message : `${model}: ${message}`);
+  }
 }
 
 type Decoded = { image: RawImage; fetchMs: number; decodeMs: number };
@@ -101,13 +116,19 @@ const api: ModelWorkerApi = {
     timings.fetchMs = ready.fetchMs;
     timings.decodeMs = ready.decodeMs;
 
-    const caption = m.captioner ? await t('captionMs', () => m.captioner!(image)) : undefined;
+    const text = await m.captioner(image, t);
     const inputs = await t('preprocessMs', () => m.clip.preprocess(image));
     const embedding = await t('embeddingMs', () => m.clip.embed(inputs));
     const tags = await t('tagsMs', async () => m.clip.tags(embedding));
-    const faces = m.faces ? await t('facesMs', () => m.faces!(image)) : undefined;
+    const faces = await t('facesMs', () => m.faces(image));
     timings.totalMs = Math.round(performance.now() - started);
-    return { caption, embedding: { dims: embedding.length, values: embedding }, tags, faces, timings } satisfies Analysis;
+    checkDims(embedding.length, faces, m.dims);
+    return { ...text, embedding: { dims: embedding.length, values: embedding }, tags, faces, timings } satisfies Analysis;
+  },
+
+  async benchmark(config, d, threads) {
+    configureRuntime(config, threads);
+    return benchmarkEmbedder(config.models!.embedding, d);
   },
 };
 

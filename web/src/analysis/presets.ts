@@ -1,26 +1,20 @@
-// The model sets the analysis tab offers: real models, the generated tiny stand-ins, and the benchmark's.
+// Where model files come from before the library's setting is known (search's text encoder reads the
+// analysis tab's last host from localStorage, see search/query-encoder.svelte.ts). Which models to run
+// is never chosen here: it is the library's setting (`settings.analysis`), returned with every claim.
+import type { AnalysisSettings } from '../../../worker/contract/settings';
 import type { ModelConfig } from './protocol';
 
-// Words the tiny test models know, and sensible tags for real photos too.
-const VOCABULARY = ['person', 'face', 'dog', 'cat', 'beach', 'mountain', 'city', 'tree', 'snow', 'sunset', 'night', 'food', 'car', 'red', 'green', 'blue'];
+export const HUB_URL = 'https://huggingface.co/';
 
-export const PRESETS: Record<'default' | 'tiny' | 'bench', ModelConfig> = {
-  // Real models. Sizes are the q8 ONNX files transformers.js loads on WASM.
-  //  - Xenova/vit-gpt2-image-captioning (Apache-2.0, ~240 MB): captions
-  //  - Xenova/clip-vit-base-patch32 (MIT, ~88 MB vision + ~64 MB text): embeddings (512-d) and tags
-  //  - opencv/yunet-sface (YuNet detector MIT 0.2 MB, SFace embedder Apache-2.0 37 MB; import with
-  //    `npm run models:import`): faces. InsightFace SCRFD/ArcFace are avoided: non-commercial licence.
-  default: {
-    host: 'self', hubUrl: 'https://huggingface.co/',
-    caption: 'Xenova/vit-gpt2-image-captioning', clip: 'Xenova/clip-vit-base-patch32', faces: 'opencv/yunet-sface', tags: VOCABULARY,
-  },
-  // Generated stand-ins with the same layout and input/output names (npm run models:tiny).
-  tiny: {
-    host: 'self', hubUrl: 'https://huggingface.co/',
-    caption: 'tiny/vit-gpt2-image-captioning', clip: 'tiny/clip-vit-base-patch32', faces: 'tiny/face', tags: VOCABULARY,
-  },
-  // bench:analysis: CLIP with the compute of ViT-B/32 vision, nothing else, to weigh model time against overhead.
-  bench: {
-    host: 'self', hubUrl: 'https://huggingface.co/', caption: '', clip: 'bench/clip-vit-b32-compute', faces: '', tags: VOCABULARY,
-  },
+export const PRESETS: Record<'default', ModelConfig> = {
+  default: { host: 'hub', hubUrl: HUB_URL },
 };
+
+/** The worker's configuration for a library's model set. */
+export function configFor(models: AnalysisSettings): ModelConfig {
+  return { host: models.modelHost === 'self' ? 'self' : 'hub', hubUrl: HUB_URL, models };
+}
+
+/** The key under which this device remembers things per model set (its benchmark, say). */
+export const modelsKey = (m: AnalysisSettings) =>
+  [m.caption, m.embedding, m.faces, m.faceEmbedding].map((r) => `${r.id}@${r.version ?? ''}`).join('|');

@@ -1,22 +1,20 @@
 // The model worker's API, shared by both sides: bridge.ts calls it, model.worker.ts implements it. Only
 // types and plain data cross; the models themselves never leave the worker.
 import type { AnalysisSubmission, DeviceInfo, Face } from '../../../worker/contract/analysis';
+import type { AnalysisSettings } from '../../../worker/contract/settings';
 
 export type Device = DeviceInfo['backend'];
 
-/** Which models the analysis tab runs, and where their files come from. Every model is configurable by id. */
+/**
+ * Where model files come from and, for analysis, which models: the library's set (`settings.analysis`,
+ * also returned with every claim), so every tab and device makes comparable results.
+ */
 export interface ModelConfig {
   /** 'self': this darkroom's /models/ route (files imported into R2); 'hub': a Hugging Face-style hub. */
   host: 'self' | 'hub';
   hubUrl: string;
-  /** transformers.js image-to-text model ('' skips captions). */
-  caption: string;
-  /** CLIP model: image embeddings, and text embeddings of the tag vocabulary for zero-shot tags. */
-  clip: string;
-  /** Folder with face_config.json, a face detector and a face embedder, run with onnxruntime-web ('' skips faces). */
-  faces: string;
-  /** Labels for zero-shot tagging, scored against the image as "a photo of <label>". */
-  tags: string[];
+  /** The library's model set; not needed by a text-only bridge (search). */
+  models?: AnalysisSettings;
 }
 
 /** Download progress of one model file. */
@@ -30,6 +28,8 @@ export interface Progress {
 /** What the models found in one photo, with the time each step took (ms). */
 export interface Analysis {
   caption?: string;
+  detailedDescription?: string;
+  ocrText?: string;
   embedding: AnalysisSubmission['embedding'];
   tags: NonNullable<AnalysisSubmission['tags']>;
   faces?: Face[];
@@ -37,7 +37,7 @@ export interface Analysis {
 }
 
 export interface ModelWorkerApi {
-  /** Loads every model (once per worker); progress is reported per file. */
+  /** Loads every model of `config.models` (once per worker); progress is reported per file. */
   /** `threads`: WebAssembly threads for this worker (used when the page is cross-origin isolated). */
   load(config: ModelConfig, device: Device, threads: number, onProgress: (p: Progress) => void): Promise<{ device: Device; threads: number }>;
   /** Loads only a CLIP text encoder (search): no vision, caption or face model. */
@@ -46,4 +46,9 @@ export interface ModelWorkerApi {
   encodeText(text: string): Promise<number[]>;
   /** Runs every model on a display variant, and starts fetching and decoding `next` meanwhile. */
   analyse(imageUrl: string, next?: string): Promise<Analysis>;
+  /**
+   * The device micro-benchmark: loads the library's image embedder alone on `device` and returns the
+   * median time (ms) of a few runs on a synthetic photo, after one warm-up run.
+   */
+  benchmark(config: ModelConfig, device: Device, threads: number): Promise<number>;
 }

@@ -3,9 +3,14 @@
 // "2 at a time" means two photos in two workers. A job whose lease is lost is dropped at once; closing
 // the tab simply lets the leases expire, and another tab picks the jobs up.
 import { ANALYSIS_TEXT_MAX, type AnalysisJob, type DeviceInfo } from '../../../worker/contract/analysis';
+import type { AnalysisSettings } from '../../../worker/contract/settings';
 import { ApiError, errorMessage, type Api } from '../lib/api';
 import { ModelBridge, ModelLoadError } from './bridge';
+import { analysisClientId } from './client-id';
+import { chooseDevice, devicePreference, type DeviceChoice, type DevicePreference } from './device';
 import { Lease } from './lease';
+import { configFor, modelsKey } from './presets';
+import { submission } from './submission';
 import type { Analysis, Device, ModelConfig } from './protocol';
 import { posterForJob } from '../video/poster-jobs';
 
@@ -17,6 +22,10 @@ export class AnalysisRunner {
   state = $state<RunnerState>('idle');
   error = $state<string | null>(null);
   device = $state<DeviceInfo | null>(null);
+  /** How the device was chosen (measured, by hand, or no WebGPU), shown with it. */
+  choice = $state<DeviceChoice | null>(null);
+  /** The library's model set this tab runs (settings.analysis; every claim returns it). */
+  models = $state<AnalysisSettings | null>(null);
   /** Model files: bytes loaded of total, per file. */
   files = $state<Record<string, { loaded: number; total: number; done: boolean }>>({});
   done = $state(0);
@@ -29,6 +38,8 @@ export class AnalysisRunner {
   current = $state<string[]>([]);
   /** Per-photo timings, including what happens on this thread (the worker round trip and the post). */
   history: Array<Record<string, number>> = [];
+  /** When Start was pressed (performance.now()): the first photo's time includes loading the models. */
+  startedLoadingAt = 0;
 
   /** One bridge (one worker) per lane, started on first use. */
   private bridges: ModelBridge[] = [];
@@ -40,20 +51,26 @@ export class AnalysisRunner {
   private wake: (() => void) | null = null;
   /** Bumped by every start and stop, so a loop left over from before ends instead of running twice. */
   private generation = 0;
+  /** Leases are capped per client: this tab is one (see client-id.ts). */
+  private readonly clientId = analysisClientId();
 
-  constructor(private readonly api: Pick<Api, 'claimAnalysis' | 'heartbeat' | 'postAnalysis' | 'failAnalysis' | 'putPoster'>) {}
+  constructor(private readonly api: Pick<Api, 'claimAnalysis' | 'heartbeat' | 'postAnalysis' | 'failAnalysis' | 'settings' | 'putPoster'>) {}
 
-  async start(config: ModelConfig, preferred: Device | 'auto' = 'auto') {
+  /** Loads the library's models (settings.analysis) on the device chosen by `preferred`, then works. */
+  async start(preferred: DevicePreference = devicePreference()) {
     if (this.state === 'running' || this.state === 'loading') return;
     const generation = ++this.generation;
     this.state = 'loading';
+    this.startedLoadingAt = performance.now();
     this.error = null;
-    this.config = config;
+    this.files = {};
     this.terminateAll();
     try {
-      this.backend = preferred === 'auto' ? await chooseDevice() : preferred;
+      this.useModels((await this.api.settings()).settings.analysis);
+      this.choice = await chooseDevice(this.config, this.threads(), preferred);
+      this.backend = this.choice.backend;
       const loaded = await this.bridge(0).load();
-      this.device = { backend: loaded.device, threads: loaded.threads, userAgent: navigator.userAgent.slice(0, 200) };
+      this.device = { backend: loaded.device, threads: loaded.threads, ...(this.choice.adapter && { adapter: this.choice.adapter }), userAgent: navigator.userAgent.slice(0, 200) };
     } catch (err) {
       if (generation === this.generation) this.halt(err);
       return;
@@ -81,12 +98,24 @@ export class AnalysisRunner {
     this.terminateAll();
   }
 
+  /** The library's model set: this tab's results are only accepted when made with it. */
+  private useModels(models: AnalysisSettings) {
+    this.models = models;
+    this.config = configFor(models);
+    // Search's text encoder takes its host from here (search/query-encoder.svelte.ts).
+    localStorage.setItem('darkroom.models', JSON.stringify({ host: this.config.host, hubUrl: this.config.hubUrl }));
+  }
+
+  /** Up to 4 threads in all, shared by the lanes: two lanes on four cores get two threads each. */
+  private threads() {
+    return Math.max(1, Math.floor(Math.min(4, navigator.hardwareConcurrency || 1) / this.concurrency));
+  }
+
   private bridge(lane: number): ModelBridge {
     return (this.bridges[lane] ??= new ModelBridge({
       config: this.config,
       device: this.backend,
-      // Up to 4 threads in all, shared by the lanes: two lanes on four cores get two threads each.
-      threads: Math.max(1, Math.floor(Math.min(4, navigator.hardwareConcurrency || 1) / this.concurrency)),
+      threads: this.threads(),
       onProgress: (p) => (this.files[p.file] = { loaded: p.loaded, total: p.total, done: p.done }),
     }));
   }
@@ -99,11 +128,25 @@ export class AnalysisRunner {
     this.bridges = [];
   }
 
+  /** New models from the library's setting: drop the workers (not the jobs); the next photo loads them. */
+  private switchModels(models: AnalysisSettings) {
+    if (modelsKey(models) !== modelsKey(this.models!)) this.files = {};
+    this.useModels(models);
+    for (const bridge of this.bridges) bridge.terminate();
+    this.bridges = [];
+  }
+
   /** The models cannot run here: say why and stop, rather than fail photos that are not at fault. */
   private halt(err: unknown) {
     this.stop();
     this.state = 'error';
-    this.error = `The models could not be loaded: ${err instanceof Error ? err.message : String(err)}. Check that they are imported (npm run models:import) or that the model host is reachable.`;
+    const why = err instanceof Error ? err.message : String(err);
+    if ((err as Error)?.name === 'ModelShapeError') this.error = `The library's models cannot be used: ${why}`;
+    else {
+      this.error = `The models could not be loaded: ${why}. ${this.config?.host === 'self'
+        ? 'Check that they are imported (npm run models:import).'
+        : 'Check the connection to the model host (huggingface.co).'} Press Retry to try again.`;
+    }
   }
 
   private async loop(generation: number) {
@@ -116,7 +159,10 @@ export class AnalysisRunner {
       let jobs: AnalysisJob[] = [];
       try {
         // Two per lane: while one photo is in the models, the next is fetched and decoded.
-        jobs = (await this.api.claimAnalysis(this.concurrency * 2, this.device!)).jobs;
+        const claim = await this.api.claimAnalysis(this.concurrency * 2, this.device!, this.clientId);
+        jobs = claim.jobs;
+        // The library's models changed since Start: later photos use the new set (the workers reload).
+        if (claim.models && sameSet(claim.models) !== sameSet(this.models!)) this.switchModels(claim.models);
       } catch (err) {
         this.error = errorMessage(err, 'Could not ask for work.');
       }
@@ -162,12 +208,13 @@ export class AnalysisRunner {
       const entry: Record<string, number> = { ...result.timings, roundTripMs: finishedAt - called - result.timings.totalMs, finishedAt };
       this.history.push(entry);
       this.last = result.timings;
-      lease.release();
-      // Posting runs alongside the next photo's models instead of in front of them.
+      // Posting runs alongside the next photo's models instead of in front of them. The lease keeps
+      // beating until the post is answered: a slow post (faces joining people) must not outlive it.
       this.posting.push(this.post(lease, result, entry));
     } catch (err) {
       if (lease.signal.aborted) return; // stopped, or the lease was lost: the job is no longer ours
-      if (err instanceof ModelLoadError) return this.halt(err); // the photo is not at fault: its lease simply expires
+      // The photo is not at fault: its lease simply expires.
+      if (err instanceof ModelLoadError || (err as Error)?.name === 'ModelShapeError') return this.halt(err);
       await this.reportFailure(job, err);
     } finally {
       this.current = this.current.filter((id) => id !== job.photoId);
@@ -178,18 +225,18 @@ export class AnalysisRunner {
 
   private async post(lease: Lease, result: Analysis, entry: Record<string, number>) {
     const { job } = lease;
-    const models = {
-      embedding: { id: this.config.clip },
-      ...(this.config.caption && { caption: { id: this.config.caption } }),
-      ...(this.config.faces && { faces: { id: this.config.faces } }),
-    };
     try {
-      await this.api.postAnalysis(job.photoId, { lease: job.lease, models, ...result, device: this.device! });
+      await this.api.postAnalysis(job.photoId, submission(job.lease, this.models!, result, this.device!));
       entry.postMs = performance.now() - entry.finishedAt;
       this.done++;
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'lease_conflict') return; // another tab has the job now
+      if (err instanceof ApiError && err.code === 'lease_conflict') {
+        console.warn(`Analysis of ${job.photoId} was not kept: ${err.message}`); // another tab has the job now
+        return;
+      }
       await this.reportFailure(job, err);
+    } finally {
+      lease.release();
     }
   }
 
@@ -211,12 +258,5 @@ export class AnalysisRunner {
   }
 }
 
-/**
- * WebGPU when a real adapter exists; software adapters (SwiftShader) are 20–150× slower than WASM
- * for these models, so they are only used when asked for.
- */
-async function chooseDevice(): Promise<Device> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { isFallbackAdapter?: boolean } } | null> } }).gpu;
-  const adapter = await gpu?.requestAdapter().catch(() => null);
-  return adapter && !adapter.info?.isFallbackAdapter ? 'webgpu' : 'wasm';
-}
+/** Everything about a model set that changes results, in a fixed order (JSON key order is not). */
+const sameSet = (m: AnalysisSettings) => [m.modelHost, modelsKey(m), m.detailedDescription, m.ocr, m.tags.join('\n')].join('\n');

@@ -87,7 +87,9 @@ export class Api {
   moveFace = (faceId: string, personId: string | null) => this.json<MoveFaceResponse>(`/api/faces/${encodeURIComponent(faceId)}/person`, 'POST', { personId });
 
   // In-browser analysis jobs.
-  claimAnalysis = (max: number, device: DeviceInfo) => this.json<ClaimResponse>('/api/analysis/claim', 'POST', { max, device });
+  /** `clientId`: this tab's own id, so leases are capped per tab rather than for the whole library. */
+  claimAnalysis = (max: number, device: DeviceInfo, clientId?: string) =>
+    this.json<ClaimResponse>('/api/analysis/claim', 'POST', { max, device, ...(clientId && { clientId }) });
   heartbeat = (photoId: string, lease: string) => this.json<{ expiresAt: string }>(`/api/analysis/${photoId}/heartbeat`, 'POST', { lease });
   postAnalysis = (photoId: string, result: AnalysisSubmission) => this.json<{ ok: true }>(`/api/analysis/${photoId}`, 'POST', result);
   failAnalysis = (photoId: string, lease: string, error: string) => this.json<void>(`/api/analysis/${photoId}/fail`, 'POST', { lease, error });

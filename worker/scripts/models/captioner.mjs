@@ -31,6 +31,10 @@ export function makeCaptioner(files, dir, { layers = 2, heads = 2, headDim = 4 }
   const T = new Float32Array(V * V).fill(-5);
   const next = { 0: 1, 1: 2, 2: 3, 3: 4, 5: 8, 6: 8, 7: 8, 8: 0 };
   for (const [a, b] of Object.entries(next)) T[+a * V + b] = 10;
+  // After " a" the three colour words lead every other token (0 vs -5) and the colour head below, which
+  // adds the mean of each normalised channel (-1..1), picks among them: a dark or greyish photo still
+  // gets its dominant channel's word instead of ending the caption at "a photo of a".
+  for (let c = 0; c < 3; c++) T[4 * V + 5 + c] = 0;
   g.f32('transition', [V, V], T);
   const base = g.node('Gather', ['transition', 'input_ids'], 1, { axis: A.i(0) }); // [b,s,V]
   const gate = new Float32Array(V); gate[4] = 1; // colour decision only after " a" (id 4)

@@ -1,13 +1,19 @@
-// Captions: a transformers.js image-to-text pipeline (a ViT-GPT2 captioner by default).
+// Captions: Florence-2 (florence.ts: caption, detailed description, OCR) when the library's captioner is
+// one, else a transformers.js image-to-text pipeline (the light ViT-GPT2 captioner).
 import { pipeline, type ImageToTextPipeline, type ProgressInfo, type RawImage } from '@huggingface/transformers';
+import type { AnalysisSettings } from '../../../../worker/contract/settings';
 import type { Device } from '../protocol';
+import { isFlorence, loadFlorence, type FlorenceResult } from './florence';
 
-export type Captioner = (image: RawImage) => Promise<string>;
+export type Timer = <T>(step: string, fn: () => Promise<T>) => Promise<T>;
+export type Captioner = (image: RawImage, time: Timer) => Promise<Partial<FlorenceResult>>;
 
-export async function loadCaptioner(model: string, device: Device, progress_callback: (p: ProgressInfo) => void): Promise<Captioner> {
-  const captioner = (await pipeline('image-to-text', model, { device, progress_callback })) as ImageToTextPipeline;
-  return async (image) => {
-    const out = (await captioner(image, { max_new_tokens: 30 })) as Array<{ generated_text: string }>;
-    return out[0]?.generated_text.trim() ?? '';
+export async function loadCaptioner(models: AnalysisSettings, device: Device, progress_callback: (p: ProgressInfo) => void): Promise<Captioner> {
+  const { caption: model } = models;
+  if (isFlorence(model.id)) return loadFlorence(model, models, device, progress_callback);
+  const captioner = (await pipeline('image-to-text', model.id, { device, revision: model.version ?? 'main', progress_callback })) as ImageToTextPipeline;
+  return async (image, time) => {
+    const out = (await time('captionMs', () => captioner(image, { max_new_tokens: 30 }))) as Array<{ generated_text: string }>;
+    return { caption: out[0]?.generated_text.trim() ?? '' };
   };
 }

@@ -1,8 +1,9 @@
-// CLIP: an image embedding for search, and zero-shot tags scored against the text embeddings of a
-// vocabulary, which are computed once per load.
+// Image embeddings for search, and zero-shot tags scored against the text embeddings of a vocabulary,
+// which are computed once per load. CLIP (image_embeds/text_embeds) by default; SigLIP (pooler_output,
+// text padded to its fixed length) when the library's embedding model is one.
 import {
-  AutoProcessor, AutoTokenizer, CLIPTextModelWithProjection, CLIPVisionModelWithProjection,
-  type PreTrainedTokenizer, type ProgressInfo, type RawImage,
+  AutoProcessor, AutoTokenizer, CLIPTextModelWithProjection, CLIPVisionModelWithProjection, SiglipTextModel, SiglipVisionModel,
+  type PreTrainedTokenizer, type ProgressInfo, type RawImage, type Tensor,
 } from '@huggingface/transformers';
 import type { Analysis, Device } from '../protocol';
 import { l2normalize } from './runtime';
@@ -11,21 +12,28 @@ import { l2normalize } from './runtime';
 const MAX_TAGS = 5;
 const MIN_TAG_SCORE = 0.05;
 
-export async function loadClip(model: string, vocabulary: string[], device: Device, progress_callback: (p: ProgressInfo) => void) {
-  const processor = await AutoProcessor.from_pretrained(model, { progress_callback });
-  const vision = await CLIPVisionModelWithProjection.from_pretrained(model, { device, progress_callback });
-  const tokenizer = (await AutoTokenizer.from_pretrained(model, { progress_callback })) as PreTrainedTokenizer;
-  const textModel = await CLIPTextModelWithProjection.from_pretrained(model, { device, progress_callback });
-  const text = tokenizer(vocabulary.map((t) => `a photo of ${t}`), { padding: true, truncation: true });
-  const { text_embeds } = await textModel(text);
+const isSiglip = (id: string) => /siglip/i.test(id);
+
+export async function loadClip(model: { id: string; version?: string }, vocabulary: string[], device: Device, progress_callback: (p: ProgressInfo) => void) {
+  const siglip = isSiglip(model.id);
+  const opts = { revision: model.version ?? 'main', progress_callback };
+  const Vision = siglip ? SiglipVisionModel : CLIPVisionModelWithProjection;
+  const Text = siglip ? SiglipTextModel : CLIPTextModelWithProjection;
+  const processor = await AutoProcessor.from_pretrained(model.id, opts);
+  const vision = await Vision.from_pretrained(model.id, { ...opts, device });
+  const tokenizer = (await AutoTokenizer.from_pretrained(model.id, opts)) as PreTrainedTokenizer;
+  const textModel = await Text.from_pretrained(model.id, { ...opts, device });
+  const text = tokenizer(vocabulary.map((t) => `a photo of ${t}`), { padding: siglip ? 'max_length' : true, truncation: true });
+  const out = (await textModel(text)) as Record<string, Tensor>;
+  const text_embeds = out[siglip ? 'pooler_output' : 'text_embeds'];
   const dims = text_embeds.dims[1];
   const tagEmbeds = vocabulary.map((_, i) => Float32Array.from(l2normalize((text_embeds.data as Float32Array).subarray(i * dims, (i + 1) * dims))));
 
   return {
     preprocess: (image: RawImage) => processor(image),
     async embed(inputs: Awaited<ReturnType<typeof processor>>): Promise<number[]> {
-      const { image_embeds } = await vision(inputs);
-      return l2normalize(image_embeds.data as Float32Array);
+      const out = (await vision(inputs)) as Record<string, Tensor>;
+      return l2normalize(out[siglip ? 'pooler_output' : 'image_embeds'].data as Float32Array);
     },
     tags(embedding: number[]): Analysis['tags'] {
       // Cosine similarity × CLIP's logit scale (100), softmax over the vocabulary.

@@ -1,45 +1,49 @@
-// Faces: a YuNet-style detector and an embedder (SFace by default), run with onnxruntime-web directly.
-// The folder's face_config.json names the two files and the embedder's input.
+// Faces: a detector (YuNet by default) and an embedder (SFace by default), run with onnxruntime-web
+// directly. Which files, and their input formats, come from face-files.ts.
 import type { RawImage } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-web/webgpu';
 import type { Face } from '../../../../worker/contract/analysis';
 import type { Device, ModelConfig, Progress } from '../protocol';
-import { l2normalize, modelFileUrl } from './runtime';
+import { faceFiles, fetchModelFile, type FaceModelRef } from './face-files';
+import { l2normalize } from './runtime';
 
 type Detected = Required<Omit<Face, 'embedding'>>;
 
-const DETECTOR_SIZE = 320;
 const SCORE_MIN = 0.6;
 const IOU_MAX = 0.3;
 const MAX_FACES = 20;
 /** Faces embedded per photo; the others are reported with their box only. */
 const MAX_EMBEDDED = 5;
 
-export async function loadFaces(config: ModelConfig, device: Device, onProgress: (p: Progress) => void) {
-  const url = (file: string) => modelFileUrl(config, config.faces, file);
-  const res = await fetch(url('face_config.json'));
-  if (!res.ok) throw new Error(`Could not load ${config.faces}/face_config.json (${res.status}).`);
-  const faceConfig = await res.json();
+export async function loadFaces(config: ModelConfig, faces: FaceModelRef, embedderRef: FaceModelRef, device: Device, onProgress: (p: Progress) => void) {
+  const files = await faceFiles(config, faces, embedderRef);
   const providers = [device === 'webgpu' ? 'webgpu' : 'wasm'];
-  const session = (file: string) => fetchBytes(url(file), onProgress).then((b) => ort.InferenceSession.create(b, { executionProviders: providers }));
+  const session = async (url: string) => {
+    const bytes = await fetchModelFile(url, onProgress);
+    try {
+      return await ort.InferenceSession.create(bytes, { executionProviders: providers });
+    } catch (err) {
+      throw new Error(`${url.split('/').pop()} is not a model ONNX Runtime can open: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
   // One session at a time: the WebGPU execution provider refuses to create two at once.
-  const detector = await session(faceConfig.detector.file);
-  const embedder = await session(faceConfig.embedder.file);
-  const embedderInput: string = faceConfig.embedder.input;
-  const embedderSize: number = faceConfig.embedder.size ?? 112;
+  const detector = await session(files.detector.url);
+  const embedder = await session(files.embedder.url);
+  const { size, bgr } = files.detector;
+  const e = files.embedder;
 
   return async function find(image: RawImage): Promise<Face[]> {
-    const small = await (await image.resize(DETECTOR_SIZE, DETECTOR_SIZE)).rgb();
-    const input = new ort.Tensor('float32', toChw(small.data, DETECTOR_SIZE, DETECTOR_SIZE, 3), [1, 3, DETECTOR_SIZE, DETECTOR_SIZE]);
-    const detected = decodeDetections(await detector.run({ [detector.inputNames[0]]: input }));
+    const small = await (await image.resize(size, size)).rgb();
+    const input = new ort.Tensor('float32', toChw(small.data, size, size, 3, 1, 0, bgr), [1, 3, size, size]);
+    const detected = decodeDetections(await detector.run({ [detector.inputNames[0]]: input }), size);
     const out: Face[] = [];
     for (const face of detected.slice(0, MAX_EMBEDDED)) {
       const [x, y, w, h] = face.box;
       const region = [x * image.width, y * image.height, (x + w) * image.width, (y + h) * image.height].map(Math.round) as [number, number, number, number];
-      const crop = await (await (await image.crop(region)).resize(embedderSize, embedderSize)).rgb();
-      const tensor = new ort.Tensor('float32', toChw(crop.data, embedderSize, embedderSize, 3, 1 / 127.5, 127.5), [1, 3, embedderSize, embedderSize]);
-      const result = await embedder.run({ [embedderInput]: tensor });
-      out.push({ ...face, embedding: l2normalize(Object.values(result)[0].data as Float32Array) });
+      const crop = await (await (await image.crop(region)).resize(e.size, e.size)).rgb();
+      const tensor = new ort.Tensor('float32', toChw(crop.data, e.size, e.size, 3, e.scale, e.mean), [1, 3, e.size, e.size]);
+      const result = await embedder.run({ [e.input ?? embedder.inputNames[0]]: tensor });
+      out.push({ ...face, embedding: l2normalize(result[embedder.outputNames[0]].data as Float32Array) });
     }
     return [...out, ...detected.slice(MAX_EMBEDDED)];
   };
@@ -47,27 +51,18 @@ export async function loadFaces(config: ModelConfig, device: Device, onProgress:
 
 export type FaceFinder = Awaited<ReturnType<typeof loadFaces>>;
 
-async function fetchBytes(url: string, onProgress: (p: Progress) => void): Promise<Uint8Array> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`Could not load ${url} (${res.status}).`);
-  const total = Number(res.headers.get('Content-Length') ?? 0);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  onProgress({ file: url.split('/').slice(-2).join('/'), loaded: bytes.length, total: total || bytes.length, done: true });
-  return bytes;
-}
-
-/** RGB bytes (HWC, 3 or 4 channels) to a planar float tensor, values 0–255 or normalised. */
-function toChw(data: Uint8ClampedArray | Uint8Array, width: number, height: number, channels: number, scale = 1, mean = 0): Float32Array {
+/** RGB bytes (HWC, 3 or 4 channels) to a planar float tensor, values 0–255 or normalised; BGR on request. */
+function toChw(data: Uint8ClampedArray | Uint8Array, width: number, height: number, channels: number, scale = 1, mean = 0, bgr = false): Float32Array {
   const out = new Float32Array(3 * width * height);
   const plane = width * height;
   for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) out[c * plane + i] = (data[i * channels + c] - mean) * scale;
+    for (let c = 0; c < 3; c++) out[(bgr ? 2 - c : c) * plane + i] = (data[i * channels + c] - mean) * scale;
   }
   return out;
 }
 
 /** Decodes per-stride cls/obj/bbox/kps outputs into boxes normalised to 0–1, after NMS. */
-function decodeDetections(outputs: Record<string, ort.Tensor>, size = DETECTOR_SIZE, strides = [8, 16, 32]): Detected[] {
+function decodeDetections(outputs: Record<string, ort.Tensor>, size: number, strides = [8, 16, 32]): Detected[] {
   const found: Detected[] = [];
   for (const s of strides) {
     const cls = outputs[`cls_${s}`].data as Float32Array;

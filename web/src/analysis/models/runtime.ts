@@ -1,6 +1,12 @@
 // The runtimes under the models, configured once per worker: where transformers.js finds model files,
 // where ONNX Runtime finds its WASM build (our own /models/ route, never a CDN), and how many threads.
+//
+// Stable API, shared with other model users (export studio): call `configureRuntime(config, threads)`
+// once in a worker before loading anything; then load transformers.js models by id (they resolve on
+// config.host) with `progressCallback(onProgress)`, or fetch other files at `modelFileUrl(config, id,
+// file)`. `wasmThreads()` says how many WASM threads ORT got; `l2normalize` normalises an embedding.
 import { env, type ProgressInfo } from '@huggingface/transformers';
+import type { Face } from '../../../../worker/contract/analysis';
 import type { ModelConfig, Progress } from '../protocol';
 
 export function configureRuntime(config: ModelConfig, threads: number) {
@@ -10,9 +16,11 @@ export function configureRuntime(config: ModelConfig, threads: number) {
     env.allowLocalModels = true;
     env.localModelPath = '/models/'; // a path, not a URL: transformers.js skips local checks for http(s) paths
   } else {
+    // The Hugging Face hub (or a mirror of it), fetched by this browser: model files only, never photos.
     env.allowLocalModels = false;
     env.allowRemoteModels = true;
     env.remoteHost = config.hubUrl;
+    env.remotePathTemplate = '{model}/resolve/{revision}/';
   }
   env.useBrowserCache = true; // model files are cached by the browser after the first download
   env.backends.onnx.wasm!.wasmPaths = {
@@ -40,4 +48,16 @@ export function modelFileUrl(config: ModelConfig, model: string, file: string): 
 export function l2normalize(v: Float32Array): number[] {
   const norm = Math.hypot(...v) || 1;
   return Array.from(v, (x) => x / norm);
+}
+
+/** The library's setting promises output sizes; a model answering otherwise is refused before anything is posted. */
+export function checkDims(embedding: number, faces: Face[], dims: { embedding: number; face: number }) {
+  if (embedding !== dims.embedding) throw new ModelShapeError(`The embedding model answered ${embedding} numbers; the library's setting says ${dims.embedding}.`);
+  const face = faces.find((f) => f.embedding && f.embedding.length !== dims.face);
+  if (face) throw new ModelShapeError(`The face embedder answered ${face.embedding!.length} numbers; the library's setting says ${dims.face}.`);
+}
+
+/** A model whose output does not match the library's setting: no photo is at fault. */
+export class ModelShapeError extends Error {
+  override name = 'ModelShapeError';
 }
