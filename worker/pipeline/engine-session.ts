@@ -13,11 +13,16 @@ import { ENGINE_FORMATS, ENGINE_MAX_INPUT_BYTES, imagesRefusal } from './images-
 export const thumbnailOutput = (size: number) => `thumb-${size}`;
 export const variantOutput = (name: string) => `variant-${name}`;
 
-/** Every output of the photo: thumbnails fit a size×size square, variants their (long, short) box. */
+/**
+ * Every output of the photo: thumbnails fit a size×size square, variants their (long, short) box. WebP
+ * q80 everywhere; the display variants use encoder effort 2 instead of 4 (the 2160 variant's encode is
+ * ~70% of a photo's CPU; effort 2 halves it for ~3–4% more bytes, research/thumb-probe.md §3b).
+ */
+export const VARIANT_METHOD = 2;
 export function engineOutputs(settings: Settings): OutputSpec[] {
   return [
     ...settings.thumbnailSizes.map((size) => ({ name: thumbnailOutput(size), long: size, short: size })),
-    ...settings.variantSizes.map((v) => ({ name: variantOutput(v.name), long: Math.max(v.width, v.height), short: Math.min(v.width, v.height) })),
+    ...settings.variantSizes.map((v) => ({ name: variantOutput(v.name), long: Math.max(v.width, v.height), short: Math.min(v.width, v.height), method: VARIANT_METHOD })),
   ];
 }
 

@@ -17,7 +17,12 @@ export function api(path: string, init: RequestInit & { token?: string | null } 
 }
 
 export async function fixture(name: string): Promise<Uint8Array> {
-  const res = await testEnv.FIXTURES.fetch(`http://fixtures/photos/${encodeURIComponent(name)}`);
+  return fixtureAt(`photos/${encodeURIComponent(name)}`);
+}
+
+/** Any file under worker/test/fixtures, by its path there (`hostile/x.jpg`, `videos/y.mp4`). */
+export async function fixtureAt(path: string): Promise<Uint8Array> {
+  const res = await testEnv.FIXTURES.fetch(`http://fixtures/${path}`);
   if (!res.ok) throw new Error(await res.text());
   return new Uint8Array(await res.arrayBuffer());
 }

@@ -4,15 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorBody, MultipartUploadResponse, UploadResponse } from '../contract/http';
 import { toHex } from '../hash';
-import { api, newLibrary, put, settled, testEnv, waitForPhoto } from '../test/helpers';
+import { api, fixtureAt, newLibrary, put, settled, testEnv, waitForPhoto } from '../test/helpers';
 
 interface Hostile { expected_outcome: 'accept' | 'reject'; expected_error: string | null; width: number; height: number }
-
-async function load(path: string): Promise<Uint8Array> {
-  const res = await testEnv.FIXTURES.fetch(`http://fixtures/${path}`);
-  if (!res.ok) throw new Error(await res.text());
-  return new Uint8Array(await res.arrayBuffer());
-}
 
 async function leftovers(libraryId: string) {
   const objects = await testEnv.PHOTOS.list({ prefix: `lib/${libraryId}/` });
@@ -50,7 +44,7 @@ describe('sizes beyond the head', async () => {
 
   it.each(cases)('%s (%s)', async (name, path, e) => {
     const { libraryId, token } = await newLibrary();
-    const r = await upload(await load(`hostile/${name}`), name, token, path);
+    const r = await upload(await fixtureAt(`hostile/${name}`), name, token, path);
     if (e.expected_outcome === 'reject') {
       expect([r.status, r.code]).toEqual([422, e.expected_error]);
       expect(await leftovers(libraryId)).toEqual({ objects: 0, rows: 0 });
@@ -62,7 +56,7 @@ describe('sizes beyond the head', async () => {
 
   it('refuses a JPEG with no frame header anywhere as corrupt_image, leaving nothing', async () => {
     const { libraryId, token } = await newLibrary();
-    const bytes = withoutFrameHeader(await load('hostile/jpeg-sof-after-320k-icc.jpg'), 328051);
+    const bytes = withoutFrameHeader(await fixtureAt('hostile/jpeg-sof-after-320k-icc.jpg'), 328051);
     for (const path of ['streamed', 'verified'] as const) {
       expect(await upload(bytes, 'nosof.jpg', token, path)).toMatchObject({ status: 422, code: 'corrupt_image' });
     }
@@ -72,7 +66,7 @@ describe('sizes beyond the head', async () => {
   it('develops the accepted ones with their dimensions kept', async () => {
     const { token } = await newLibrary();
     for (const name of ['jpeg-sof-after-320k-icc.jpg', 'tiff-ifd-after-800k.tiff']) {
-      const r = await upload(await load(`hostile/${name}`), name, token, 'streamed');
+      const r = await upload(await fixtureAt(`hostile/${name}`), name, token, 'streamed');
       const photo = await waitForPhoto(r.photo!.id, token, settled);
       expect(photo.status).toBe('completed');
       expect([photo.width, photo.height]).toEqual([64, 48]);

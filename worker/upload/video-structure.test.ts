@@ -2,16 +2,10 @@
 // one is a damaged video (422 corrupt_video); downloads carry the detected type's extension.
 import { describe, expect, it } from 'vitest';
 import type { ErrorBody, UploadResponse } from '../contract/http';
-import { api, newLibrary, put, testEnv } from '../test/helpers';
+import { api, fixtureAt, newLibrary, put, testEnv } from '../test/helpers';
 import { downloadName } from '../storage/download-name';
 
 interface Video { expected_outcome: 'accept' | 'reject'; error?: string }
-
-async function load(path: string): Promise<Uint8Array> {
-  const res = await testEnv.FIXTURES.fetch(`http://fixtures/${path}`);
-  if (!res.ok) throw new Error(await res.text());
-  return new Uint8Array(await res.arrayBuffer());
-}
 
 async function leftovers(libraryId: string) {
   const objects = await testEnv.PHOTOS.list({ prefix: `lib/${libraryId}/` });
@@ -24,7 +18,7 @@ describe('video uploads', async () => {
 
   it.each(files)('%s', async (name, e) => {
     const { libraryId, token } = await newLibrary();
-    const res = await put(await load(`videos/${name}`), name, token);
+    const res = await put(await fixtureAt(`videos/${name}`), name, token);
     if (e.expected_outcome === 'accept') {
       expect(res.status).toBe(201);
       expect((await res.json<UploadResponse>()).photo.kind).toBe('video');
@@ -37,7 +31,7 @@ describe('video uploads', async () => {
 
   it('saves a download under the detected type, whatever the uploaded name', async () => {
     const { token } = await newLibrary();
-    const res = await put(await load('videos/h264-rot90-gps.mp4'), 'clip.html', token);
+    const res = await put(await fixtureAt('videos/h264-rot90-gps.mp4'), 'clip.html', token);
     const { photo } = await res.json<UploadResponse>();
     const original = await api(`/api/photos/${photo.id}/original`, { token });
     expect(original.status).toBe(200);
