@@ -2,9 +2,9 @@
 // a client in this process (analysis-client.ts: claim → results through the real API, as another device's
 // tab would). Covered: a filter chip narrows and comes off, more like this, a person named on the People
 // page found by their chip and by their name, "Who is this?" making a person of a lone face, and the
-// near-duplicates page keeping one of two near-identical photos. Two steps wait for the search box's text
-// encoder (a colour word encoded in this browser by the tiny CLIP text model; a photo the real analysis
-// tab analysed, found by its word): skipped until it answers (see below).
+// near-duplicates page keeping one of two near-identical photos. Also the search box's text encoder: a colour
+// word encoded in this browser by the library's (tiny, self-hosted) CLIP text model, and a photo the real
+// analysis tab analysed, found by its word.
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,11 +100,7 @@ describe('search', () => {
     await page.context().close();
   });
 
-  // Skipped: the search box's words never become a vector on main at 6b82841 (after the analysis tab's
-  // rework landed): QueryEncoder → ModelBridge.encodeText never answers and the page stays at
-  // "Searching…". The analysis itself works (the tab's step gets as far as the search). Unskip both
-  // steps once the text encoder answers.
-  it.skip('finds the photo of a colour first from its word, encoding the words in the browser', { timeout: 300_000 }, async () => {
+  it('finds the photo of a colour first from its word, encoding the words in the browser', { timeout: 300_000 }, async () => {
     const [red, green, blue] = colours;
     const page = await signedIn(browser);
     const searches: Array<{ vector?: { model: { id: string }; values: number[] }; text?: string }> = [];
@@ -152,7 +148,7 @@ describe('search', () => {
 });
 
 describe('search after the real analysis tab', () => {
-  it.skip('finds a photo the analysis tab analysed with the library\'s models', { timeout: 600_000 }, async () => {
+  it('finds a photo the analysis tab analysed with the library\'s models', { timeout: 600_000 }, async () => {
     const id = (await apiUpload(`tab-green-${run}.png`, await solid(25, 210, 35, 'tab'))).photo.id;
     await until(id, (p) => p.stages.analysis?.status === 'pending' || p.stages.analysis?.status === 'completed');
     const tab = await signedIn(browser);

@@ -3,7 +3,7 @@
 // terminates the worker (a model cannot be interrupted any other way), and a worker left idle is shut
 // down, which frees the models' memory. The next call after either simply starts a fresh one.
 import * as Comlink from 'comlink';
-import type { Analysis, Device, ModelConfig, ModelWorkerApi, Progress } from './protocol';
+import type { Analysis, Device, ModelConfig, ModelWorkerApi, Progress, TextModel } from './protocol';
 
 /** A worker idle this long is terminated. Reloading comes from the browser's cache, so this is cheap. */
 const IDLE_MS = 120_000;
@@ -14,8 +14,8 @@ export interface BridgeSetup {
   /** WebAssembly threads for this worker: the lanes share the cores. */
   threads: number;
   onProgress: (p: Progress) => void;
-  /** Load only this CLIP model's text encoder (search), instead of every analysis model. */
-  textModel?: string;
+  /** Load only this embedding model's text encoder (search), instead of every analysis model. */
+  textModel?: TextModel;
   /** Load nothing up front: the worker only runs benchmark() (device.ts). */
   benchmarkOnly?: boolean;
 }

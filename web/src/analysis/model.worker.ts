@@ -81,7 +81,7 @@ const api: ModelWorkerApi = {
     if (!textEncoder) {
       configureRuntime(config, threads);
       device = d;
-      textEncoder = loadClipText(model, device, progressCallback(onProgress));
+      textEncoder = named(model.id, () => loadClipText(model, device, progressCallback(onProgress)));
       textEncoder.catch(() => (textEncoder = undefined)); // a failed load can be retried
     }
     await textEncoder;

@@ -1,6 +1,6 @@
-// Where model files come from before the library's setting is known (search's text encoder reads the
-// analysis tab's last host from localStorage, see search/query-encoder.svelte.ts). Which models to run
-// is never chosen here: it is the library's setting (`settings.analysis`), returned with every claim.
+// Where model files come from (the hub's address; the library's `settings.analysis.modelHost` picks hub
+// or self, for the analysis tab and search's text encoder alike). Which models to run is never chosen
+// here: it is the library's setting (`settings.analysis`), returned with every claim.
 import type { AnalysisSettings } from '../../../worker/contract/settings';
 import type { ModelConfig } from './protocol';
 

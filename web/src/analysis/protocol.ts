@@ -17,6 +17,13 @@ export interface ModelConfig {
   models?: AnalysisSettings;
 }
 
+/** The library's embedding model (`settings.analysis.embedding`) whose text encoder search loads. */
+export interface TextModel {
+  id: string;
+  /** The revision the index holds ("main" when absent). */
+  version?: string;
+}
+
 /** Download progress of one model file. */
 export interface Progress {
   file: string;
@@ -40,8 +47,8 @@ export interface ModelWorkerApi {
   /** Loads every model of `config.models` (once per worker); progress is reported per file. */
   /** `threads`: WebAssembly threads for this worker (used when the page is cross-origin isolated). */
   load(config: ModelConfig, device: Device, threads: number, onProgress: (p: Progress) => void): Promise<{ device: Device; threads: number }>;
-  /** Loads only a CLIP text encoder (search): no vision, caption or face model. */
-  loadText(config: ModelConfig, model: string, device: Device, threads: number, onProgress: (p: Progress) => void): Promise<{ device: Device; threads: number }>;
+  /** Loads only the text encoder of the library's embedding model (search): no vision, caption or face model. */
+  loadText(config: ModelConfig, model: TextModel, device: Device, threads: number, onProgress: (p: Progress) => void): Promise<{ device: Device; threads: number }>;
   /** The L2-normalised text embedding of a query, in the same space as the photos' image embeddings. */
   encodeText(text: string): Promise<number[]>;
   /** Runs every model on a display variant, and starts fetching and decoding `next` meanwhile. */

@@ -18,11 +18,13 @@ export class Services {
   readonly library: Library;
   readonly queue: UploadQueue;
   readonly runner: AnalysisRunner;
-  /** The CLIP text encoder for search, kept across searches (its worker stops itself when idle). */
-  readonly encoder = new QueryEncoder();
+  /** Search's text encoder, from the library's model host; kept across searches (its worker stops itself when idle). */
+  readonly encoder = new QueryEncoder(() => this.settings.analysis.modelHost);
   readonly people: People;
   /** The library's settings (variant names and widths); the defaults until the server has answered. */
   settings = $state.raw<Settings>(DEFAULT_SETTINGS);
+  /** Settles once the server's settings are in (or could not be had): what search waits for before choosing a model. */
+  readonly settingsLoaded: Promise<void>;
   private readonly unsubscribe: Array<() => void>;
 
   constructor(readonly api: Api) {
@@ -49,7 +51,7 @@ export class Services {
     void this.queue.restore();
     // Best effort: until (or unless) the settings arrive, the defaults name the sizes; a photo's own
     // URLs still show, only srcset may lack a width for a variant size the defaults do not know.
-    api.settings().then((r) => (this.settings = r.settings), () => {});
+    this.settingsLoaded = api.settings().then((r) => void (this.settings = r.settings), () => {});
     (window as unknown as { darkroom: object }).darkroom = { feed: this.feed, library: this.library, queue: this.queue, runner: this.runner, encoder: this.encoder }; // diagnostics from the console
   }
 

@@ -1,26 +1,20 @@
-// Turns typed words into a CLIP text embedding in the browser, in a model worker of its own (bridge.ts),
-// so search needs no server GPU. The first use downloads the text encoder (progress shown); the browser
-// caches the files, and the worker keeps the model until it has been idle for a while.
+// Turns typed words into a text embedding in the browser, in a model worker of its own (bridge.ts), so
+// search needs no server GPU. The model is the library's embedding model (`settings.analysis.embedding`,
+// or the one the analysed photos name) from the library's model host (`settings.analysis.modelHost`),
+// like the analysis tab's: a query lands in the space of the photos' image embeddings. The first use
+// downloads the text encoder (progress shown); the browser caches the files, and the worker keeps the
+// model until it has been idle for a while. A model that cannot be loaded ends in the 'error' state
+// with its message (search then matches the words as text).
 import { ModelBridge } from '../analysis/bridge';
-import { PRESETS } from '../analysis/presets';
+import { HUB_URL } from '../analysis/presets';
 import type { ModelConfig } from '../analysis/protocol';
 import type { Photo } from '../../../worker/contract/photo';
+import type { AnalysisSettings } from '../../../worker/contract/settings';
 
 export type EncoderState = 'idle' | 'loading' | 'ready' | 'error';
 
 /** Recent queries' vectors: going back and forth between searches does not run the model again. */
 const CACHE_SIZE = 50;
-
-/** Where model files come from: the analysis tab's last choice of host, else this darkroom's /models/. */
-function modelHost(): ModelConfig {
-  try {
-    const stored = localStorage.getItem('darkroom.models');
-    if (stored) return { ...PRESETS.default, ...(JSON.parse(stored) as Partial<ModelConfig>) };
-  } catch {
-    // a malformed stored choice: fall back to the defaults below
-  }
-  return PRESETS.default;
-}
 
 export interface ModelRef { id: string; version?: string }
 
@@ -38,14 +32,21 @@ export function libraryModel(settings: unknown, photos: readonly Photo[]): Model
   return null;
 }
 
+/** Where the library's model files come from, as the analysis tab's worker is configured (presets.ts configFor). */
+const hostConfig = (host: AnalysisSettings['modelHost']): ModelConfig => ({ host: host === 'self' ? 'self' : 'hub', hubUrl: HUB_URL });
+
 export class QueryEncoder {
   state = $state<EncoderState>('idle');
   error = $state<string | null>(null);
   /** Model files being downloaded: bytes loaded of total. */
   files = $state<Record<string, { loaded: number; total: number; done: boolean }>>({});
   private bridge: ModelBridge | null = null;
-  private model: string | null = null;
+  /** The model and host the bridge loads, as a key: another model or host starts another bridge. */
+  private loaded: string | null = null;
   private cache = new Map<string, number[]>();
+
+  /** `modelHost`: the library's `settings.analysis.modelHost`, read at each encode (the setting may change). */
+  constructor(private readonly modelHost: () => AnalysisSettings['modelHost']) {}
 
   /** Overall download progress 0–1 while loading, for one progress bar. */
   get progress(): number {
@@ -55,19 +56,21 @@ export class QueryEncoder {
   }
 
   /** Not abortable on purpose: aborting would terminate the worker and its model; a stale answer is simply ignored by the caller. */
-  async encode(model: string, text: string): Promise<number[]> {
-    const key = `${model}\n${text}`;
+  async encode(model: ModelRef, text: string): Promise<number[]> {
+    const config = hostConfig(this.modelHost());
+    const loads = `${config.host}\n${model.id}\n${model.version ?? ''}`;
+    const key = `${loads}\n${text}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    if (this.model !== model) {
+    if (this.loaded !== loads) {
       this.bridge?.terminate();
-      this.model = model;
+      this.loaded = loads;
       this.files = {};
       this.bridge = new ModelBridge({
-        config: modelHost(),
+        config,
         device: 'wasm', // a dozen tokens: WASM answers in milliseconds and leaves the GPU to the analysis
         threads: 1,
-        textModel: model,
+        textModel: { id: model.id, ...(model.version && { version: model.version }) },
         onProgress: (p) => (this.files[p.file] = { loaded: p.loaded, total: p.total, done: p.done }),
       });
     }
@@ -91,6 +94,6 @@ export class QueryEncoder {
   close() {
     this.bridge?.terminate();
     this.bridge = null;
-    this.model = null;
+    this.loaded = null;
   }
 }

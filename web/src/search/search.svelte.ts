@@ -29,8 +29,8 @@ export class Search {
   constructor(
     private readonly api: Pick<Api, 'search'>,
     private readonly encoder: Pick<QueryEncoder, 'encode'>,
-    /** The library's embedding model right now (null: none known, search by text). */
-    private readonly model: () => ModelRef | null,
+    /** The library's embedding model right now (null: none known, search by text); may wait for the settings. */
+    private readonly model: () => ModelRef | null | Promise<ModelRef | null>,
   ) {}
 
   async run(query: SearchQuery) {
@@ -46,9 +46,14 @@ export class Search {
     }
     try {
       this.vector = null;
-      const model = query.q ? this.model() : null;
+      const model = query.q ? await this.model() : null;
+      if (generation !== this.generation) return;
       // The text encoder lives in the model's folder; the version names the revision the index holds.
-      if (model) this.vector = { model, values: await this.encoder.encode(model.id, query.q) };
+      if (model) this.vector = await this.encoder.encode(model, query.q).then(
+        (values) => ({ model, values }),
+        // No vector (the encoder shows why, in its 'error' state): the words still work as text.
+        () => null,
+      );
       if (generation !== this.generation) return;
       await this.fetchFirst(generation, PAGE);
     } catch (err) {
@@ -104,7 +109,7 @@ export class Search {
     if (!this.query || this.loading || isEmpty(this.query)) return;
     const generation = ++this.generation;
     // A first search made before any analysis went by text; with an embedding model now known, go by meaning.
-    if (!this.vector && this.query.q && this.model()) return this.run(this.query);
+    if (!this.vector && this.query.q && (await this.model())) return generation === this.generation ? this.run(this.query) : undefined;
     try {
       await this.fetchFirst(generation, Math.min(200, Math.max(PAGE, this.results.length)));
     } catch (err) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Photo } from '../../../worker/contract/photo';
 import type { SearchRequest, SearchResponse } from '../../../worker/contract/search';
 import { ApiError } from '../lib/api';
+import type { ModelRef } from './query-encoder.svelte';
 import { Search } from './search.svelte';
 
 const photo = (id: string) => ({ id }) as Photo;
@@ -11,7 +12,7 @@ function server(answer: (req: Partial<SearchRequest>) => SearchResponse) {
   const asked: Partial<SearchRequest>[] = [];
   return { asked, api: { search: async (req: Partial<SearchRequest>) => (asked.push(req), answer(req)) } };
 }
-const encoder = { encode: async (_model: string, text: string) => (text === 'red' ? [1, 0, 0] : [0, 1, 0]) };
+const encoder = { encode: async (_model: ModelRef, text: string) => (text === 'red' ? [1, 0, 0] : [0, 1, 0]) };
 
 describe('Search', () => {
   it('sends the words as a vector of the library model, with the filters', async () => {
@@ -39,6 +40,18 @@ describe('Search', () => {
     expect(refusing.asked.map((r) => Object.keys(r).sort().join())).toEqual(['limit,vector', 'limit,text']);
     expect(t.mode).toBe('text');
     expect(t.results.map((r) => r.photo.id)).toEqual(['b']);
+  });
+
+  it('matches words as text when the text encoder cannot be loaded, and waits for the library\'s model', async () => {
+    const { asked, api } = server(() => ({ results: [{ photo: photo('a'), score: null }], nextCursor: null }));
+    const failing = { encode: async () => Promise.reject(new Error('tiny/clip: Failed to fetch')) };
+    const s = new Search(api, failing, async () => ({ id: 'tiny/clip' }));
+    await s.run({ q: 'red', tags: [] });
+    expect(asked).toEqual([{ text: 'red', limit: 40 }]);
+    expect(s.mode).toBe('text');
+    expect(s.loading).toBe(false);
+    expect(s.error).toBeNull();
+    expect(s.results.map((r) => r.photo.id)).toEqual(['a']);
   });
 
   it('pages on with the cursor, drops deleted photos, and ignores an answer to an older query', async () => {

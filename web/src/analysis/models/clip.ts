@@ -51,12 +51,17 @@ export async function loadClip(model: { id: string; version?: string }, vocabula
 
 export type Clip = Awaited<ReturnType<typeof loadClip>>;
 
-/** The text half of CLIP alone, for search queries typed in the browser. */
-export async function loadClipText(model: string, device: Device, progress_callback: (p: ProgressInfo) => void) {
-  const tokenizer = (await AutoTokenizer.from_pretrained(model, { progress_callback })) as PreTrainedTokenizer;
-  const textModel = await CLIPTextModelWithProjection.from_pretrained(model, { device, progress_callback });
+/**
+ * The text half of the library's embedding model alone, for search queries typed in the browser: the same
+ * model, revision and output as loadClip's, so a query lands in the space of the photos' image embeddings.
+ */
+export async function loadClipText(model: { id: string; version?: string }, device: Device, progress_callback: (p: ProgressInfo) => void) {
+  const siglip = isSiglip(model.id);
+  const opts = { revision: model.version ?? 'main', progress_callback };
+  const tokenizer = (await AutoTokenizer.from_pretrained(model.id, opts)) as PreTrainedTokenizer;
+  const textModel = await (siglip ? SiglipTextModel : CLIPTextModelWithProjection).from_pretrained(model.id, { ...opts, device });
   return async (text: string): Promise<number[]> => {
-    const { text_embeds } = await textModel(tokenizer([text], { padding: true, truncation: true }));
-    return l2normalize(text_embeds.data as Float32Array);
+    const out = (await textModel(tokenizer([text], { padding: siglip ? 'max_length' : true, truncation: true }))) as Record<string, Tensor>;
+    return l2normalize(out[siglip ? 'pooler_output' : 'text_embeds'].data as Float32Array);
   };
 }
