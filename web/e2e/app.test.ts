@@ -101,6 +101,29 @@ describe('upload and gallery', () => {
   });
 });
 
+describe('a 10,000-file queue', () => {
+  it('renders only the rows in view (virtualised), from the top to the very end', async () => {
+    const page = await signedIn(browser);
+    await page.getByRole('navigation').getByRole('link', { name: /^Upload/ }).click();
+    await page.evaluate(async () => {
+      type Q = { pause(): void; add(f: Array<{ name: string; blob: Blob }>): Promise<void> };
+      const queue = (window as unknown as { darkroom: { queue: Q } }).darkroom.queue;
+      queue.pause(); // held, not sent: this test is about the list
+      await queue.add(Array.from({ length: 10_000 }, (_, i) => ({ name: `many-${i}.jpg`, blob: new Blob([`many ${i}`]) })));
+    });
+    const rows = page.locator('.entries .entry');
+    await expect.poll(() => entry(page, 'many-0.jpg').count(), { timeout: 20_000 }).toBe(1);
+    expect(await rows.count()).toBeLessThanOrEqual(40);
+    const started = Date.now();
+    await page.locator('.entries').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect.poll(() => entry(page, 'many-9999.jpg').count()).toBe(1);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await rows.count()).toBeLessThanOrEqual(40);
+    expect(await entry(page, 'many-0.jpg').count()).toBe(0);
+    await page.context().close();
+  });
+});
+
 describe('photo page', () => {
   it('shows the display variant, EXIF with a map link, and stage timings', async () => {
     const page = await signedIn(browser);

@@ -7,7 +7,7 @@ import { benchmarkEmbedder } from './models/benchmark';
 import { loadCaptioner, type Captioner } from './models/caption';
 import { loadClip, loadClipText, type Clip } from './models/clip';
 import { loadFaces, type FaceFinder } from './models/faces';
-import { checkDims, configureRuntime, progressCallback, wasmThreads } from './models/runtime';
+import { checkDims, configureRuntime, progressCallback, startedBackend, wasmThreads } from './models/runtime';
 import type { Analysis, Device, ModelConfig, ModelWorkerApi, Progress } from './protocol';
 
 interface Models {
@@ -74,7 +74,7 @@ const api: ModelWorkerApi = {
       loading.catch(() => (loading = undefined)); // a failed load can be retried
     }
     await loading;
-    return { device, threads: wasmThreads() };
+    return { device: startedBackend(device), threads: wasmThreads() };
   },
 
   async loadText(config, model, d, threads, onProgress) {

@@ -32,6 +32,18 @@ export function configureRuntime(config: ModelConfig, threads: number) {
 
 export const wasmThreads = () => env.backends.onnx.wasm!.numThreads ?? 1;
 
+/**
+ * The backend ONNX Runtime really started, not the one we asked for: its WebGPU execution provider puts
+ * the GPUDevice it created on `env.webgpu.device` when its first session is made, so a load that asked
+ * for WebGPU and has no device there did not run on it.
+ */
+export function startedBackend(requested: 'webgpu' | 'wasm'): 'webgpu' | 'wasm' {
+  if (requested === 'wasm') return 'wasm';
+  const webgpu = env.backends.onnx.webgpu as { device?: unknown } | undefined;
+  if (!webgpu?.device) throw new Error('WebGPU was chosen, but ONNX Runtime did not start a WebGPU device.');
+  return 'webgpu';
+}
+
 /** transformers.js reports progress per file in its own shape; the page wants ours. */
 export function progressCallback(onProgress: (p: Progress) => void) {
   return (p: ProgressInfo) => {
