@@ -1,6 +1,6 @@
 // The timeline's SQL: photos in the order they were taken (sort_at: the EXIF time, else the upload
 // time; migrations/0018_timeline.sql), paged by an indexed (sort_at, id) cursor at any depth, and the
-// photos per day from the trigger-kept photo_days table.
+// photos per day counted over the same index.
 import type { TimelineResponse } from '../contract/http';
 import type { Photo, PhotoStatus } from '../contract/photo';
 import { PHOTO_JSON, toPhoto, type PhotoJson } from './photo-json';
@@ -35,10 +35,14 @@ export async function listPhotosByTaken(
   return { photos, nextCursor: results.length > opts.limit && last ? `${last.sort_at}~${photos[photos.length - 1].id}` : null };
 }
 
-/** Photos per day, newest first, grouped by month: one row read per day with photos. */
+/**
+ * Photos per day, newest first, grouped by month. Read from the (library_id, sort_at, id) index alone,
+ * but every photo's entry is read: D1 bills one row per photo (see README, The timeline). INDEXED BY:
+ * left to itself the planner takes the (library_id, status, …) index and computes sort_at per row.
+ */
 export async function photoTimeline(db: D1Database, libraryId: string): Promise<TimelineResponse> {
   const { results } = await db
-    .prepare(`SELECT day, count FROM photo_days WHERE library_id = ?1 AND count > 0 ORDER BY day DESC`)
+    .prepare(`SELECT substr(sort_at, 1, 10) AS day, count(*) AS count FROM photos INDEXED BY photos_library_sort WHERE library_id = ?1 GROUP BY day ORDER BY day DESC`)
     .bind(libraryId)
     .all<{ day: string; count: number }>();
   const months: TimelineResponse['months'] = [];

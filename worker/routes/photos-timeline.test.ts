@@ -91,7 +91,7 @@ describe('GET /api/photos?order=taken', () => {
 
     const t = await timeline(token);
     expect(t.months.map((m) => [m.month, m.count])).toEqual([['2022-03', 250 - 31 * 3 - 28 * 3], ['2022-02', 84], ['2022-01', 93]]);
-    expect(t.months[0].days[0]).toEqual({ day: '2022-03-24', count: 1 });
+    expect(t.months[0].days[0]).toEqual({ day: '2022-03-25', count: 1 }); // photo 249, alone on day 83
     expect(t.months[2].days.at(-1)).toEqual({ day: '2022-01-01', count: 3 });
   });
 

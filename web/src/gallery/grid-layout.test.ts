@@ -1,73 +1,54 @@
 import { describe, expect, it } from 'vitest';
-import { layoutGrid, sectionAt, visibleRows, type Sections } from './grid-layout';
-import { sectionLabel } from './timeline';
+import { dayAt, layoutDays, markAt, monthMarks, photoAt, photoTop, visibleRows, type Row } from './grid-layout';
 
-const byMonth: Sections<{ createdAt: string }> = { key: (p) => p.createdAt.slice(0, 7), label: (key) => sectionLabel(key, 'en-GB') };
+const OPTS = { width: 1000, minTile: 180, gap: 6, headerHeight: 40, monthHeight: 50 };
+const label = (r: Row) => (r.kind === 'month' ? r.month : r.kind === 'day' ? `day ${r.day}` : `${r.day}:${r.start}-${r.end}`);
 
-const photos = (months: Record<string, number>) =>
-  Object.entries(months).flatMap(([m, n]) => Array.from({ length: n }, () => ({ createdAt: `${m}-15T12:00:00Z` })));
+describe('layoutDays', () => {
+  const days = [{ key: '2026-11-30', count: 12 }, { key: '2026-11-02', count: 3 }, { key: '2026-10-31', count: 5 }];
 
-const OPTS = { width: 1000, minTile: 180, gap: 6, headerHeight: 40 };
-
-describe('layoutGrid', () => {
-  it('fits as many columns as the width allows and puts a header row before each section', () => {
-    const g = layoutGrid(photos({ '2026-11': 12, '2026-10': 3 }), byMonth, OPTS);
+  it('lays out the whole timeline from the day counts: a month header where a month starts, a day header, rows of tiles', () => {
+    const g = layoutDays(days, OPTS);
     expect(g.columns).toBe(5); // (1000 + 6) / 186
     expect(g.tile).toBeCloseTo((1000 - 4 * 6) / 5);
-    expect(g.rows.map((r) => (r.kind === 'header' ? byMonth.label(r.section) : `${r.start}-${r.end}`))).toEqual([
-      'November 2026', '0-5', '5-10', '10-12', 'October 2026', '12-15',
-    ]);
-    const last = g.rows.at(-1)!;
-    expect(g.height).toBeCloseTo(last.top + last.height);
-    expect(g.rows[1].top).toBe(40);
+    const rows = visibleRows(g, 0, g.height, 0);
+    expect(rows.map(label)).toEqual(['2026-11', 'day 0', '0:0-5', '0:5-10', '0:10-12', 'day 1', '1:0-3', '2026-10', 'day 2', '2:0-5']);
+    expect(g.height).toBeCloseTo(50 * 2 + 40 * 3 + 5 * g.rowHeight);
+    expect(rows[2].top).toBe(90);
+    // Rows follow each other without gaps or overlaps.
+    for (let i = 1; i < rows.length; i++) expect(rows[i].top).toBeCloseTo(rows[i - 1].top + rows[i - 1].height);
   });
 
-  it('extends the previous layout when pages are appended, exactly as a layout from scratch', () => {
-    const all = photos({ '2026-11': 12, '2026-10': 7, '2026-09': 4 });
-    let keys = 0;
-    const counting: Sections<{ createdAt: string }> = { key: (p) => (keys++, byMonth.key(p)), label: byMonth.label };
-    let g = layoutGrid(all.slice(0, 14), counting, OPTS);
-    for (const end of [17, 23]) {
-      keys = 0;
-      g = layoutGrid(all.slice(0, end), counting, OPTS, g);
-      expect(keys).toBeLessThan(2 * (end - 12)); // the last section and the new photos, not all of them
-      const fresh = layoutGrid(all.slice(0, end), byMonth, OPTS);
-      expect(g.rows).toEqual(fresh.rows);
-      expect(g.height).toBe(fresh.height);
-    }
-    // Not an append (a photo inserted at the top, another width): laid out from scratch.
-    const top = [{ createdAt: '2026-12-01T00:00:00Z' }, ...all];
-    expect(layoutGrid(top, byMonth, OPTS, g).rows).toEqual(layoutGrid(top, byMonth, OPTS).rows);
-    expect(layoutGrid(all, byMonth, { ...OPTS, width: 600 }, g).rows).toEqual(layoutGrid(all, byMonth, { ...OPTS, width: 600 }).rows);
-  });
-
-  it('keeps two columns on the narrowest screen', () => {
-    expect(layoutGrid(photos({ '2026-11': 3 }), byMonth, { ...OPTS, width: 200 }).columns).toBe(2);
-  });
-});
-
-describe('visibleRows', () => {
-  const g = layoutGrid(photos({ '2026-11': 100_000 }), byMonth, OPTS);
-
-  it('returns only the rows that overlap the viewport plus the overscan, wherever it is', () => {
-    const rowH = g.tile + OPTS.gap;
-    for (const y of [0, 10_000, g.height / 2, g.height - 800]) {
-      const [first, last] = visibleRows(g.rows, y, y + 800, 400);
-      expect(last - first).toBeLessThanOrEqual(Math.ceil(1600 / rowH) + 2);
-      expect(g.rows[first].top).toBeLessThanOrEqual(Math.max(0, y - 400));
-      expect(g.rows[last - 1].top + g.rows[last - 1].height).toBeGreaterThanOrEqual(Math.min(g.height, y + 1200));
+  it('makes only the rows near the viewport, found by binary search, even inside a huge day', () => {
+    const many = Array.from({ length: 7000 }, (_, i) => ({ key: `2000-01-${String(28 - (i % 28)).padStart(2, '0')}x${i}`, count: (i % 20) + 1 }));
+    const g = layoutDays([...many, { key: '1999-12-31', count: 100_000 }], OPTS);
+    for (const y of [0, g.height / 3, g.height - 3000, g.tops[7000] + 5_000_000 / 2]) {
+      const rows = visibleRows(g, y, y + 800, 600);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.length).toBeLessThanOrEqual(20);
+      expect(rows[0].top).toBeLessThanOrEqual(Math.max(0, y - 600) + g.rowHeight);
+      expect(rows.at(-1)!.top + rows.at(-1)!.height).toBeGreaterThanOrEqual(Math.min(g.height, y + 1400) - 1);
     }
   });
 
-  it('is empty past the end and handles an empty grid', () => {
-    expect(visibleRows(g.rows, g.height + 5000, g.height + 6000, 100)).toEqual([g.rows.length, g.rows.length]);
-    expect(visibleRows([], 0, 800, 100)).toEqual([0, 0]);
+  it('maps a photo to its row and back, and an offset to its day', () => {
+    const g = layoutDays(days, OPTS);
+    expect(photoTop(g, 0, 7)).toBe(90 + g.rowHeight);
+    expect(photoAt(g, 90 + g.rowHeight + 3)).toEqual({ day: 0, index: 5 });
+    expect(photoAt(g, photoTop(g, 2, 0))).toEqual({ day: 2, index: 0 });
+    expect(dayAt(g, 0)).toBe(0);
+    expect(dayAt(g, g.height + 100)).toBe(2);
+    expect(dayAt(g, g.tops[1])).toBe(1);
+    expect(visibleRows(layoutDays([], OPTS), 0, 100, 0)).toEqual([]);
   });
 
-  it('names the section the viewport is in', () => {
-    const two = layoutGrid(photos({ '2026-11': 50, '2026-10': 50 }), byMonth, OPTS);
-    const october = two.rows.find((r) => r.key === 'h:2026-10')!;
-    expect(sectionAt(two.rows, october.top + 300)?.section).toBe('2026-10');
-    expect(sectionAt(two.rows, october.top - 1)?.section).toBe('2026-11');
+  it('places one scrubber mark per month where its rows start', () => {
+    const g = layoutDays(days, OPTS);
+    const marks = monthMarks(g);
+    expect(marks.map((m) => [m.month, m.count])).toEqual([['2026-11', 15], ['2026-10', 5]]);
+    expect(marks[1].at).toBeCloseTo(g.tops[2] / g.height);
+    expect(markAt(marks, 0)?.month).toBe('2026-11');
+    expect(markAt(marks, marks[1].at)?.month).toBe('2026-10');
+    expect(markAt(marks, 1)?.month).toBe('2026-10');
   });
 });

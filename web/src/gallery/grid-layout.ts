@@ -1,8 +1,8 @@
-// The virtual grid's geometry, pure so it can be tested without a browser: photos (already in display
-// order) become rows — a header row where a new section starts, then rows of square tiles — each with
-// its top offset, so the page can render only the rows near the viewport and the scrubber can map a
-// date to a scroll position. Sections come from a key function (the timeline's day, timeline.ts).
-// A page appended to a 100,000-photo grid costs the new photos, not the whole grid again.
+// The virtual grid's geometry, pure so it can be tested without a browser. The whole library is laid
+// out from its days and their counts alone (GET /api/photos/timeline), before any photo is loaded: a
+// month header where a month starts, a day header, then rows of square tiles. Only one number per day
+// is kept (where its block starts), so the layout costs O(days), and the rows on screen are made on
+// demand by binary search: scrolling never walks the library.
 
 export interface GridOptions {
   /** Width available for tiles, in CSS px. */
@@ -11,99 +11,129 @@ export interface GridOptions {
   minTile: number;
   gap: number;
   headerHeight: number;
+  monthHeight: number;
+}
+
+export interface DayCount {
+  key: string;
+  count: number;
 }
 
 export type Row =
-  | { kind: 'header'; key: string; section: string; top: number; height: number }
-  | { kind: 'tiles'; key: string; start: number; end: number; top: number; height: number };
-
-export type HeaderRow = Extract<Row, { kind: 'header' }>;
+  | { kind: 'month'; key: string; month: string; top: number; height: number }
+  | { kind: 'day'; key: string; day: number; top: number; height: number }
+  | { kind: 'tiles'; key: string; day: number; start: number; end: number; top: number; height: number };
 
 export interface GridLayout {
-  rows: Row[];
-  height: number;
+  days: readonly DayCount[];
   columns: number;
   tile: number;
-  /** How the layout was made, so the next page can extend it instead of starting over. */
-  basis?: { options: GridOptions; count: number; first: unknown; last: unknown; lastHeader: number; lastStart: number };
+  /** A row of tiles with its gap. */
+  rowHeight: number;
+  options: GridOptions;
+  /** Where each day's block (its month header if it starts a month, its header, its rows) starts. */
+  tops: Float64Array;
+  height: number;
 }
 
-/**
- * How items fall into sections: a cheap key per item (called for every photo) and a label per section,
- * asked for only by headers on screen (formatting 25,000 dates up front costs seconds).
- */
-export interface Sections<T> {
-  key(item: T): string;
-  label(key: string): string;
-}
+const startsMonth = (days: readonly DayCount[], i: number) => i === 0 || days[i - 1].key.slice(0, 7) !== days[i].key.slice(0, 7);
 
-const sameOptions = (a: GridOptions, b: GridOptions) =>
-  a.width === b.width && a.minTile === b.minTile && a.gap === b.gap && a.headerHeight === b.headerHeight;
-
-/**
- * Lays out `items`. With `prev` (the layout of an earlier version of the same list) and the list only
- * grown at its end since, only the last section and the new items are laid out again.
- */
-export function layoutGrid<T>(items: readonly T[], sections: Sections<T>, o: GridOptions, prev?: GridLayout): GridLayout {
+export function layoutDays(days: readonly DayCount[], o: GridOptions): GridLayout {
   const columns = Math.max(2, Math.floor((o.width + o.gap) / (o.minTile + o.gap)));
   const tile = Math.max(1, (o.width - o.gap * (columns - 1)) / columns);
-  const b = prev?.basis;
-  const appended = !!b && sameOptions(b.options, o) && b.count > 0 && items.length >= b.count && items[0] === b.first && items[b.count - 1] === b.last;
-  let rows: Row[] = [];
+  const rowHeight = tile + o.gap;
+  const tops = new Float64Array(days.length);
   let top = 0;
-  let i = 0;
-  if (appended) {
-    // The last section may go on in the new items: lay it out again from its header.
-    rows = prev!.rows.slice(0, b.lastHeader);
-    top = prev!.rows[b.lastHeader].top;
-    i = b.lastStart;
+  for (let i = 0; i < days.length; i++) {
+    tops[i] = top;
+    top += (startsMonth(days, i) ? o.monthHeight : 0) + o.headerHeight + Math.ceil(days[i].count / columns) * rowHeight;
   }
-  let lastHeader = 0;
-  let lastStart = 0;
-  while (i < items.length) {
-    const key = sections.key(items[i]);
-    lastHeader = rows.length;
-    lastStart = i;
-    rows.push({ kind: 'header', key: `h:${key}`, section: key, top, height: o.headerHeight });
-    top += o.headerHeight;
-    // The section's tiles, row by row, until the key changes.
-    let end = i + 1;
-    while (end < items.length && sections.key(items[end]) === key) end++;
-    for (let start = i; start < end; start += columns) {
-      rows.push({ kind: 'tiles', key: `t:${key}:${start - i}`, start, end: Math.min(end, start + columns), top, height: tile + o.gap });
-      top += tile + o.gap;
-    }
-    i = end;
-  }
-  const basis = items.length ? { options: { ...o }, count: items.length, first: items[0], last: items[items.length - 1], lastHeader, lastStart } : undefined;
-  return { rows, height: top, columns, tile, basis };
+  return { days, columns, tile, rowHeight, options: o, tops, height: top };
 }
 
-/**
- * The rows overlapping [top, bottom] plus `overscan` px either side, as [first, last) indices, found by
- * binary search (a 100,000-photo library has thousands of rows; scrolling must not walk them all).
- */
-export function visibleRows(rows: readonly Row[], top: number, bottom: number, overscan: number): [number, number] {
+/** The day whose block holds offset `y` (clamped to the first and last day). */
+export function dayAt(g: GridLayout, y: number): number {
+  let lo = 0;
+  let hi = g.days.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (g.tops[mid] <= y) lo = mid;
+    else hi = mid - 1;
+  }
+  return Math.max(0, lo);
+}
+
+/** The rows overlapping [top, bottom] (plus `overscan` px either side), made on demand. */
+export function visibleRows(g: GridLayout, top: number, bottom: number, overscan: number): Row[] {
   const from = top - overscan;
   const to = bottom + overscan;
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rows[mid].top + rows[mid].height <= from) lo = mid + 1;
-    else hi = mid;
+  const rows: Row[] = [];
+  if (!g.days.length) return rows;
+  const o = g.options;
+  for (let i = dayAt(g, from); i < g.days.length && g.tops[i] < to; i++) {
+    const day = g.days[i];
+    let y = g.tops[i];
+    const push = (row: Row) => {
+      if (row.top + row.height > from && row.top < to) rows.push(row);
+    };
+    if (startsMonth(g.days, i)) {
+      push({ kind: 'month', key: `m:${day.key.slice(0, 7)}`, month: day.key.slice(0, 7), top: y, height: o.monthHeight });
+      y += o.monthHeight;
+    }
+    push({ kind: 'day', key: `d:${day.key}`, day: i, top: y, height: o.headerHeight });
+    y += o.headerHeight;
+    // Only this day's rows that reach the window: a 5,000-photo day is not walked row by row.
+    const first = Math.max(0, Math.floor((from - y) / g.rowHeight));
+    for (let r = first, start = r * g.columns; start < day.count; r++, start += g.columns) {
+      const rowTop = y + r * g.rowHeight;
+      if (rowTop >= to) break;
+      push({ kind: 'tiles', key: `t:${day.key}:${start}`, day: i, start, end: Math.min(day.count, start + g.columns), top: rowTop, height: g.rowHeight });
+    }
   }
-  let last = lo;
-  while (last < rows.length && rows[last].top < to) last++;
-  return [lo, last];
+  return rows;
 }
 
-/** The header row at or above scroll offset `y`: which section the viewport is in. */
-export function sectionAt(rows: readonly Row[], y: number): HeaderRow | undefined {
-  const [i] = visibleRows(rows, y, y, 0);
-  for (let k = Math.min(i, rows.length - 1); k >= 0; k--) {
-    const row = rows[k];
-    if (row.kind === 'header') return row;
+/** Where photo `index` of day `day` starts: the top of its row. */
+export function photoTop(g: GridLayout, day: number, index: number): number {
+  return g.tops[day] + (startsMonth(g.days, day) ? g.options.monthHeight : 0) + g.options.headerHeight + Math.floor(index / g.columns) * g.rowHeight;
+}
+
+/** The photo (day and index in it) whose row is at offset `y`, for keeping a place as the grid changes. */
+export function photoAt(g: GridLayout, y: number): { day: number; index: number } | null {
+  if (!g.days.length) return null;
+  const day = dayAt(g, y);
+  const rowsTop = photoTop(g, day, 0);
+  const row = Math.max(0, Math.floor((y - rowsTop) / g.rowHeight));
+  return { day, index: Math.min(g.days[day].count - 1, row * g.columns) };
+}
+
+export interface MonthMark {
+  /** YYYY-MM */
+  month: string;
+  /** Where the month starts, 0–1 of the grid's height. */
+  at: number;
+  count: number;
+}
+
+/** One mark per month with photos, placed where its rows are: the scrubber's scale is the scrollbar's. */
+export function monthMarks(g: GridLayout): MonthMark[] {
+  const marks: MonthMark[] = [];
+  g.days.forEach((day, i) => {
+    if (startsMonth(g.days, i)) marks.push({ month: day.key.slice(0, 7), at: g.height ? g.tops[i] / g.height : 0, count: 0 });
+    marks[marks.length - 1].count += day.count;
+  });
+  return marks;
+}
+
+/** The month at 0–1 along the scrubber: the last one starting at or above it. */
+export function markAt(marks: readonly MonthMark[], at: number): MonthMark | undefined {
+  let lo = 0;
+  let hi = marks.length - 1;
+  if (hi < 0) return undefined;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (marks[mid].at <= at) lo = mid;
+    else hi = mid - 1;
   }
-  return undefined;
+  return marks[lo];
 }

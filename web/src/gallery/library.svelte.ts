@@ -1,35 +1,124 @@
-// The photos of the library as the gallery shows them: newest first, paged in from the API, and kept
-// current by applying feed events, so no reload is ever needed. The list is one signal holding plain
-// objects, replaced on every change: a deep proxy per photo made 100,000 photos cost a proxy per field
-// read while laying out and scrolling the grid, and twice the memory.
+// The photos of the library as the gallery shows them: the timeline (date taken, else upload date),
+// newest first. The days and their counts come first (GET /api/photos/timeline), so the grid and the
+// scrubber span the whole library at once; photos are paged in by cursor around what the gallery
+// shows (`show`) and dropped again far from it, so memory follows the screen, not the distance
+// scrolled. Feed events keep it current: a photo whose EXIF arrives moves to its day.
 import type { FeedEvent } from '../../../worker/contract/feed';
 import type { Photo } from '../../../worker/contract/photo';
 import { errorMessage, type Api } from '../lib/api';
+import { timelineCursor } from './sort-key';
+import { TimelineDays, type Change, type Day } from './timeline-days';
+
+/** Photos loaded beyond the shown days, each way, before the user gets there. */
+const PREFETCH = 100;
+/** Photos kept beyond the shown days, each way; farther ones are dropped and loaded again on return. */
+const KEEP = 250;
+const PAGE = 200;
 
 export class Library {
-  photos = $state.raw<Photo[]>([]);
+  /** The days, newest first: a new array whenever days or counts change (the grid's geometry). */
+  days = $state.raw<readonly Day[]>([]);
+  /** Bumped when loaded photos change (pages, evictions, feed updates): the tiles on screen re-read. */
+  version = $state(0);
+  /** The timeline is in: `days` is the whole library. */
+  ready = $state(false);
   loading = $state(false);
-  done = $state(false);
   error = $state<string | null>(null);
-  /** Where the gallery was scrolled to (the photo at the top, and how far into its row), so returning from a photo lands there. Not reactive: only read on mount. */
-  scrollAnchor: { id: string; delta: number } | null = null;
-  private cursor: string | null = null;
-  private ids = new Set<string>();
+  /** Where the gallery was scrolled to (a day, a photo of it, and how far into its row), so returning lands there. Not reactive. */
+  scrollAnchor: { day: string; index: number; delta: number } | null = null;
+  private readonly data = new TimelineDays();
+  /** Days the gallery shows, as [first, last] indices. */
+  private wanted: [number, number] = [0, 0];
+  private pumping = false;
+  private refresh: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly api: Pick<Api, 'listPhotos'>) {}
+  constructor(private readonly api: Pick<Api, 'listTimeline' | 'timeline'>) {}
 
-  async loadMore() {
-    if (this.loading || this.done) return;
-    this.loading = true;
+  /** Total photos in the library. */
+  get total() {
+    void this.days;
+    return this.data.total;
+  }
+
+  /** The photos loaded now, in order (what is around the viewport). */
+  get photos(): Photo[] {
+    void this.version;
+    void this.days;
+    return this.data.loaded();
+  }
+
+  /** How many photos are held in memory. */
+  get held() {
+    void this.version;
+    return this.data.loadedCount();
+  }
+
+  get(id: string): Photo | undefined {
+    void this.version;
+    return this.data.get(id);
+  }
+
+  /** Loads the timeline (again: after a feed snapshot everything is re-read) and the shown photos. */
+  async start() {
     try {
-      // A first screen quickly, then bigger pages: a deep scroll (or the scrubber) needs fewer calls.
-      const page = await this.api.listPhotos(this.cursor, this.photos.length ? 200 : 60);
-      // A Set kept alongside, as rebuilding one from 100,000 reactive photos per page would stall the page.
-      const fresh = page.photos.filter((p) => !this.ids.has(p.id));
-      for (const p of fresh) this.ids.add(p.id);
-      this.photos = this.photos.concat(fresh);
-      this.cursor = page.nextCursor;
-      this.done = !page.nextCursor;
+      const timeline = await this.api.timeline();
+      this.data.reset(timeline);
+      this.days = [...this.data.days];
+      this.version++;
+      this.ready = true;
+      this.error = null;
+      void this.pump();
+    } catch (err) {
+      this.error = errorMessage(err, 'Could not load photos.');
+    }
+  }
+
+  reload() {
+    return this.start();
+  }
+
+  /** The gallery shows days [from, to]: load them (and a little beyond), drop what is far away. */
+  show(from: number, to: number) {
+    if (from === this.wanted[0] && to === this.wanted[1] && !this.error) return;
+    this.wanted = [from, to];
+    void this.pump();
+  }
+
+  /** Retry after an error. */
+  retry() {
+    this.error = null;
+    return this.ready ? this.pump() : this.start();
+  }
+
+  /** One page at a time, always for what is shown now: a fast scrubber drag never queues stale pages. */
+  private async pump() {
+    if (this.pumping || !this.ready) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        // What is on screen first, then a little beyond it.
+        const shown = this.data.firstMissing(...this.wanted);
+        const i = shown >= 0 ? shown : this.data.firstMissing(...this.padded(PREFETCH));
+        if (i < 0) break;
+        const day = this.data.days[i];
+        const before = day.photos.length;
+        await this.loadFrom(day);
+        // A page that moved nothing forward (the server and the counts disagree): the next change retries.
+        if (this.error || (this.data.days[i] === day && !day.complete && day.photos.length === before)) break;
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async loadFrom(day: Day) {
+    this.loading = true;
+    const last = day.photos.at(-1);
+    try {
+      const page = await this.api.listTimeline(last ? { cursor: timelineCursor(last) } : { at: day.key }, PAGE);
+      this.changed(this.data.addPage(day.key, page.photos, !page.nextCursor));
+      const [keepFrom, keepTo] = this.padded(KEEP);
+      if (this.data.evict(keepFrom, keepTo)) this.version++;
       this.error = null;
     } catch (err) {
       this.error = errorMessage(err, 'Could not load photos.');
@@ -38,32 +127,63 @@ export class Library {
     }
   }
 
-  /** Starts over (after a feed snapshot). */
-  async reload() {
-    this.cursor = null;
-    this.done = false;
-    this.photos = [];
-    this.ids.clear();
-    await this.loadMore();
+  /** The wanted days widened by about `photos` photos each way. */
+  private padded(photos: number): [number, number] {
+    const days = this.data.days;
+    let [from, to] = this.wanted;
+    to = Math.min(to, days.length - 1);
+    for (let n = 0; from > 0 && n < photos; ) n += days[--from].count;
+    for (let n = 0; to < days.length - 1 && n < photos; ) n += days[++to].count;
+    return [Math.max(0, from), to];
   }
 
-  get(id: string) {
-    return this.photos.find((p) => p.id === id);
+  private changed(change: Change) {
+    // A new array: counts change inside the same day objects, and the grid must be laid out again.
+    if (change.layout) this.days = [...this.data.days];
+    if (change.photos || change.layout) this.version++;
+    // A photo we never saw moved into a day on screen: the day it left is unknown, so fetch the counts.
+    if (change.unsure && !this.refresh) {
+      this.refresh = setTimeout(() => {
+        this.refresh = null;
+        void this.recount();
+      }, 2000);
+    }
+  }
+
+  /** The day counts again, keeping what is loaded where the day is unchanged. */
+  private async recount() {
+    try {
+      const timeline = await this.api.timeline();
+      const old = new Map(this.data.days.map((d) => [d.key, d]));
+      this.data.reset(timeline);
+      for (const day of this.data.days) {
+        const had = old.get(day.key);
+        if (had && had.count === day.count) Object.assign(day, { photos: had.photos, complete: had.complete });
+      }
+      this.data.reindex();
+      this.days = [...this.data.days];
+      this.version++;
+      void this.pump();
+    } catch {
+      // The next change or page corrects it.
+    }
   }
 
   apply(event: FeedEvent) {
+    if (!this.ready) return; // the timeline, when it comes, already counts it
     switch (event.type) {
       case 'photo.created':
+        this.changed(this.data.place(event.photo, true));
+        break;
       case 'photo.completed':
       case 'photo.failed':
       case 'photo.updated':
       case 'analysis.completed':
-        this.upsert(event.photo);
+        this.changed(this.data.place(event.photo, false));
         break;
       case 'photo.stage': {
-        const i = this.photos.findIndex((p) => p.id === event.photoId);
-        if (i < 0) break;
-        const photo = this.photos[i];
+        const photo = this.data.get(event.photoId);
+        if (!photo) break;
         const stage = {
           status: event.status,
           attempts: event.attempts,
@@ -71,38 +191,14 @@ export class Library {
           ...(event.error !== undefined && { error: event.error }),
         };
         const status = event.status === 'running' && photo.status === 'pending' ? 'processing' : photo.status;
-        this.replace(i, { ...photo, status, stages: { ...photo.stages, [event.stage]: stage } });
+        this.changed(this.data.place({ ...photo, status, stages: { ...photo.stages, [event.stage]: stage } }, false));
         break;
       }
       case 'photo.deleted':
-        this.photos = this.photos.filter((p) => p.id !== event.photoId);
-        this.ids.delete(event.photoId);
+        this.changed(this.data.remove(event.photoId));
         break;
       case 'stats':
         break;
     }
-  }
-
-  /** Ids sort by creation time, so newest first is descending id order. */
-  private upsert(photo: Photo) {
-    const i = this.photos.findIndex((p) => p.id === photo.id);
-    if (i >= 0) {
-      this.replace(i, photo);
-      return;
-    }
-    // A photo older than everything loaded so far belongs to a page not fetched yet.
-    const last = this.photos.at(-1);
-    if (last && photo.id < last.id && !this.done) return;
-    this.ids.add(photo.id);
-    const at = this.photos.findIndex((p) => p.id < photo.id);
-    const next = this.photos.slice();
-    next.splice(at === -1 ? next.length : at, 0, photo);
-    this.photos = next;
-  }
-
-  private replace(i: number, photo: Photo) {
-    const next = this.photos.slice();
-    next[i] = photo;
-    this.photos = next;
   }
 }

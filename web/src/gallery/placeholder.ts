@@ -2,8 +2,8 @@
 // again every time its row scrolls back into view, and decoding costs more than the lookup.
 import { thumbHashToDataURL } from 'thumbhash';
 
-/** Enough for several screens of tiles either way; the oldest are dropped first. */
-const MAX = 3000;
+/** About the photos the gallery keeps loaded (library.svelte.ts KEEP); the oldest are dropped first: memory follows the screen. */
+const MAX = 800;
 const cache = new Map<string, string>();
 
 /** Keyed by the hash itself (a few dozen bytes): a re-processed photo gets its new placeholder. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupTimeline, markAt, photoDay, scrubberMarks, sectionLabel, uploadDays } from './timeline';
+import { groupTimeline, markAt, photoDay, scrubberMarks, sectionLabel } from './timeline';
 
 const photo = (id: string, takenAt: string | null, createdAt = '2026-12-01T09:00:00.000Z') => ({ id, createdAt, exif: takenAt === undefined ? null : { takenAt } });
 
@@ -29,9 +29,10 @@ describe('timeline', () => {
     expect(sectionLabel('2020-01', 'en-US')).toBe('January 2020');
   });
 
-  it('gives the gallery its day headers by upload day, the order the gallery is listed in', () => {
-    expect(uploadDays.key(photo('a', '2019-07-15T00:30:00', '2026-12-01T23:59:00.000Z'))).toBe('2026-12-01');
-    expect(uploadDays.label('2026-12-01')).toBe(sectionLabel('2026-12-01'));
+  it('agrees with the server on odd dates: a malformed EXIF time falls back to the upload day', () => {
+    expect(photoDay(photo('v', '2019-07-15T00:30:00+00:00'))).toBe('2019-07-15'); // a video's mvhd time
+    expect(photoDay(photo('x', '2019:07:15 10:00:00', '2024-02-29T23:59:59.000Z'))).toBe('2024-02-29');
+    expect(photoDay(photo('y', '2019-07-15', '2024-02-29T23:59:59.000Z'))).toBe('2024-02-29');
   });
 
   it('marks each month once, placed by the photos before it, with the year on its newest month', () => {

@@ -2,7 +2,7 @@
 // newest first, and the year/month marks of a scrubber beside them. Pure, so any grid (the gallery's,
 // search results) can lay its tiles out under these headers.
 import type { Photo } from '../../../worker/contract/photo';
-import type { Sections } from './grid-layout';
+import { dayKey } from './sort-key';
 
 export type Grouping = 'day' | 'month';
 
@@ -29,17 +29,12 @@ export interface ScrubberMark {
 
 type Dated = Pick<Photo, 'createdAt'> & { exif?: { takenAt: string | null } | null };
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})/;
-
 /**
  * The day a photo belongs to: the date part of its EXIF time, which is already the photo's own local
- * time (the clock of the place it was taken), else the UTC day it was uploaded.
+ * time (the clock of the place it was taken), else the UTC day it was uploaded — the gallery's and the
+ * server's day (sort-key.ts).
  */
-export function photoDay(photo: Dated): string {
-  const taken = photo.exif?.takenAt?.match(DAY);
-  if (taken) return taken[0];
-  return photo.createdAt.slice(0, 10);
-}
+export const photoDay = (photo: Dated): string => dayKey(photo);
 
 /** Sections newest first; photos keep their order inside a section. */
 export function groupTimeline<P extends Dated>(photos: readonly P[], by: Grouping = 'day', locale?: string): TimelineSection<P>[] {
@@ -76,16 +71,6 @@ function formatter(kind: Grouping, locale?: string): Intl.DateTimeFormat {
   }
   return f;
 }
-
-/**
- * The gallery's day headers. The gallery lists the library in the order the API pages it (newest
- * upload first, an indexed cursor at any depth), so its sections are upload days: keyed by the
- * photo's EXIF day, a roll imported out of order would repeat a day's header down the list.
- */
-export const uploadDays: Sections<Pick<Photo, 'createdAt'>> = {
-  key: (photo) => photo.createdAt.slice(0, 10),
-  label: (key) => sectionLabel(key),
-};
 
 /** One mark per month that has photos, newest first, placed by how many photos come before it. */
 export function scrubberMarks(sections: readonly TimelineSection<unknown>[]): ScrubberMark[] {

@@ -1,6 +1,6 @@
 // Typed client for the darkroom API. Every failure becomes an ApiError with the server's code and message.
 import type {
-  CheckResponse, ErrorBody, MultipartUploadResponse, PhotoListResponse, PhotoResponse, RetryFailedResponse, UploadResponse,
+  CheckResponse, ErrorBody, MultipartUploadResponse, PhotoListResponse, PhotoResponse, RetryFailedResponse, TimelineResponse, UploadResponse,
 } from '../../../worker/contract/http';
 import type { AnalysisSubmission, ClaimResponse, DeviceInfo } from '../../../worker/contract/analysis';
 import type { Settings, SettingsResponse } from '../../../worker/contract/settings';
@@ -65,6 +65,15 @@ export class Api {
     if (cursor) q.set('cursor', cursor);
     return this.request<PhotoListResponse>(`/api/photos?${q}`);
   }
+  /** The timeline (date taken, else upload date), from a cursor or from a day or month (`at`). */
+  listTimeline(start: { cursor?: string; at?: string }, limit = 200) {
+    const q = new URLSearchParams({ order: 'taken', limit: String(limit) });
+    if (start.cursor) q.set('cursor', start.cursor);
+    else if (start.at) q.set('at', start.at);
+    return this.request<PhotoListResponse>(`/api/photos?${q}`);
+  }
+  /** Photos per day and month, for the grid's geometry and the scrubber. */
+  timeline = () => this.request<TimelineResponse>('/api/photos/timeline');
   getPhoto = (id: string) => this.request<PhotoResponse>(`/api/photos/${id}`);
   deletePhoto = (id: string) => this.request<void>(`/api/photos/${id}`, { method: 'DELETE' });
   /** A video's poster frame (video/poster-jobs.ts). */

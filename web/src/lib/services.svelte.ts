@@ -47,7 +47,7 @@ export class Services {
       this.feed.onResync(() => this.library.reload()),
     ];
     this.feed.connect();
-    void this.library.loadMore();
+    void this.library.start();
     void this.queue.restore();
     // Best effort: until (or unless) the settings arrive, the defaults name the sizes; a photo's own
     // URLs still show, only srcset may lack a width for a variant size the defaults do not know.
