@@ -45,11 +45,25 @@ describe('upload and gallery', () => {
     await screenshot(page, 'upload');
 
     await page.getByRole('link', { name: 'Gallery' }).click();
-    const developed = page.locator('li.tile[data-status="completed"] img.thumb.loaded');
+    // The one without a date is under today, at the top: it develops live there.
+    const today = (await api('/api/photos?limit=20', undefined, 'GET')).photos.find((p: { filename: string }) => p.filename === 'orient-portrait-6.jpg');
+    await page.locator(`li.tile[data-photo-id="${today.id}"][data-status="completed"] img.thumb.loaded`).waitFor({ timeout: 150_000 });
+    // The others are under the days they were taken (2011–2019; the HEIC's date arrives with its exif
+    // stage): once developed, each is found at its day (/?at=), as thumbnail over its ThumbHash.
     // Five fresh photos through the whole pipeline: slow on a loaded two-core machine.
-    await expect.poll(() => developed.count(), { timeout: 150_000 }).toBeGreaterThanOrEqual(5);
-    // Placeholders first: every developed tile also carries its ThumbHash image.
-    expect(await page.locator('li.tile[data-status="completed"] img.placeholder').count()).toBeGreaterThanOrEqual(5);
+    type Listed = { id: string; filename: string; status: string; createdAt: string; exif: { takenAt: string | null } | null };
+    let mine: Listed[] = [];
+    await expect.poll(async () => {
+      const listed: Listed[] = (await api('/api/photos?limit=50', undefined, 'GET')).photos;
+      mine = names.slice(0, 5).map((n) => listed.find((p) => p.filename === n)!);
+      return mine.filter((p) => p?.status === 'completed').length;
+    }, { timeout: 150_000 }).toBe(5);
+    for (const p of mine) {
+      await page.goto(`${baseUrl()}/?at=${(p.exif?.takenAt ?? p.createdAt).slice(0, 10)}`);
+      const tile = page.locator(`li.tile[data-photo-id="${p.id}"][data-status="completed"]`);
+      await tile.locator('img.thumb.loaded').waitFor({ timeout: 30_000 });
+      expect(await tile.locator('img.placeholder').count(), p.filename).toBe(1);
+    }
     await screenshot(page, 'gallery');
     await page.context().close();
   }, 240_000);

@@ -12,12 +12,17 @@ import { gallerySeedSql } from '../../worker/scripts/bench/gallery-seed.mjs';
 import { apiUpload, fixture, launch, signedIn } from './browser';
 
 const COUNT = 1000;
-type Darkroom = { darkroom: { library: { photos: unknown[] } } };
+type Darkroom = { darkroom: { library: { total: number } } };
+/** Uploaded now, taken in August 1901 (the 12th, twice, and the 13th): their place is the timeline's end. */
+const OLD = [['t0000000000000000old01', '1901-08-13T09:00:00+02:00'], ['t0000000000000000old02', '1901-08-12T18:30:00'], ['t0000000000000000old03', '1901-08-12T07:15:00']];
 let browser: Browser;
 beforeAll(async () => {
   const state = inject('state');
   const file = path.join(state, 'gallery-seed.sql');
-  writeFileSync(file, gallerySeedSql(COUNT, { prefix: 'g' }));
+  const now = Date.now();
+  const old = OLD.map(([id, takenAt], i) => `INSERT INTO photos (id, library_id, filename, sha256, mime, kind, bytes, width, height, status, created_at, updated_at, exif, thumbnails, variants)
+VALUES ('${id}', 'default', 'old-${i}.jpg', printf('%064x', ${990_000 + i}), 'image/jpeg', 'image', 1, 1600, 1200, 'completed', ${now + i}, ${now + i}, '{"takenAt":"${takenAt}"}', '{}', '{}');`);
+  writeFileSync(file, [gallerySeedSql(COUNT, { prefix: 'g', now }), ...old].join('\n'));
   run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', file], { stdio: 'ignore' });
   browser = await launch();
 });
@@ -32,32 +37,100 @@ describe('virtual gallery', () => {
     const seen = new Set<string>();
     let maxImgs = 0;
     let maxTiles = 0;
-    for (let step = 0; step < 400; step++) {
-      const s = await page.evaluate(() => {
-        window.scrollBy(0, window.innerHeight * 0.8);
-        return new Promise<{ ids: string[]; imgs: number; end: boolean }>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve({
-          ids: [...document.querySelectorAll('li.tile')].map((li) => li.getAttribute('data-photo-id')!),
-          imgs: document.querySelectorAll('img').length,
-          end: window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2,
-        }))));
-      });
+    let maxHeld = 0;
+    for (let step = 0; step < 600; step++) {
+      await page.evaluate(() => window.scrollBy(0, window.innerHeight * 0.8));
+      // The photos of the rows on screen arrive by cursor (blank squares until then).
+      await page.waitForFunction(() => ![...document.querySelectorAll('.tile-blank')].some((b) => {
+        const r = b.getBoundingClientRect();
+        return r.bottom > 0 && r.top < window.innerHeight;
+      }));
+      const s = await page.evaluate(() => ({
+        ids: [...document.querySelectorAll('li.tile')].map((li) => li.getAttribute('data-photo-id')!),
+        imgs: document.querySelectorAll('img').length,
+        held: (window as unknown as { darkroom: { library: { held: number } } }).darkroom.library.held,
+        end: window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2,
+      }));
       for (const id of s.ids) seen.add(id);
       maxImgs = Math.max(maxImgs, s.imgs);
       maxTiles = Math.max(maxTiles, s.ids.length);
-      if (s.end) {
-        // At the bottom: either the next page is on its way or everything is loaded.
-        const more = await page.locator('.sentinel').textContent();
-        if (!more?.includes('Loading') && seen.size >= COUNT) break;
-        await page.waitForTimeout(100);
-      }
+      maxHeld = Math.max(maxHeld, s.held);
+      if (s.end) break;
     }
     expect(seen.size).toBeGreaterThanOrEqual(COUNT);
+    // The photos in memory follow the screen too: not the 1,000 scrolled past.
+    expect(maxHeld).toBeLessThanOrEqual(600);
     // 1280×860: 6 columns, ~4.6 rows per screen, plus 600 px of overscan either side ≈ 12 rows.
     expect(maxTiles).toBeLessThanOrEqual(120);
     expect(maxImgs).toBeLessThanOrEqual(2 * 120 + 10);
     // Every seeded tile paints its ThumbHash placeholder.
     expect(await page.locator('li.tile img.placeholder').count()).toBeGreaterThan(0);
 
+    await page.context().close();
+  });
+
+  it('groups by date taken: photos uploaded today but taken in 1901 are under their own days, at the end', async () => {
+    const page = await signedIn(browser);
+    await page.locator('li.tile').first().waitFor({ timeout: 20_000 });
+    // Not at the top, where upload order would have put them.
+    const top = await page.evaluate(() => [...document.querySelectorAll('li.tile')].map((li) => li.getAttribute('data-photo-id')));
+    for (const [id] of OLD) expect(top).not.toContain(id);
+    // The scrubber's last month is August 1901; pressing its bottom jumps there.
+    const bar = (await page.getByTestId('scrubber').boundingBox())!;
+    await page.mouse.click(bar.x + bar.width / 2, bar.y + bar.height - 1);
+    await page.locator(`li.tile[data-photo-id="${OLD[2][0]}"]`).waitFor({ timeout: 10_000 });
+    const sections = await page.evaluate(() => [...document.querySelectorAll('.month-header, .section-header')].map((h) => [h.className.split(' ')[0], h.getAttribute('data-day') ?? h.textContent]));
+    expect(sections.slice(-3)).toEqual([['month-header', 'August 1901'], ['section-header', '1901-08-13'], ['section-header', '1901-08-12']]);
+    // Each day's tiles follow its header, newest first, whatever the upload order.
+    const order = await page.evaluate(() => [...document.querySelectorAll('li.tile')].map((li) => li.getAttribute('data-photo-id')).slice(-3));
+    expect(order).toEqual(OLD.map(([id]) => id));
+    expect(await page.getByTestId('scrubber').getAttribute('aria-valuetext')).toBe('August 1901');
+    await page.context().close();
+  });
+
+  it('jumps by the scrubber into the middle of the library and shows that month, with its images', async () => {
+    const page = await signedIn(browser);
+    await page.locator('li.tile').first().waitFor({ timeout: 20_000 });
+    const bar = (await page.getByTestId('scrubber').boundingBox())!;
+    await page.mouse.click(bar.x + bar.width / 2, bar.y + bar.height * 0.5);
+    await page.waitForFunction(() => document.querySelectorAll('li.tile img.placeholder').length > 6);
+    const state = await page.evaluate(() => {
+      const first = [...document.querySelectorAll('.section-header')].find((h) => h.getBoundingClientRect().bottom > 0)!;
+      return { day: first.getAttribute('data-day')!, label: document.querySelector('[data-testid="scrubber"]')!.getAttribute('aria-valuetext'), y: window.scrollY, height: document.documentElement.scrollHeight };
+    });
+    // Half way down the grid, the month the scrubber names is the one on screen.
+    expect(state.y / state.height).toBeGreaterThan(0.4);
+    expect(state.y / state.height).toBeLessThan(0.6);
+    const [y, m] = state.day.split('-').map(Number);
+    expect(state.label).toBe(new Date(Date.UTC(y, m - 1, 15)).toLocaleDateString(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' }));
+    await page.context().close();
+  });
+
+  it('shows images after a scrubber drag on a phone', async () => {
+    const page = await signedIn(browser, { width: 390, height: 844 });
+    await page.locator('li.tile').first().waitFor({ timeout: 20_000 });
+    const bar = (await page.getByTestId('scrubber').boundingBox())!;
+    const x = bar.x + bar.width / 2;
+    await page.mouse.move(x, bar.y + 2);
+    await page.mouse.down();
+    for (let i = 0; i <= 40; i++) {
+      const f = i <= 20 ? i / 20 : 1 - (i - 20) / 40;
+      await page.mouse.move(x, bar.y + 2 + f * (bar.height - 4));
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+    }
+    await page.mouse.up();
+    await page.waitForFunction(() => document.querySelectorAll('li.tile img').length >= 9, undefined, { timeout: 10_000 });
+    const after = await page.evaluate(() => ({
+      visible: [...document.querySelectorAll('li.tile img.placeholder')].filter((img) => {
+        const r = img.getBoundingClientRect();
+        return r.bottom > 0 && r.top < window.innerHeight;
+      }).length,
+      nodes: document.getElementsByTagName('*').length,
+      frac: window.scrollY / document.documentElement.scrollHeight,
+    }));
+    expect(after.visible).toBeGreaterThanOrEqual(9);
+    expect(after.nodes).toBeGreaterThan(100);
+    expect(after.frac).toBeGreaterThan(0.4);
     await page.context().close();
   });
 
@@ -88,9 +161,9 @@ describe('virtual gallery', () => {
         await page.waitForURL(/\/photos\//);
         await page.getByRole('link', { name: '← Gallery' }).waitFor();
         // Meanwhile another device uploads a photo: it lands at the top and shifts every photo's index.
-        const count = await page.evaluate(() => (window as unknown as Darkroom).darkroom.library.photos.length);
-        await apiUpload(`elsewhere-${back}.jpg`, Buffer.concat([fixture('photo-kodak-gps-south.jpg'), randomBytes(16)]));
-        await page.waitForFunction((n) => (window as unknown as Darkroom).darkroom.library.photos.length > n, count);
+        const count = await page.evaluate(() => (window as unknown as Darkroom).darkroom.library.total);
+        await apiUpload(`elsewhere-${back}.jpg`, Buffer.concat([fixture('photo-noexif-coffee.png'), randomBytes(16)]));
+        await page.waitForFunction((n) => (window as unknown as Darkroom).darkroom.library.total > n, count);
         if (back === 'link') await page.getByRole('link', { name: '← Gallery' }).click();
         else await page.goBack();
         await page.locator(`li.tile[data-photo-id="${before!.id}"]`).waitFor();

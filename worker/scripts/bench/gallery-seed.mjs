@@ -18,6 +18,9 @@ const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';
 /** Time between seeded photos: 6 hours, closer for big seeds so 100,000 photos span 20 years, not 68. */
 const stepMs = (count) => Math.min(21_600_000, Math.floor((20 * 365.25 * 86_400_000) / count));
 
+/** Photo `n`'s upload time (ms), as the seed of `count` writes it. */
+export const seedTime = (n, { count, now }) => now - n * stepMs(count);
+
 /** Photo `n`'s id, as the seed of `count` writes it: the time part of a real id (worker/ids.ts), then `prefix` and n. */
 export function seedId(n, { count, prefix = 'b', now }) {
   return (now - n * stepMs(count)).toString(36).padStart(9, '0') + prefix + String(n).padStart(12 - prefix.length, '0');
