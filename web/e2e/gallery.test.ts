@@ -39,12 +39,13 @@ describe('virtual gallery', () => {
     let maxTiles = 0;
     let maxHeld = 0;
     for (let step = 0; step < 600; step++) {
-      await page.evaluate(() => window.scrollBy(0, window.innerHeight * 0.8));
-      // The photos of the rows on screen arrive by cursor (blank squares until then).
-      await page.waitForFunction(() => ![...document.querySelectorAll('.tile-blank')].some((b) => {
-        const r = b.getBoundingClientRect();
-        return r.bottom > 0 && r.top < window.innerHeight;
-      }));
+      // After the grid has drawn the new place, the photos of its rows (overscan included) arrive by
+      // cursor: blank squares until then.
+      await page.evaluate(() => {
+        window.scrollBy(0, window.innerHeight * 0.8);
+        return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      });
+      await page.waitForFunction(() => !document.querySelector('.tile-blank'));
       const s = await page.evaluate(() => ({
         ids: [...document.querySelectorAll('li.tile')].map((li) => li.getAttribute('data-photo-id')!),
         imgs: document.querySelectorAll('img').length,
