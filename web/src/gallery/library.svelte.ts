@@ -100,28 +100,31 @@ export class Library {
         const shown = this.data.firstMissing(...this.wanted);
         const i = shown >= 0 ? shown : this.data.firstMissing(...this.padded(PREFETCH));
         if (i < 0) break;
-        const day = this.data.days[i];
-        const before = day.photos.length;
-        await this.loadFrom(day);
-        // A page that moved nothing forward (the server and the counts disagree): the next change retries.
-        if (this.error || (this.data.days[i] === day && !day.complete && day.photos.length === before)) break;
+        // A page that brought nothing new (the server and the counts disagree): the next change retries.
+        // (Not "the day is still empty": the view may have moved away meanwhile and dropped it, and the
+        // days now shown must still load.)
+        if (!(await this.loadFrom(this.data.days[i])) || this.error) break;
       }
     } finally {
       this.pumping = false;
     }
   }
 
-  private async loadFrom(day: Day) {
+  /** One page from `day` on. → whether it brought anything (photos, or corrected counts). */
+  private async loadFrom(day: Day): Promise<boolean> {
     this.loading = true;
     const last = day.photos.at(-1);
     try {
       const page = await this.api.listTimeline(last ? { cursor: timelineCursor(last) } : { at: day.key }, PAGE);
-      this.changed(this.data.addPage(day.key, page.photos, !page.nextCursor));
+      const change = this.data.addPage(day.key, page.photos, !page.nextCursor);
+      this.changed(change);
       const [keepFrom, keepTo] = this.padded(KEEP);
       if (this.data.evict(keepFrom, keepTo)) this.version++;
       this.error = null;
+      return change.photos || change.layout;
     } catch (err) {
       this.error = errorMessage(err, 'Could not load photos.');
+      return false;
     } finally {
       this.loading = false;
     }

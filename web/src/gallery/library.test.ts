@@ -112,6 +112,29 @@ describe('Library (windowed timeline)', () => {
     expect(api.calls.length).toBeLessThanOrEqual(3);
   });
 
+  it('loads the new place when the view moves while a page is on its way (and drops the old one)', async () => {
+    const api = server(big());
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let first = true;
+    const lib = new Library({
+      ...api,
+      listTimeline: async (start, limit) => {
+        if (first) {
+          first = false;
+          await gate; // the first page (the top) is slow
+        }
+        return api.listTimeline(start, limit);
+      },
+    });
+    await lib.start(); // asks for the top
+    const far = lib.days.length - 5;
+    lib.show(far, far + 2); // a scrubber jump meanwhile
+    release();
+    await vi.waitFor(() => expect(lib.days.slice(far, far + 3).every((d) => d.complete)).toBe(true));
+    expect(lib.days[0].complete).toBe(false);
+  });
+
   it('corrects counts the server disagrees with', async () => {
     const photos = [photo('a', '2026-11-03T10:00:00.000Z'), photo('b', '2026-11-02T10:00:00.000Z')];
     const api = server(photos);

@@ -83,7 +83,7 @@ export class TimelineDays {
    * photos say otherwise; `end` (no next page) completes every day after it.
    */
   addPage(startKey: string, photos: readonly Photo[], end: boolean): Change {
-    const change: Change = { layout: false, photos: photos.length > 0 };
+    const change: Change = { layout: false, photos: false };
     let i = this.indexOf(startKey);
     for (const photo of photos) {
       const key = dayKey(photo);
@@ -93,6 +93,7 @@ export class TimelineDays {
       if (had === day) continue;
       if (had) this.drop(had, photo.id); // it moved days since that page: the server is right
       day.photos.push(photo);
+      change.photos = true;
       this.byId.set(photo.id, day);
       if (day.photos.length > day.count) {
         day.count = day.photos.length;
