@@ -6,17 +6,21 @@
 // never serves them, and a git-lfs clone's .git holds every weight a second time.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { run } from './lib.mjs';
 
 /** `wrangler r2 object put` refuses larger files for a remote bucket. */
 const REMOTE_MAX_BYTES = 300 * 1024 * 1024;
 
-const args = process.argv.slice(2);
-const persistAt = args.indexOf('--persist-to');
-const persistTo = persistAt >= 0 ? args[persistAt + 1] : undefined;
-const folder = args.find((a, i) => !a.startsWith('--') && i !== persistAt + 1);
-const remote = args.includes('--remote');
-if (!folder || (persistAt >= 0 && !persistTo) || (remote && persistTo)) {
+let parsed;
+try {
+  parsed = parseArgs({ allowPositionals: true, options: { remote: { type: 'boolean' }, 'persist-to': { type: 'string' } } });
+} catch {
+  parsed = null;
+}
+const [folder] = parsed?.positionals ?? [];
+const { remote, 'persist-to': persistTo } = parsed?.values ?? {};
+if (!parsed || parsed.positionals.length !== 1 || (remote && persistTo)) {
   console.error('Usage: npm run models:import -- <folder> [--remote | --persist-to <dir>]');
   process.exit(2);
 }
