@@ -1,6 +1,6 @@
 // `npm run bench:export [-- --photos 25] [--compute real] [--model birefnet-lite|isnet|modnet] [--skip-build]`:
 // the export studio end to end in headless Chromium. N distinct photos (default 25; the issue's number is
-// `--photos 100`; 1024×768, one or two red "faces" each) are uploaded and developed, all selected in the
+// `--photos 100`; 1024×768 with grain, one or two red "faces" each) are uploaded and developed, all selected in the
 // gallery, and exported with background removal and face crops into one streamed ZIP. Prints photos per
 // minute and the browser's memory (RSS of every Chromium process of the run, and the peak so far) at 25%,
 // 50% and 100% of the photos, and how much it grew from 25% to 100%: it must not grow with the photos.
@@ -70,7 +70,15 @@ async function uploadPhotos() {
   for (let i = 0; i < PHOTOS; i++) {
     const face = (x, y) => ({ input: { create: { width: 110, height: 110, channels: 3, background: { r: 230, g: 20, b: 20 } } }, left: x, top: y });
     const faces = [face(100 + (i * 37) % 300, 120 + (i * 53) % 200), ...(i % 2 ? [face(700, 400)] : [])];
-    const bytes = await sharp({ create: { width: 1024, height: 768, channels: 3, background: { r: 20 + (i % 50), g: 60, b: 200 } } }).composite(faces).jpeg({ quality: 90 }).toBuffer();
+    const flat = await sharp({ create: { width: 1024, height: 768, channels: 3, background: { r: 20 + (i % 50), g: 60, b: 200 } } }).composite(faces).raw().toBuffer();
+    // Grain (±20 per channel, still red on the faces, still blue elsewhere) so the outputs are photo-sized
+    // (MBs, not the KBs of flat colour): outputs held in memory instead of streamed would then show.
+    let seed = i + 1;
+    for (let k = 0; k < flat.length; k++) {
+      seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0; // xorshift32
+      flat[k] = Math.min(255, Math.max(0, flat[k] + (seed % 41) - 20));
+    }
+    const bytes = await sharp(flat, { raw: { width: 1024, height: 768, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
     const res = await fetch(`${BASE}/api/photos?filename=bench-${i}.jpg`, { method: 'PUT', body: bytes, headers: auth });
     ids.push((await res.json()).photo.id);
   }
