@@ -1,7 +1,7 @@
 // The export studio in Chromium: three photos selected in the gallery (click, shift-click), exported with
 // background removal (the tiny BiRefNet stand-in: foreground = red pixels) and face crops (stored boxes
-// for the analysed photo, the tiny YuNet detector for the others); the downloaded ZIP is read back.
-// Cancelling midway leaves no ZIP at all.
+// for the analysed photo, the tiny YuNet detector for the others); the downloaded ZIP is read back. The
+// ISNet and MODNet stand-ins cut out the same. Cancelling midway leaves no ZIP at all.
 import { readFileSync } from 'node:fs';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
@@ -141,6 +141,29 @@ describe('export studio', () => {
     }
     await page.context().close();
   }, 600_000);
+
+  it('offers ISNet and MODNet next to BiRefNet, each cuts out what its stand-in says, and the manifest records which', async () => {
+    const page = await signedIn(browser);
+    await openExport(page);
+    await page.getByLabel('Crop faces').uncheck();
+    const model = page.getByLabel('Background model');
+    expect(await model.locator('option').allTextContents()).toEqual([
+      'BiRefNet lite (general, best edges) · MIT', 'ISNet general-use · Apache-2.0', 'MODNet (portraits, fast) · Apache-2.0',
+    ]);
+    for (const [key, folder] of [['isnet', 'tiny/isnet-general-use-onnx'], ['modnet', 'tiny/modnet']]) {
+      await model.selectOption(key);
+      const download = page.waitForEvent('download', { timeout: 420_000 });
+      await page.getByRole('button', { name: 'Export ZIP' }).click();
+      const files = unzipSync(new Uint8Array(readFileSync(await (await download).path())));
+      const rows = strFromU8(files['manifest.csv']).trim().split('\r\n').slice(1).map((l) => l.split(','));
+      expect(rows.map((r) => [r[0], r[2], r[3]]).sort()).toEqual(ids.map((id) => [id, 'remove-background', folder]).sort());
+      // Photo "one": a red square in the middle of a blue background.
+      const cut = await rgba(files[rows.find((r) => r[0] === ids[2])![4]]);
+      expect(cut.at(0.5, 0.5)[3], key).toBeGreaterThan(240);
+      expect([cut.at(0.05, 0.05)[3], cut.at(0.95, 0.9)[3]].every((a) => a < 15), key).toBe(true);
+    }
+    await page.context().close();
+  }, 900_000);
 
   it('cancel midway leaves no partial ZIP, and no download', async () => {
     const page = await signedIn(browser);

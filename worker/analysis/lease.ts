@@ -1,4 +1,4 @@
-// The analysis lifecycle, in one place. The stage opens once a photo has display variants (db/pipeline's
+// The analysis lifecycle, in one place. The stage opens once a photo has display variants (db/pipeline-stages'
 // completePhoto runs openAnalysisStatements); a tab claims jobs under a lease, heartbeats it, and posts
 // results (submission.ts) or a failure. A lease that expires returns the job to the pool with its attempt
 // counted; after MAX_ATTEMPTS expiries the sweep fails it. A retry puts a failed analysis back.

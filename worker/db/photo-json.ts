@@ -1,6 +1,7 @@
 // A photo as one JSON value built in SQL, and its mapping to the API shape. Reads select it, and feed
 // events embed it in the transaction that changes the photo, so both see the same shape. `p` is the
-// photos row in every query that uses these fragments.
+// photos row in every query that uses these fragments. The SQL and its parsed type both come from one
+// table (COLUMNS); toPhoto maps it to the wire type inferred from PhotoSchema (contract/photo.ts).
 import { ALL_STAGES, type Photo, type PhotoKind, type PhotoStatus, type StageState } from '../contract/photo';
 import type { PhotoAnalysis } from '../contract/analysis';
 import { thumbnailFile, variantFile } from '../storage/keys';
@@ -12,41 +13,53 @@ const ANALYSIS_JSON = `(SELECT json_object('caption', a.caption, 'detailed_descr
     'device', json(a.device), 'timings', json(a.timings))
    FROM photo_analysis a WHERE a.photo_id = p.id AND a.embedding_model IS NOT NULL)`;
 
-// Stages come back as one JSON object per photo, so a page of photos is still one query.
-export const PHOTO_JSON = `
-  json_object('id', p.id, 'filename', p.filename, 'sha256', p.sha256, 'mime', p.mime, 'kind', p.kind,
-    'bytes', p.bytes, 'width', p.width, 'height', p.height, 'status', p.status, 'exif', json(p.exif),
-    'error', p.error, 'retryable', p.retryable, 'created_at', p.created_at, 'updated_at', p.updated_at, 'placeholder', p.placeholder,
-    'thumbnails', json(p.thumbnails), 'variants', json(p.variants), 'derived_from', p.derived_from, 'analysis', json(${ANALYSIS_JSON}), 'video', json(p.video),
-    'stages', json((SELECT json_group_object(s.stage, json_object('status', s.status, 'attempts', s.attempts,
-                                                                  'ms', s.ms, 'error', s.error))
-                      FROM photo_stages s WHERE s.photo_id = p.id)))`;
+/** One key of PHOTO_JSON: the SQL that reads it, and (type only) what JSON.parse gives back for it. */
+interface Column<T> {
+  sql: string;
+  parsed?: T;
+}
+const col = <T>(sql: string): Column<T> => ({ sql });
+
+type StageJson = StageState & { ms: number | null; error: string | null };
+
+/**
+ * The photo row as one JSON object: the one list of its keys, each with the SQL that reads it. The keys
+ * are D1's, not the wire's: feed events of the last week store this object (toPhoto maps it to the wire
+ * shape, contract/photo.ts), so a key here is renamed only with care for the events already stored.
+ */
+const COLUMNS = {
+  id: col<string>('p.id'),
+  filename: col<string>('p.filename'),
+  sha256: col<string>('p.sha256'),
+  mime: col<string>('p.mime'),
+  kind: col<PhotoKind>('p.kind'),
+  bytes: col<number>('p.bytes'),
+  width: col<number | null>('p.width'),
+  height: col<number | null>('p.height'),
+  status: col<PhotoStatus>('p.status'),
+  exif: col<Photo['exif']>('json(p.exif)'),
+  error: col<string | null>('p.error'),
+  retryable: col<number>('p.retryable'),
+  created_at: col<number>('p.created_at'),
+  updated_at: col<number>('p.updated_at'),
+  placeholder: col<string | null>('p.placeholder'),
+  thumbnails: col<Record<string, unknown> | null>('json(p.thumbnails)'),
+  variants: col<Record<string, unknown> | null>('json(p.variants)'),
+  /** Absent in feed events written before migration 0016. */
+  derived_from: col<string | null | undefined>('p.derived_from'),
+  analysis: col<AnalysisJson | null>(`json(${ANALYSIS_JSON})`),
+  video: col<Photo['video']>('json(p.video)'),
+  // Stages come back as one JSON object per photo, so a page of photos is still one query.
+  stages: col<Record<string, StageJson> | null>(
+    `json((SELECT json_group_object(s.stage, json_object('status', s.status, 'attempts', s.attempts, 'ms', s.ms, 'error', s.error))
+             FROM photo_stages s WHERE s.photo_id = p.id))`,
+  ),
+};
+
+export const PHOTO_JSON = `json_object(${Object.entries(COLUMNS).map(([key, c]) => `'${key}', ${c.sql}`).join(',\n    ')})`;
 
 /** PHOTO_JSON, parsed. */
-export interface PhotoJson {
-  id: string;
-  filename: string;
-  sha256: string;
-  mime: string;
-  kind: PhotoKind;
-  bytes: number;
-  width: number | null;
-  height: number | null;
-  status: PhotoStatus;
-  exif: Photo['exif'];
-  error: string | null;
-  retryable: number;
-  created_at: number;
-  updated_at: number;
-  placeholder: string | null;
-  thumbnails: Record<string, unknown> | null;
-  variants: Record<string, unknown> | null;
-  analysis: AnalysisJson | null;
-  video: Photo['video'];
-  /** Absent in feed events written before migration 0016. */
-  derived_from?: string | null;
-  stages: Record<string, StageState & { ms: number | null; error: string | null }> | null;
-}
+export type PhotoJson = { [K in keyof typeof COLUMNS]: (typeof COLUMNS)[K] extends Column<infer T> ? T : never };
 
 interface AnalysisJson {
   caption: string | null;

@@ -23,24 +23,11 @@ export interface NewPhoto {
   derivedFrom?: string;
 }
 
-/** The API shape of a photo just inserted, without reading it back. */
-export function newPhotoJson(p: NewPhoto, now: number): Photo {
-  const at = new Date(now).toISOString();
-  return {
-    id: p.id, filename: p.filename, sha256: p.sha256, mime: p.mime, kind: p.kind, bytes: p.bytes,
-    width: p.width, height: p.height, status: 'pending',
-    stages: Object.fromEntries(p.stages.map((s) => [s, { status: 'pending', attempts: 0 }])),
-    exif: p.exif as Photo['exif'], error: null, createdAt: at, updatedAt: at,
-    placeholder: null, thumbnails: {}, variants: {}, analysis: null, video: null,
-    ...(p.derivedFrom && { derivedFrom: p.derivedFrom }),
-  };
-}
-
 /**
  * Inserts the photo, its pending stages and its feed events in one transaction. `inserted` is false when
  * the library already has these bytes: the unique (library_id, sha256) index settles concurrent uploads.
  */
-export async function insertPhoto(db: D1Database, p: NewPhoto, now: number, queued: boolean): Promise<{ inserted: boolean; events: EventRow[] }> {
+export async function insertPhoto(db: D1Database, p: NewPhoto, now: number, queued: boolean): Promise<{ inserted: boolean; photo: Photo | null; events: EventRow[] }> {
   const results = await db.batch([
     db
       .prepare(
@@ -61,9 +48,12 @@ export async function insertPhoto(db: D1Database, p: NewPhoto, now: number, queu
     photoEventStatement(db, p.libraryId, 'photo.created', p.id, now),
   ]);
   const inserted = results[0].meta.changes === 1;
+  const created = eventRows(results.slice(2));
   // Counts only move when the photo is new; a separate statement keeps the duplicate path event-free.
   const stats = inserted ? eventRows(await db.batch([statsEventStatement(db, p.libraryId, now)])) : [];
-  return { inserted, events: [...eventRows(results.slice(2)), ...stats] };
+  // The photo.created event carries the row as the same transaction wrote it: the answer without a read back.
+  const photo = created.length ? toPhoto((JSON.parse(created[0].payload) as { photo: PhotoJson }).photo) : null;
+  return { inserted, photo, events: [...created, ...stats] };
 }
 
 export async function getPhoto(db: D1Database, libraryId: string, id: string): Promise<Photo | null> {

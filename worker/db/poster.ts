@@ -1,6 +1,6 @@
 // SQL for a video's poster. Recording one makes the video pending again with its poster stages
 // (thumbnails, variants) fresh, takes the photo from any run in flight (that run's next write is refused,
-// db/pipeline's claim), and hands analysis back until the new variants exist: completePhoto reopens it.
+// db/pipeline-claim.ts), and hands analysis back until the new variants exist: completePhoto reopens it.
 import { POSTER_STAGES } from '../contract/photo';
 import { eventRows, photoEventStatement, statsEventStatement, type EventRow } from './events';
 

@@ -1,8 +1,8 @@
 // What our codec needs from an AVIF (ISO-BMFF `meta`, read with heif.ts): the primary item's AV1 data,
 // its alpha auxiliary item's, the `ispe` size, `irot`/`imir` as one EXIF orientation, and the ICC profile
 // of its `colr`. Grid (tiled) and other derived primary items are refused as unsupported.
-import { u32be } from './bytes';
-import { associations, ilocItem, metaChildren } from './heif';
+import { concat, u32be } from './bytes';
+import { associations, ilocItem, itemTypes, metaChildren, primaryItem } from './heif';
 import { findBox, isoBoxes, type IsoBox } from './isobmff';
 
 export interface AvifImage {
@@ -34,7 +34,7 @@ export function readAvif(b: Uint8Array): AvifImage {
   if (!children) throw new RangeError('the AVIF has no meta box');
   const pitm = findBox(children, 'pitm'), iinf = findBox(children, 'iinf'), iloc = findBox(children, 'iloc'), iprp = findBox(children, 'iprp');
   if (!pitm || !iinf || !iloc || !iprp) throw new RangeError('the AVIF meta box lacks pitm, iinf, iloc or iprp');
-  const primary = b[pitm.body] === 0 ? (b[pitm.body + 4] << 8) | b[pitm.body + 5] : u32be(b, pitm.body + 4);
+  const primary = primaryItem(b, pitm);
   const types = itemTypes(b, iinf);
   if (types.get(primary) !== 'av01') throw new AvifUnsupported(`the primary AVIF item is '${types.get(primary) ?? 'missing'}', not a single AV1 image`);
   const iprpChildren = isoBoxes(b, iprp.body, iprp.end);
@@ -60,20 +60,6 @@ export function readAvif(b: Uint8Array): AvifImage {
     if (ALPHA_URNS.includes(urn)) alpha = itemData(b, children, iloc, id);
   }
   return { colour: itemData(b, children, iloc, primary), alpha, width, height, orientation, icc };
-}
-
-function itemTypes(b: Uint8Array, iinf: IsoBox): Map<number, string> {
-  const out = new Map<number, string>();
-  const countSize = b[iinf.body] === 0 ? 2 : 4;
-  for (const infe of isoBoxes(b, iinf.body + 4 + countSize, iinf.end)) {
-    const version = b[infe.body];
-    if (infe.type !== 'infe' || version < 2) continue;
-    const idSize = version === 2 ? 2 : 4;
-    const id = idSize === 2 ? (b[infe.body + 4] << 8) | b[infe.body + 5] : u32be(b, infe.body + 4);
-    const at = infe.body + 4 + idSize + 2;
-    out.set(id, String.fromCharCode(...b.subarray(at, at + 4)));
-  }
-  return out;
 }
 
 /** [auxiliary item, the item it belongs to] pairs of `auxl` references. */
@@ -113,10 +99,7 @@ function itemData(b: Uint8Array, children: IsoBox[], iloc: IsoBox, id: number): 
     if (end > limit) throw new RangeError('the AVIF is truncated: an item extent ends past the file');
     return b.subarray(start, end);
   });
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
+  return concat(parts);
 }
 
 // EXIF orientations as 2×2 matrices on (x, y), y pointing down: what to do to the stored image to show it.

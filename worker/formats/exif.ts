@@ -2,7 +2,7 @@
 // JPEG in APPn segments before the scan, TIFF in IFDs anywhere, HEIF/AVIF in an `Exif` item that iPhones
 // sometimes place at the very end, WebP in a RIFF `EXIF` chunk (which exifr does not parse) and PNG in
 // `eXIf`/`iTXt` chunks, ideally before the image data.
-import type { ReadRange } from './bytes';
+import { concat, type ReadRange } from './bytes';
 import { heifExifLocation } from './heif';
 import { readHeifMeta } from './heif-meta';
 import { jpegMetadataEnd } from './jpeg';
@@ -63,13 +63,7 @@ async function readExtents(extents: { offset: number; length: number }[], size: 
     parts.push(offset + want <= head.length ? head.subarray(offset, offset + want) : await read(offset, want));
     have += want;
   }
-  const out = new Uint8Array(have);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 /** 'YYYY:MM:DD HH:MM:SS' (+ '+02:00') → ISO 8601, keeping local time and its offset when known. */

@@ -1,7 +1,7 @@
 // HEIF and AVIF items (ISO-BMFF `meta`): the primary image's displayed size and where the Exif item is.
 // Every layout the spec allows is read: `iloc` versions 0–2 with field sizes 0/4/8, construction
 // method 0 (file offsets) and 1 (inside `idat`), several extents per item, `infe` versions 2 and 3.
-import { u16be, u32be } from './bytes';
+import { concat, u16be, u32be } from './bytes';
 import { findBox, isoBoxes, type IsoBox } from './isobmff';
 
 /** The children of the top-level `meta` box (a FullBox), or null when it is not in `b`. */
@@ -20,7 +20,7 @@ export function heifSize(b: Uint8Array): [number, number] | null {
   const pitm = findBox(children, 'pitm');
   const iprp = findBox(children, 'iprp');
   if (!pitm || !iprp) return null;
-  const primary = b[pitm.body] === 0 ? u16be(b, pitm.body + 4) : u32be(b, pitm.body + 4);
+  const primary = primaryItem(b, pitm);
   const iprpChildren = isoBoxes(b, iprp.body, iprp.end);
   const ipco = findBox(iprpChildren, 'ipco');
   const properties: IsoBox[] = ipco ? isoBoxes(b, ipco.body, ipco.end) : [];
@@ -99,6 +99,13 @@ export function heifExifLocation(b: Uint8Array): ExifLocation | null {
 }
 
 function exifItemId(b: Uint8Array, iinf: IsoBox): number | null {
+  for (const [id, type] of itemTypes(b, iinf)) if (type === 'Exif') return id;
+  return null;
+}
+
+/** Item id → item type (`av01`, `hvc1`, `Exif`…) from the `infe` entries (versions 2 and 3) of `iinf`. */
+export function itemTypes(b: Uint8Array, iinf: IsoBox): Map<number, string> {
+  const out = new Map<number, string>();
   const countSize = b[iinf.body] === 0 ? 2 : 4;
   for (const infe of isoBoxes(b, iinf.body + 4 + countSize, iinf.end)) {
     const version = b[infe.body];
@@ -107,10 +114,13 @@ function exifItemId(b: Uint8Array, iinf: IsoBox): number | null {
     if (infe.body + 4 + idSize + 6 > infe.end) continue;
     const id = idSize === 2 ? u16be(b, infe.body + 4) : u32be(b, infe.body + 4);
     const typeAt = infe.body + 4 + idSize + 2; // after item_ID and item_protection_index
-    if (String.fromCharCode(...b.subarray(typeAt, typeAt + 4)) === 'Exif') return id;
+    if (!out.has(id)) out.set(id, String.fromCharCode(...b.subarray(typeAt, typeAt + 4)));
   }
-  return null;
+  return out;
 }
+
+/** The primary item's id, from `pitm` (a 16-bit id in version 0, 32-bit after). */
+export const primaryItem = (b: Uint8Array, pitm: IsoBox) => (b[pitm.body] === 0 ? u16be(b, pitm.body + 4) : u32be(b, pitm.body + 4));
 
 /** One item's construction method and extents (offsets already include its base offset). */
 export function ilocItem(b: Uint8Array, iloc: IsoBox, wanted: number): { method: number; extents: Extent[] } | null {
@@ -149,15 +159,4 @@ export function ilocItem(b: Uint8Array, iloc: IsoBox, wanted: number): { method:
     throw err;
   }
   return null;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -4,6 +4,7 @@
 import { u16be, u16le, u32be, u32le, type ReadRange } from './bytes';
 import { heifSize } from './heif';
 import { readHeifMeta } from './heif-meta';
+import { ifdSize } from './tiff';
 
 /** Marker segments stepped over before a JPEG counts as unreadable (a real one has a few dozen). */
 const MAX_JPEG_SEGMENTS = 4096;
@@ -86,15 +87,5 @@ async function tiffSizeAnywhere(size: number, read: ReadRange): Promise<[number,
   const countBytes = await read(ifd, 2);
   const count = le ? u16le(countBytes, 0) : u16be(countBytes, 0);
   const entries = await read(ifd + 2, Math.min(count * 12, size - ifd - 2));
-  const r16 = (i: number) => (le ? u16le(entries, i) : u16be(entries, i));
-  const r32 = (i: number) => (le ? u32le(entries, i) : u32be(entries, i));
-  let width: number | null = null;
-  let height: number | null = null;
-  for (let at = 0; at + 12 <= entries.length; at += 12) {
-    const tag = r16(at);
-    const value = r16(at + 2) === 3 ? r16(at + 8) : r32(at + 8); // SHORT or LONG
-    if (tag === 256) width = value;
-    if (tag === 257) height = value;
-  }
-  return width !== null && height !== null ? [width, height] : null;
+  return ifdSize(entries, le, 0, count);
 }

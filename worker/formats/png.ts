@@ -1,7 +1,7 @@
 // Just enough PNG: the declared size at upload, reading the small 8-bit PNGs the image service returns
 // (ThumbHash input), and writing an uncompressed-ish PNG from RGBA (the HEIF fallback hands it to the service).
 import { unzlibSync, zlibSync } from 'fflate';
-import { ascii, u32be } from './bytes';
+import { ascii, concat, u32be } from './bytes';
 
 /** [width, height] from IHDR, which must be the first chunk. */
 export function pngSize(b: Uint8Array): [number, number] | null {
@@ -47,9 +47,7 @@ export function decodePng(buf: ArrayBuffer): Rgba {
   }
   const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colour];
   if (depth !== 8 || !channels || interlace) throw new Error(`unsupported PNG (depth ${depth}, colour ${colour}, interlace ${interlace})`);
-  const joined = new Uint8Array(idat.reduce((n, c) => n + c.length, 0));
-  idat.reduce((at, c) => (joined.set(c, at), at + c.length), 0);
-  const raw = unzlibSync(joined);
+  const raw = unzlibSync(concat(idat));
   const stride = width * channels;
   const pixels = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) {

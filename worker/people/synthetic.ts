@@ -2,6 +2,7 @@
 // (a share of them look-alikes of another identity), faces are centre + Gaussian noise whose strength varies
 // per face like detection quality does. Calibrated to SFace's published behaviour: same-person pairs
 // mostly 0.3–0.75 in cosine, strangers near 0, look-alikes ~0.2–0.3 — so pairs straddle the 0.363 threshold.
+import { mulberry32 } from '../mulberry32';
 import { unit } from './vectors';
 
 export interface SyntheticFace {
@@ -10,16 +11,9 @@ export interface SyntheticFace {
   vec: Float32Array;
 }
 
-/** Deterministic PRNG (mulberry32), so every run scores the same data. */
+/** Deterministic PRNG, so every run scores the same data. */
 export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   return { next, gauss };
 }

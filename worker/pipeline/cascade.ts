@@ -1,6 +1,6 @@
 // Thumbnails and variants are rendered as a cascade: largest first, each from the previous rendition, so
 // only the first one decodes the original. Each is stored as soon as it exists.
-import type { Size } from '../db/pipeline';
+import type { Size } from '../db/pipeline-stages';
 import { mediaKey } from '../storage/keys';
 import { renderWebp, type Box, type Rendition } from './engine';
 import type { StageContext } from './stage-context';

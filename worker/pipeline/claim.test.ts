@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { UploadResponse } from '../contract/http';
 import type { PipelineMessage } from '../contract/queue';
 import { deletePhotoRow } from '../db/photos';
-import { cancelPending } from '../db/pipeline';
+import { cancelPending } from '../db/pipeline-retry';
 import { deletePhotoObjects } from '../storage/keys';
 import { fixture, newLibrary, put, setSettings, testEnv } from '../test/helpers';
 import { reconcileOrphans } from './reconcile';

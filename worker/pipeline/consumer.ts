@@ -5,7 +5,7 @@
 import type { PipelineMessage } from '../contract/queue';
 import { setRetryable } from '../db/failure-kind';
 import { interactiveBusy, type Lane } from '../db/lanes';
-import { failPhoto } from '../db/pipeline';
+import { failPhoto } from '../db/pipeline-retry';
 import type { Bindings } from '../env';
 import { publish } from '../feed/publish';
 import { Breaker } from './breaker';

@@ -1,7 +1,7 @@
 // The photo's displayed size when the upload did not record one (rows from before sizes were always
 // read, or a resumable upload inspected before this check existed). A completed image never has null
 // dimensions: a file whose size cannot be read anywhere fails here, before anything decodes it.
-import type { Size } from '../db/pipeline';
+import type { Size } from '../db/pipeline-stages';
 import { PermanentError } from '../errors';
 import type { ReadRange } from '../formats/bytes';
 import { readImageSize } from '../formats/image-size';

@@ -3,7 +3,7 @@
 // where production's Cloudflare Images would take it.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../contract/settings';
-import type { PipelinePhoto } from '../db/pipeline';
+import type { PipelinePhoto } from '../db/pipeline-claim';
 import { CodecError } from '../engine/codec-errors';
 import { withCodec } from '../engine/codec-instance';
 import { openSession, withSession, type SessionRunner } from '../engine/develop-session';

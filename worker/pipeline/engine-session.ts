@@ -3,7 +3,7 @@
 // take the photo (not its format, or over its memory budget) the binding develops it instead, but only
 // where production's Cloudflare Images would take it; the fallback is logged with its reason.
 import type { Settings } from '../contract/settings';
-import type { PipelinePhoto } from '../db/pipeline';
+import type { PipelinePhoto } from '../db/pipeline-claim';
 import { CodecError } from '../engine/codec-errors';
 import type { OutputSpec } from '../engine/codec';
 import { withSession, type DevelopSession, type SessionRunner } from '../engine/develop-session';

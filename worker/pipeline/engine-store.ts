@@ -1,6 +1,6 @@
 // Stores outputs the engine developed: each one encoded from its kept pixels, then put to R2 while the
 // next one encodes (the puts run side by side; encoding is synchronous WASM work).
-import type { Size } from '../db/pipeline';
+import type { Size } from '../db/pipeline-stages';
 import type { DevelopSession } from '../engine/develop-session';
 import { mediaKey } from '../storage/keys';
 import type { StageContext } from './stage-context';

@@ -4,7 +4,7 @@ import type { Exif } from '../contract/photo';
 import { originalKey } from '../storage/keys';
 import { exifDate, locateMetadata } from '../formats/exif';
 import { decodeXmlEntities } from '../formats/xml-entities';
-import type { StageResult } from '../db/pipeline';
+import type { StageResult } from '../db/pipeline-stages';
 import type { StageContext } from './stage-context';
 import { readDisplayedSize } from './dimensions';
 

@@ -4,6 +4,7 @@
 // binding is sharp and takes far more; imagesRefusal() is what production would refuse, so that local
 // runs and tests fail where production would.
 import { PermanentError } from '../errors';
+import { concat } from '../formats/bytes';
 import { sniff, type Sniffed } from '../formats/sniff';
 
 type EngineInput = ReadableStream<Uint8Array> | ArrayBuffer; // engine.ts's, without importing it
@@ -71,7 +72,5 @@ async function readHead(stream: ReadableStream<Uint8Array>): Promise<Uint8Array>
     n += value.length;
   }
   await reader.cancel().catch(() => {});
-  const out = new Uint8Array(n);
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
+  return concat(parts);
 }

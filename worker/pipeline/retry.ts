@@ -4,7 +4,7 @@
 import * as analysis from '../analysis/lease';
 import type { Photo } from '../contract/photo';
 import type { EventRow } from '../db/events';
-import { cancelPending, failedPhotoIds, photosUpdated, resetForRetry } from '../db/pipeline';
+import { cancelPending, failedPhotoIds, photosUpdated, resetForRetry } from '../db/pipeline-retry';
 import type { Bindings } from '../env';
 import { AppError } from '../errors';
 import { enqueuePhotos } from './enqueue';

@@ -2,7 +2,7 @@
 // run when it is small enough (one GET instead of one per stage); a bigger one is streamed per stage.
 // A HEIC that the image service cannot decode is decoded once here instead.
 import type { Settings } from '../contract/settings';
-import type { PipelinePhoto } from '../db/pipeline';
+import type { PipelinePhoto } from '../db/pipeline-claim';
 import type { Bindings } from '../env';
 import { PermanentError } from '../errors';
 import { originalKey, posterKey } from '../storage/keys';

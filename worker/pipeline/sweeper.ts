@@ -5,7 +5,7 @@ import { expireAbandoned } from '../analysis/lease';
 import { pruneEvents } from '../db/events';
 import { pruneWindows } from '../db/rate-windows';
 import { staleWindow } from '../rate-limit';
-import * as db from '../db/pipeline';
+import { claimScheduledBatch, librariesWithUnqueued, releaseRunningStages, stuckPhotos, unqueuedPhotos } from '../db/pipeline-sweep';
 import { getSettings } from '../db/settings';
 import { reclusterDue } from '../people/recluster-job';
 import type { Bindings } from '../env';
@@ -27,18 +27,18 @@ export async function sweep(env: Bindings, now = Date.now()): Promise<SweepRepor
   const report: SweepReport = { requeued: 0, scheduled: 0, orphansDeleted: 0 };
 
   // Candidates idle for at least the shortest allowed timeout; each library's own timeout decides.
-  const stuck = await db.stuckPhotos(env.DB, now - 30_000, 1000);
+  const stuck = await stuckPhotos(env.DB, now - 30_000, 1000);
   const byLibrary = Map.groupBy(stuck, (p) => p.libraryId);
   for (const [libraryId, photos] of byLibrary) {
     const { stageTimeoutSeconds } = await getSettings(env.DB, libraryId, env);
     const ids = photos.filter((p) => p.updatedAt < now - stageTimeoutSeconds * 1000).map((p) => p.id);
     if (!ids.length) continue;
-    await db.releaseRunningStages(env.DB, ids, now);
+    await releaseRunningStages(env.DB, ids, now);
     await enqueuePhotos(env, libraryId, ids, 'backfill', now);
     report.requeued += ids.length;
   }
 
-  for (const libraryId of await db.librariesWithUnqueued(env.DB)) {
+  for (const libraryId of await librariesWithUnqueued(env.DB)) {
     const settings = await getSettings(env.DB, libraryId, env);
     // Photos and videos each have their own batch (the seed: photos at 02:00, videos at 02:30).
     report.scheduled += await scheduledBatch(env, libraryId, 'image', settings, now);
@@ -63,10 +63,10 @@ async function scheduledBatch(env: Bindings, libraryId: string, kind: PhotoKind,
     if (!s.scheduledProcessing || !inWindow(s.schedule, now)) return 0;
     // Once a day per kind; the video batch's day key carries the kind (one table, no schema change).
     const day = new Date(now).toISOString().slice(0, 10);
-    if (!(await db.claimScheduledBatch(env.DB, libraryId, kind === 'image' ? day : `${day}/video`))) return 0;
+    if (!(await claimScheduledBatch(env.DB, libraryId, kind === 'image' ? day : `${day}/video`))) return 0;
   }
   // Auto-processing on (switched back on: whatever waited for a batch goes now), or the batch is due.
-  const ids = await db.unqueuedPhotos(env.DB, libraryId, kind, s.batchSize);
+  const ids = await unqueuedPhotos(env.DB, libraryId, kind, s.batchSize);
   await enqueuePhotos(env, libraryId, ids, 'backfill', now);
   return ids.length;
 }

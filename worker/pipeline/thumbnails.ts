@@ -2,7 +2,7 @@
 // (JPEG/PNG/WebP/TIFF) makes them from the run's one decode, the hash from the same pixels; the binding
 // (HEIC, GIF, fallbacks) renders a cascade: largest first, each from the previous one.
 import { rgbaToThumbHash } from 'thumbhash';
-import type { StageResult } from '../db/pipeline';
+import type { StageResult } from '../db/pipeline-stages';
 import { decodePng } from '../formats/png';
 import { thumbnailFile } from '../storage/keys';
 import { renderCascade } from './cascade';

@@ -2,7 +2,7 @@
 // orientation, never upscaled, WebP. Our engine encodes them from the run's one decode (the thumbnails
 // stage already made the pixels); the binding renders a cascade, largest first, each from the previous.
 // The browser's AI analysis reads a variant, never the original.
-import type { StageResult } from '../db/pipeline';
+import type { StageResult } from '../db/pipeline-stages';
 import { variantFile } from '../storage/keys';
 import { renderCascade } from './cascade';
 import { variantOutput } from './engine-session';

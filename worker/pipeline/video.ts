@@ -3,7 +3,7 @@
 // never the media data — a phone video's moov may sit after gigabytes of mdat. Pixels (the poster) come
 // from a browser later: PUT /api/photos/:id/poster adds the thumbnails and variants stages.
 import type { Exif, VideoInfo } from '../contract/photo';
-import type { StageResult } from '../db/pipeline';
+import type { StageResult } from '../db/pipeline-stages';
 import { PermanentError } from '../errors';
 import { readVideoMetadata, VideoParseError, type VideoMetadata } from '../formats/mp4';
 import { r2RangeReader } from '../formats/mp4-r2';

@@ -3,6 +3,7 @@
 // signatures (SimHash) so only photos sharing a bucket are compared. A pair at distance 0.01 differs in
 // a given signature bit with probability ~4.5%, so with 10 tables of 14 bits it is missed ~0.06% of the
 // time; the hyperplanes are seeded, so the same library always gives the same groups.
+import { mulberry32 } from '../mulberry32';
 import type { LibraryIndex } from './library-index';
 
 /** Up to this many embeddings every pair is compared (2,000² / 2 dot products take ~0.2 s). */
@@ -14,15 +15,6 @@ export interface DuplicateGroup {
   /** Newest first. */
   ids: string[];
   similarity: number;
-}
-
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function nearDuplicateGroups(index: LibraryIndex, threshold: number): DuplicateGroup[] {

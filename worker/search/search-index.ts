@@ -2,30 +2,14 @@
 // D1 by reading the feed's event log from the seq it last applied. Every change to a photo already writes
 // an event in the same transaction, so the index needs no hook in any route, cannot miss a change, and
 // catches up before each query: a search sees every write that committed before it. Cost per query: one
-// D1 read of the events since the last query (nothing new: one indexed lookup, ~1 row).
+// D1 read of the events since the last query (nothing new: one indexed lookup, ~1 row). The log-following
+// lives in index-follower.ts, the ranking in search-answer.ts; this object only times and answers calls.
 import { DurableObject } from 'cloudflare:workers';
-import { modelKey } from '../contract/analysis-models';
-import { getSettings } from '../db/settings';
 import type { Bindings } from '../env';
-import { decodeCursor, encodeCursor } from './cursor';
-import { peopleList, toEntry, type IndexEntry } from './entry';
-import type { Filters } from './filters';
-import { currentSeq, type IndexEvent, embeddingsOf, eventsAfter, fromHex, peopleOfPhotos, photoPage } from './index-source';
+import { IndexFollower } from './index-follower';
 import { IndexStore } from './index-store';
-import { LibraryIndex, type Hit } from './library-index';
 import { nearDuplicateGroups, type DuplicateGroup } from './near-duplicates';
-import { queryVector, type IndexError } from './query-vector';
-
-const EVENT_PAGE = 1000;
-const REBUILD_PAGE = 2000;
-
-export interface SearchPlan {
-  vector?: { model: string; values: unknown[] };
-  similarTo?: string;
-  filters: Filters;
-  limit: number;
-  cursor?: string;
-}
+import { answerQuery, type Answer, type SearchPlan } from './search-answer';
 
 export interface IndexStats {
   photos: number;
@@ -44,16 +28,11 @@ export interface IndexCost {
   searchMs: number;
 }
 
-type Answer = { ok: true; hits: Hit[]; nextCursor: string | null } | ({ ok: false } & IndexError);
 /** `seq`: the last event of D1's log the answer reflects. */
 export type SearchAnswer = Answer & { seq: number; cost: IndexCost };
 
 export class SearchIndex extends DurableObject<Bindings> {
-  private readonly store = new IndexStore(this.ctx.storage.sql, this.ctx.storage);
-  private index: LibraryIndex | null = null;
-  private libraryId: string | null = null;
-  private running: Promise<number> | null = null;
-  private queued: Promise<number> | null = null;
+  private readonly follower = new IndexFollower(this.env, new IndexStore(this.ctx.storage.sql, this.ctx.storage));
 
   /**
    * Answers a query. With `sync: false` the object answers from memory without reading D1's log first and
@@ -62,197 +41,36 @@ export class SearchIndex extends DurableObject<Bindings> {
    */
   async search(libraryId: string, plan: SearchPlan, opts: { sync?: boolean } = {}): Promise<SearchAnswer> {
     const started = performance.now();
-    const rowsRead = opts.sync === false && this.index && this.store.seq !== null ? await this.followSettings(libraryId) : await this.sync(libraryId);
+    const f = this.follower;
+    const rowsRead = opts.sync === false && f.index && f.store.seq !== null ? await f.followSettings(libraryId) : await f.sync(libraryId);
     const synced = performance.now();
-    const answer: Answer = this.answer(this.index!, plan);
-    return { ...answer, seq: this.store.seq!, cost: { rowsRead, syncMs: synced - started, searchMs: performance.now() - synced } };
+    const answer: Answer = answerQuery(f.index!, plan);
+    return { ...answer, seq: f.store.seq!, cost: { rowsRead, syncMs: synced - started, searchMs: performance.now() - synced } };
   }
 
   async nearDuplicates(libraryId: string, threshold: number): Promise<{ groups: DuplicateGroup[]; cost: IndexCost }> {
     const started = performance.now();
-    const rowsRead = await this.sync(libraryId);
+    const rowsRead = await this.follower.sync(libraryId);
     const synced = performance.now();
-    const groups = nearDuplicateGroups(this.index!, threshold);
+    const groups = nearDuplicateGroups(this.follower.index!, threshold);
     return { groups, cost: { rowsRead, syncMs: synced - started, searchMs: performance.now() - synced } };
   }
 
   /** Drops the stored index and reads the library again from D1 (also what happens when storage is empty). */
   async rebuild(libraryId: string): Promise<{ rowsRead: number; ms: number }> {
     const started = performance.now();
-    this.claim(libraryId);
-    this.store.clear();
-    this.index = null;
-    const rowsRead = await this.sync(libraryId);
+    this.follower.reset(libraryId);
+    const rowsRead = await this.follower.sync(libraryId);
     return { rowsRead, ms: performance.now() - started };
   }
 
   async stats(libraryId: string): Promise<IndexStats> {
-    await this.sync(libraryId);
-    const index = this.index!;
+    const { store } = this.follower;
+    await this.follower.sync(libraryId);
+    const index = this.follower.index!;
     return {
       photos: index.size, embeddings: index.activeModel ? (index.modelCounts.get(index.activeModel) ?? 0) : 0,
-      model: index.activeModel, dims: index.dims, memoryBytes: index.memoryBytes(), storageBytes: this.store.bytes, seq: this.store.seq,
+      model: index.activeModel, dims: index.dims, memoryBytes: index.memoryBytes(), storageBytes: store.bytes, seq: store.seq,
     };
-  }
-
-  private answer(index: LibraryIndex, plan: SearchPlan): Answer {
-    const library = index.activeModel && index.dims ? { model: index.activeModel, dims: index.dims } : null;
-    let query: Int8Array | null = null;
-    if (plan.vector) {
-      const q = queryVector(plan.vector.values, plan.vector.model, library);
-      if (!(q instanceof Int8Array)) return { ok: false, ...q };
-      if (!library) return { ok: true, hits: [], nextCursor: null };
-      query = q;
-    } else if (plan.similarTo) {
-      if (!index.has(plan.similarTo)) return { ok: false, code: 'not_found', message: 'No such photo.' };
-      query = index.vectorOf(plan.similarTo);
-      if (!query) return { ok: false, code: 'conflict', message: 'This photo has not been analysed with the library’s embedding model yet.' };
-    }
-    // Every face of the library is on a photo the index holds: a person it has not seen does not exist here.
-    if (plan.filters.person && !index.knowsPerson(plan.filters.person)) return { ok: false, code: 'not_found', message: 'No such person.' };
-    const cursor = plan.cursor ? decodeCursor(plan.cursor, query !== null) : null;
-    if (plan.cursor && !cursor) return { ok: false, code: 'invalid_request', message: 'The cursor is not one this search returned.' };
-    const { hits, next } = index.search({ query, exclude: plan.similarTo, filters: plan.filters, limit: plan.limit, cursor });
-    return { ok: true, hits, nextCursor: next ? encodeCursor(next) : null };
-  }
-
-  /** One object serves one library: a call naming another is a wiring bug, never served from this index. */
-  private claim(libraryId: string) {
-    this.libraryId ??= (this.store.owner ??= libraryId);
-    if (this.libraryId !== libraryId) throw new Error(`search index of ${this.libraryId} asked about ${libraryId}`);
-  }
-
-  /**
-   * Catches up with D1. A call waits for a sync that starts after it arrived (one already running may
-   * have read the log before the caller's write committed); calls arriving together share that sync.
-   */
-  private sync(libraryId: string): Promise<number> {
-    this.claim(libraryId);
-    if (this.queued) return this.queued;
-    const before = this.running ?? Promise.resolve(0);
-    const mine: Promise<number> = before.catch(() => 0).then(() => {
-      this.queued = null;
-      this.running = mine;
-      return this.catchUp(libraryId);
-    }).finally(() => {
-      if (this.running === mine) this.running = null;
-    });
-    this.queued = mine;
-    return mine;
-  }
-
-  private async catchUp(libraryId: string): Promise<number> {
-    let rowsRead = 0;
-    if (!this.index) this.load();
-    if (this.store.seq === null) rowsRead += await this.rebuildFromD1(libraryId);
-    for (;;) {
-      const seq = this.store.seq!;
-      const events = await eventsAfter(this.env.DB, libraryId, seq, EVENT_PAGE);
-      rowsRead += events.rowsRead;
-      if (!events.value.length) break;
-      // Events are pruned after a week: an index that slept longer than that starts over.
-      if (events.value[0].seq !== seq + 1 && seq > 0) {
-        this.store.clear();
-        this.load();
-        rowsRead += await this.rebuildFromD1(libraryId);
-        continue;
-      }
-      rowsRead += await this.applyEvents(libraryId, events.value);
-      if (events.value.length < EVENT_PAGE) break;
-    }
-    return rowsRead + (await this.followSettings(libraryId));
-  }
-
-  /** Settings are cached per isolate for a few seconds (db/settings.ts): no D1 read on most queries. */
-  private async followSettings(libraryId: string): Promise<number> {
-    const { embedding } = (await getSettings(this.env.DB, libraryId, this.env)).analysis;
-    this.followModel(modelKey(embedding), embedding.dims);
-    return 0;
-  }
-
-  private load() {
-    const index = new LibraryIndex();
-    for (const e of this.store.entries()) index.upsert(e);
-    this.index = index;
-  }
-
-  /**
-   * The searchable model is the library's setting, even before any photo has an embedding of it (a query
-   * of another model is then refused rather than compared across spaces). Photos still carrying an older
-   * model's embedding stay stored and come back into the ranking as they are analysed again.
-   */
-  private followModel(model: string, dims: number) {
-    const index = this.index!;
-    if (model === index.activeModel && dims === index.dims) return;
-    index.activate(model, dims, this.store.vectors(model));
-  }
-
-  private async applyEvents(libraryId: string, events: Awaited<ReturnType<typeof eventsAfter>>['value']): Promise<number> {
-    const index = this.index!;
-    // The last event of a photo wins; a deletion anywhere after its last photo event removes it.
-    const latest = new Map<string, (typeof events)[number]>();
-    for (const e of events) if (e.photoId && (e.photo || e.type === 'photo.deleted')) latest.set(e.photoId, e);
-    const analysed = new Set(events.filter((e) => e.type === 'analysis.completed').map((e) => e.photoId));
-    const needVectors = [...latest.values()]
-      .filter((e) => e.photo?.embedding_model && (analysed.has(e.photoId) || index.storedModel(e.photoId!) !== e.photo.embedding_model))
-      .map((e) => e.photoId!);
-    const fetched = needVectors.length ? await embeddingsOf(this.env.DB, libraryId, needVectors) : { value: new Map(), rowsRead: 0 };
-    const people = await this.peopleChanges(libraryId, events);
-    const upserts: IndexEntry[] = [];
-    const removals: string[] = [];
-    for (const [id, e] of latest) {
-      people.value.delete(id);
-      if (!e.photo) {
-        removals.push(id);
-        continue;
-      }
-      const v = fetched.value.get(id);
-      const vector = needVectors.includes(id) ? (v ? v.vector : null) : index.has(id) ? undefined : null;
-      const entry = toEntry({ ...e.photo, embedding_model: v?.model ?? e.photo.embedding_model }, vector);
-      upserts.push({ ...entry, ...(people.fresh.has(id) && { people: people.fresh.get(id)! }) });
-    }
-    // Photos without an event of their own in this page: their people change in place. Written before the
-    // seq moves on, so a crash in between replays the page instead of losing the change.
-    for (const id of people.value.keys()) if (!index.has(id)) people.value.delete(id);
-    if (people.value.size) this.store.setPeople(people.value);
-    for (const [id, list] of people.value) index.setPeople(id, list);
-    this.store.apply(upserts, removals, events[events.length - 1].seq);
-    for (const e of upserts) index.upsert(e);
-    for (const id of removals) index.remove(id);
-    return fetched.rowsRead + people.rowsRead;
-  }
-
-  /**
-   * The people of every photo a page's people.changed events touched, as D1 has them now (newer than
-   * any event of the page). A photo may lose a person without being named (a re-clustering moves a face
-   * from one unnamed person to another), so the photos the index had under a named person count too.
-   */
-  private async peopleChanges(libraryId: string, events: IndexEvent[]) {
-    const changes = events.flatMap((e) => (e.people ? [e.people] : []));
-    if (!changes.length) return { value: new Map<string, string[]>(), fresh: new Map<string, string[]>(), rowsRead: 0 };
-    const personIds = [...new Set(changes.flatMap((c) => [...c.people, ...c.removed]))];
-    const photoIds = [...new Set([...changes.flatMap((c) => c.photoIds), ...this.index!.photosOf(personIds)])];
-    const read = await peopleOfPhotos(this.env.DB, libraryId, personIds, photoIds);
-    const value = new Map<string, string[]>();
-    for (const id of new Set([...photoIds, ...read.value.keys()])) value.set(id, peopleList(read.value.get(id) ?? []));
-    return { value, fresh: new Map(value), rowsRead: read.rowsRead };
-  }
-
-  /** Reads the whole library (one page at a time, in id order); events after `seq` are applied next. */
-  private async rebuildFromD1(libraryId: string): Promise<number> {
-    const seq = await currentSeq(this.env.DB, libraryId);
-    let rowsRead = 1;
-    let afterId = '';
-    for (;;) {
-      const page = await photoPage(this.env.DB, libraryId, afterId, REBUILD_PAGE);
-      rowsRead += page.rowsRead;
-      const entries = page.value.map((p) => toEntry(p, p.embedding ? fromHex(p.embedding) : null));
-      this.store.apply(entries, []);
-      for (const e of entries) this.index!.upsert(e);
-      if (page.value.length < REBUILD_PAGE) break;
-      afterId = page.value[page.value.length - 1].id;
-    }
-    this.store.seq = seq;
-    return rowsRead;
   }
 }

@@ -8,7 +8,8 @@ import { present } from '../media/present';
 import { toFilters } from './filters';
 import { photosById } from './photos-by-id';
 import { modelKey } from './query-vector';
-import type { IndexCost, SearchPlan } from './search-index';
+import type { SearchPlan } from './search-answer';
+import type { IndexCost } from './search-index';
 
 export interface Costed<T> {
   body: T;

@@ -6,7 +6,7 @@ import type { PipelineMessage } from '../contract/queue';
 import type { Settings } from '../contract/settings';
 import type { Bindings } from '../env';
 import { AppError } from '../errors';
-import { getPhotoBySha, insertPhoto, newPhotoJson, type NewPhoto } from '../db/photos';
+import { getPhotoBySha, insertPhoto, type NewPhoto } from '../db/photos';
 import { newPhotoId } from '../ids';
 import { originalKey } from '../storage/keys';
 import { publish } from '../feed/publish';
@@ -113,8 +113,9 @@ export async function recordPhoto(
   const row: NewPhoto = { ...p, stages: p.kind === 'image' ? IMAGE_STAGES : VIDEO_STAGES };
   // Videos have their own choice (settings.videos), mirroring the photos'.
   const auto = p.kind === 'video' ? limits.videos.autoProcessOnUpload : limits.autoProcessOnUpload;
+  let created: Photo | null;
   try {
-    const { inserted, events } = await insertPhoto(env.DB, row, now, auto);
+    const { inserted, photo, events } = await insertPhoto(env.DB, row, now, auto);
     waitUntil(publish(env, libraryId, events));
     if (!inserted) {
       // Another upload of the same bytes won the race: answer with its photo, drop our copy.
@@ -123,6 +124,7 @@ export async function recordPhoto(
       if (!existing) throw new Error(`photo with sha256 ${sha256} vanished during dedupe`);
       return { photo: existing, duplicate: true };
     }
+    created = photo;
   } catch (err) {
     await env.PHOTOS.delete(key);
     throw err;
@@ -135,7 +137,8 @@ export async function recordPhoto(
     const message: PipelineMessage = { type: 'photo.process', libraryId, photoId: id };
     waitUntil(laneQueue(env, 'interactive').send(message).catch((err) => console.error('enqueue failed; the sweep will retry', id, err)));
   }
-  return { photo: newPhotoJson(row, now), duplicate: false };
+  // Inserted in the batch that wrote the photo.created event, so that event (and this photo) exists.
+  return { photo: created!, duplicate: false };
 }
 
 /**

@@ -41,9 +41,12 @@ export interface BackgroundModel {
   licence: string;
 }
 
+// ISNet is DIS's isnet-general-use weights (Apache-2.0) as rembg exported them (MIT), in transformers.js's
+// layout. Not onnx-community/ISNet-ONNX: that repacks IMG.LY's models (shipped with their AGPL-3.0
+// library) and its card states no licence.
 export const BACKGROUND_MODELS = {
   'birefnet-lite': { label: 'BiRefNet lite (general, best edges)', repo: 'onnx-community/BiRefNet_lite-ONNX', licence: 'MIT' },
-  isnet: { label: 'ISNet general-use', repo: 'onnx-community/ISNet-ONNX', licence: 'Apache-2.0' },
+  isnet: { label: 'ISNet general-use', repo: 'Ko033/isnet-general-use-onnx', licence: 'Apache-2.0' },
   modnet: { label: 'MODNet (portraits, fast)', repo: 'Xenova/modnet', licence: 'Apache-2.0' },
 } as const satisfies Record<string, BackgroundModel>;
 export type BackgroundModelKey = keyof typeof BACKGROUND_MODELS;

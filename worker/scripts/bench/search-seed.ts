@@ -5,24 +5,16 @@ import { photoEventStatement } from '../../db/events';
 import { getSettings, putSettings } from '../../db/settings';
 import type { Bindings } from '../../env';
 import { newPhotoId } from '../../ids';
+import { mulberry32 } from '../../mulberry32';
 
 export { LibraryFeed, SearchIndex } from '../../index';
 
 const LIBRARY = 'default';
 const CAMERAS = [['Apple', 'iPhone 4'], ['Apple', 'iPhone 12'], ['Google', 'Pixel 7'], ['Canon', 'Canon EOS 5D'], ['SONY', 'ILCE-7M3']];
 
-function rand(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `count` photos starting at number `from`, each with a random 512-d int8 embedding. */
 async function seed(env: Bindings, from: number, count: number, dims: number) {
-  const random = rand(from + 1);
+  const random = mulberry32(from + 1);
   const t0 = Date.parse('2016-01-01T00:00:00Z');
   const rows = Array.from({ length: count }, (_, k) => {
     const n = from + k;

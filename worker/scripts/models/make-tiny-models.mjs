@@ -9,7 +9,9 @@
 //   tiny/siglip-base-patch16-224     Xenova/siglip-base-patch16-224         768-d embeddings
 //   tiny/opencv_zoo                  opencv/opencv_zoo (HF mirror): models/face_detection_yunet/face_detection_yunet_2023mar.onnx,
 //                                    models/face_recognition_sface/face_recognition_sface_2021dec.onnx
-//   tiny/BiRefNet_lite-ONNX          onnx-community/BiRefNet_lite-ONNX      background removal
+//   tiny/BiRefNet_lite-ONNX          onnx-community/BiRefNet_lite-ONNX      background removal (export studio)
+//   tiny/isnet-general-use-onnx      Ko033/isnet-general-use-onnx           background removal, ISNet general-use
+//   tiny/modnet                      Xenova/modnet                          background removal, portraits
 //   tiny/face                        legacy face folder (RGB, 512-d), until the app moves to opencv_zoo
 // With --compute real, bench/… folders get the same layouts with the real models' compute and q8
 // weights (see real-compute.mjs); that takes a while and writes a few hundred MB.
@@ -34,7 +36,9 @@ makeCaptioner(files, 'tiny/vit-gpt2-image-captioning');
 makeClip(files, 'tiny/clip-vit-base-patch32');
 makeSiglip(files, 'tiny/siglip-base-patch16-224');
 makeFaces(files, 'tiny/opencv_zoo');
-makeSegmentation(files, 'tiny/BiRefNet_lite-ONNX');
+makeSegmentation(files, 'tiny/BiRefNet_lite-ONNX', { kind: 'birefnet' });
+makeSegmentation(files, 'tiny/isnet-general-use-onnx', { kind: 'isnet' });
+makeSegmentation(files, 'tiny/modnet', { kind: 'modnet' });
 makeLegacyFace(files, 'tiny/face');
 if (compute === 'real') {
   const { makeRealCompute } = await import('./real-compute.mjs');

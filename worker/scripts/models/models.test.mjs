@@ -191,16 +191,31 @@ test('SFace 2021dec stand-in: 128-d, similar crops close, different crops apart'
   assert.ok(cosine(a, b) < 0.5, `different: ${cosine(a, b)}`);
 });
 
-test('BiRefNet stand-in: background-removal keeps the red pixels', async () => {
-  const remover = await pipeline('background-removal', 'tiny/BiRefNet_lite-ONNX', { dtype: 'q8' });
-  const w = 120, h = 80, data = new Uint8ClampedArray(w * h * 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set(x >= 30 && x < 70 && y >= 20 && y < 60 ? RGB.red : [90, 140, 200], (y * w + x) * 3);
-  const cut = await remover(new RawImage(data, w, h, 3));
-  assert.equal(cut.channels, 4);
-  const alpha = (x, y) => cut.data[(y * w + x) * 4 + 3];
-  assert.ok(alpha(50, 40) > 240, `inside ${alpha(50, 40)}`);
-  assert.ok(alpha(5, 5) < 15 && alpha(100, 70) < 15, `outside ${alpha(5, 5)} ${alpha(100, 70)}`);
-});
+// Each fed as the real model is (transformers.js's preprocessing of the stand-in's own config: size,
+// mean/std) and answering as it does (BiRefNet logits, ISNet and MODNet probabilities).
+for (const [id, input, output, dims, [mean, std], probabilities] of [
+  ['tiny/BiRefNet_lite-ONNX', 'input_image', 'output_image', [1, 3, 1024, 1024], [0.485, 0.229], false],
+  ['tiny/isnet-general-use-onnx', 'input_image', 'output_image', [1, 3, 1024, 1024], [0.5, 1], true],
+  ['tiny/modnet', 'input', 'output', [1, 3, 512, 768], [0.5, 0.5], true], // 121×80: shortest edge to 512 (774.4 wide), then multiples of 32
+]) {
+  test(`${id} stand-in: background-removal keeps the red pixels, fed as the real model`, async () => {
+    const remover = await pipeline('background-removal', id, { dtype: 'q8' });
+    assert.deepEqual(remover.model.sessions.model.inputNames, [input]);
+    const w = 121, h = 80, data = new Uint8ClampedArray(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set(x >= 30 && x < 70 && y >= 20 && y < 60 ? RGB.red : [90, 140, 200], (y * w + x) * 3);
+    const image = new RawImage(data, w, h, 3);
+    const { pixel_values } = await remover.processor(image);
+    assert.deepEqual(pixel_values.dims, dims);
+    assert.ok(Math.abs(pixel_values.data[0] - (90 / 255 - mean) / std) < 0.01, `top-left red ${pixel_values.data[0]}`);
+    const raw = (await remover.model({ [input]: pixel_values }))[output].data;
+    assert.equal(raw.every((v) => v >= 0 && v <= 1), probabilities);
+    const cut = await remover(image);
+    assert.equal(cut.channels, 4);
+    const alpha = (x, y) => cut.data[(y * w + x) * 4 + 3];
+    assert.ok(alpha(50, 40) > 240, `inside ${alpha(50, 40)}`);
+    assert.ok(alpha(5, 5) < 15 && alpha(100, 70) < 15, `outside ${alpha(5, 5)} ${alpha(100, 70)}`);
+  });
+}
 
 // -- the bench building blocks --------------------------------------------------------------------
 test('a q8 linear (DynamicQuantizeLinear → MatMulInteger) computes what its fp32 twin does', async () => {

@@ -178,6 +178,7 @@ export function facesBench(files, dir) {
 // channels, depths 2/2/6/2, 64-token windows where Swin pads 7×7 ones, ~95 GMAC) plus fp32 decoder convs back up to full size.
 export function segmentationBench(files, dir) {
   makeSegmentation(files, dir, {
+    kind: 'birefnet',
     suffixes: Q8,
     cost(g) {
       const net = new Net(g, { seed: 1000 });
