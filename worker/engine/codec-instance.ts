@@ -8,6 +8,7 @@ export const KEEP_BELOW = 48 * 1024 * 1024;
 
 let current: Promise<CodecModule> | undefined;
 let queue: Promise<unknown> = Promise.resolve();
+let peak = 0; // the most wasm memory an instance in this isolate has reached
 
 function load(): Promise<CodecModule> {
   // Workers cannot compile WASM at runtime: instantiate the module the bundler imported.
@@ -39,7 +40,10 @@ export function withCodec<T>(job: (m: CodecModule) => T | Promise<T>, fresh = fa
       return result;
     } finally {
       m._cx_reset();
-      if (failed || memoryBytes(m) > KEEP_BELOW) current = undefined;
+      const bytes = memoryBytes(m);
+      // Rare (a new high for the isolate) and what memory pressure is diagnosed by; bench:pipeline reads it.
+      if (bytes > peak) console.log(`engine: wasm memory peak ${((peak = bytes) / 1048576).toFixed(1)} MB`);
+      if (failed || bytes > KEEP_BELOW) current = undefined;
     }
   });
   queue = run.catch(() => {});
