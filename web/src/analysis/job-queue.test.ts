@@ -29,27 +29,29 @@ function server(pending: number) {
 }
 
 describe('JobQueue', () => {
-  it('claims the next jobs while the last one in hand is in the models, so no photo waits for a claim', async () => {
+  it('claims ahead: the job after the one in the models is always known (its photo is fetched meanwhile), and no photo waits for a claim', async () => {
     const { queue, claims, settle } = server(5);
     const first = queue.take();
     await settle();
     expect(claims.map((c) => c.max)).toEqual([2]); // an empty queue: this one has to be waited for
     claims[0].answer();
     expect((await first)?.job.photoId).toBe('p0');
-    // p1 waits; taking it (the last one waiting) asks for more at once, before p1 is even analysed.
+    // p1 waits, and the queue is topped up at once, while p0 is in the models.
     expect(queue.peek()?.photoId).toBe('p1');
+    await settle();
+    expect(claims.map((c) => c.max)).toEqual([2, 1]);
+    claims[1].answer();
+    await settle();
     const second = await queue.take();
     expect(second?.job.photoId).toBe('p1');
+    expect(queue.peek()?.photoId).toBe('p2'); // known as p1 starts: its photo can be fetched meanwhile
+    // One claim at a time, however often the lanes take; a waiting job is handed out at once.
     await settle();
-    expect(claims.map((c) => c.max)).toEqual([2, 2]);
-    // Only one claim at a time, however often the lanes take.
-    const third = queue.take();
-    await settle();
-    expect(claims).toHaveLength(2);
-    claims[1].answer();
-    expect((await third)?.job.photoId).toBe('p2');
-    expect(queue.peek()?.photoId).toBe('p3'); // known while p2 is analysed: its photo can be fetched
-    for (const lease of [await first, second, await third]) queue.release(lease!);
+    expect(claims).toHaveLength(3);
+    const third = await queue.take();
+    expect(third?.job.photoId).toBe('p2');
+    expect(claims).toHaveLength(3);
+    for (const lease of [await first, second, third]) queue.release(lease!);
     queue.abandonAll('done');
   });
 

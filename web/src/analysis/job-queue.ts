@@ -1,7 +1,7 @@
-// The jobs this tab holds: claimed ahead of the models, so a photo never waits for a claim. When a lane
-// takes the last waiting job, the next claim is already on its way, and the job after the one in the
-// models is known early enough to fetch and decode its photo meanwhile (bridge.analyse's `next`). Each
-// claimed job is kept alive (lease.ts) until its result is posted or it is dropped.
+// The jobs this tab holds: claimed ahead of the models, so a photo never waits for a claim. Each time a
+// lane takes a job, the queue is topped up in the background, so the job after the one in the models is
+// already known when it starts, and its photo is fetched and decoded meanwhile (bridge.analyse's `next`).
+// Each claimed job is kept alive (lease.ts) until its result is posted or it is dropped.
 import type { AnalysisJob, ClaimResponse, DeviceInfo } from '../../../worker/contract/analysis';
 import type { AnalysisSettings } from '../../../worker/contract/settings';
 import { errorMessage, type Api } from '../lib/api';
@@ -11,7 +11,7 @@ export interface QueueSetup {
   api: Pick<Api, 'claimAnalysis' | 'heartbeat'>;
   clientId: string;
   device: () => DeviceInfo;
-  /** Jobs to hold waiting: two per lane, so each lane has its next photo in hand. */
+  /** Jobs to hold waiting: two per lane, so each lane's next photo is known while one is in the models. */
   depth: () => number;
   /** Every claim says the library's model set; the runner switches when it changed. */
   onModels: (models: AnalysisSettings) => void;
@@ -29,14 +29,14 @@ export class JobQueue {
   constructor(private readonly setup: QueueSetup) {}
 
   /**
-   * The next job, or null when the library has nothing pending. Taking it claims more in the background
-   * once the queue runs low; only an empty queue waits for the claim.
+   * The next job, or null when the library has nothing pending. Taking one claims more in the background;
+   * only an empty queue waits for the claim.
    */
   async take(): Promise<Lease | null> {
     while (!this.stopped) {
       const lease = this.waiting.shift();
       if (lease?.signal.aborted) continue; // lost while it waited (another tab has it)
-      if (this.waiting.length < this.setup.depth() / 2) void this.refill();
+      if (this.waiting.length < this.setup.depth()) void this.refill(); // topped up while this one runs
       if (lease) return lease;
       await this.refill();
       if (!this.waiting.length) return null;
