@@ -10,33 +10,8 @@ import {
 import * as ort from 'onnxruntime-web';
 import sharp from 'sharp';
 import { inject } from 'vitest';
-import type { AnalysisSettings } from '../../worker/contract/settings';
-import { api, baseUrl, token } from './browser';
-
-// The stand-ins answer by colour (worker/scripts/models/README.md): the tags must include the colours.
-export const TAGS = ['person', 'face', 'dog', 'cat', 'beach', 'city', 'tree', 'red', 'green', 'blue'];
-export const TINY: AnalysisSettings = {
-  modelHost: 'self',
-  caption: { id: 'tiny/vit-gpt2-image-captioning' },
-  embedding: { id: 'tiny/clip-vit-base-patch32', dims: 512 },
-  faces: { id: 'tiny/face_detection_yunet', version: '2023mar' },
-  faceEmbedding: { id: 'tiny/face_recognition_sface', version: '2021dec', dims: 128 },
-  detailedDescription: false,
-  ocr: false,
-  tags: TAGS,
-};
-
-export async function settings(): Promise<{ analysis: AnalysisSettings }> {
-  const res = await fetch(`${baseUrl()}/api/settings`, { headers: { Authorization: `Bearer ${token()}` } });
-  return ((await res.json()) as { settings: { analysis: AnalysisSettings } }).settings;
-}
-
-export async function putAnalysis(analysis: Partial<AnalysisSettings>) {
-  const res = await fetch(`${baseUrl()}/api/settings`, {
-    method: 'PUT', body: JSON.stringify({ analysis }), headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
-  });
-  if (!res.ok) throw new Error(`settings: ${res.status} ${await res.text()}`);
-}
+import { settings, TAGS, TINY } from './analysis-setup';
+import { api, baseUrl } from './browser';
 
 /** Where a face is, as [x, y, w, h] of the image (0–1): this client's detector is told, not run. */
 export type FaceBoxes = Record<string, Array<[number, number, number, number]>>;

@@ -4,64 +4,18 @@
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Photo } from '../../worker/contract/photo';
-import type { AnalysisSettings } from '../../worker/contract/settings';
-import { apiUpload, baseUrl, fixture, launch, screenshot, signedIn, token } from './browser';
-
-// The stand-ins answer by colour (worker/scripts/models/README.md): the tags must include the colours.
-const TAGS = ['person', 'face', 'dog', 'cat', 'beach', 'city', 'tree', 'red', 'green', 'blue'];
-const TINY: AnalysisSettings = {
-  modelHost: 'self',
-  caption: { id: 'tiny/vit-gpt2-image-captioning' },
-  embedding: { id: 'tiny/clip-vit-base-patch32', dims: 512 },
-  // OpenCV Zoo layout: tiny/opencv_zoo/models/face_detection_yunet/face_detection_yunet_2023mar.onnx …
-  faces: { id: 'tiny/face_detection_yunet', version: '2023mar' },
-  faceEmbedding: { id: 'tiny/face_recognition_sface', version: '2021dec', dims: 128 },
-  detailedDescription: false,
-  ocr: false,
-  tags: TAGS,
-};
+import { DEFAULT_ANALYSIS_SETTINGS } from '../../worker/contract/settings';
+import { analysisFinished, putAnalysis, TINY, until, useTinyModels } from './analysis-setup';
+import { apiUpload, baseUrl, fixture, launch, screenshot, signedIn } from './browser';
 
 let browser: Browser;
-let before: AnalysisSettings;
+useTinyModels();
 beforeAll(async () => {
   browser = await launch();
-  before = (await settings()).analysis;
-  await putAnalysis(TINY);
 });
 afterAll(async () => {
   await browser?.close();
-  await putAnalysis(before); // the next test file finds the library as it was
 });
-
-async function settings() {
-  const res = await fetch(`${baseUrl()}/api/settings`, { headers: { Authorization: `Bearer ${token()}` } });
-  return ((await res.json()) as { settings: { analysis: AnalysisSettings } }).settings;
-}
-
-async function putAnalysis(analysis: Partial<AnalysisSettings>) {
-  const res = await fetch(`${baseUrl()}/api/settings`, {
-    method: 'PUT', body: JSON.stringify({ analysis }), headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
-  });
-  if (!res.ok) throw new Error(`settings: ${res.status} ${await res.text()}`);
-}
-
-async function getPhoto(id: string): Promise<Photo> {
-  const res = await fetch(`${baseUrl()}/api/photos/${id}`, { headers: { Authorization: `Bearer ${token()}` } });
-  return ((await res.json()) as { photo: Photo }).photo;
-}
-
-async function until(id: string, done: (p: Photo) => boolean, timeout = 240_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const p = await getPhoto(id);
-    if (done(p)) return p;
-    if (Date.now() > deadline) throw new Error(`timeout: ${JSON.stringify(p.stages)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-const finished = (p: Photo) => p.stages.analysis?.status === 'completed' || p.stages.analysis?.status === 'failed';
 
 const solid = (r: number, g: number, b: number, width = 320, height = 240) =>
   sharp({ create: { width, height, channels: 3, background: { r, g, b } } }).png().toBuffer();
@@ -133,7 +87,7 @@ describe('analysis tab', () => {
 
       const results = [];
       for (const id of ids) {
-        const photo = await until(id, finished);
+        const photo = await until(id, analysisFinished);
         expect(photo.stages.analysis?.status, photo.stages.analysis?.error).toBe('completed');
         // The tiny captioner names the dominant colour; a caption without one means the pixels never got there.
         expect(photo.analysis?.caption).toMatch(/^a photo of a (red|green|blue) thing$/);
@@ -166,13 +120,38 @@ describe('analysis tab', () => {
     }
   });
 
+  it('loads the default set from the Hugging Face hub; offline, the error names the file and the reason, and Retry tries again', { timeout: 120_000 }, async () => {
+    await putAnalysis(DEFAULT_ANALYSIS_SETTINGS);
+    const hub: string[] = [];
+    const page = await analysisTab(browser, 'device=wasm', async (p) => {
+      // The hub is unreachable here anyway; refusing it at the browser makes "offline" exact and fast.
+      await p.context().route('https://huggingface.co/**', (route) => {
+        hub.push(route.request().url());
+        return route.abort('internetdisconnected');
+      });
+    });
+    try {
+      const error = page.locator('.error');
+      await expect.poll(() => error.textContent(), { timeout: 60_000 }).toMatch(
+        /^The models could not be loaded: .*Could not download https:\/\/huggingface\.co\/onnx-community\/Florence-2-base-ft\/resolve\/main\/[\w./-]+: .+Check the connection to the model host \(huggingface\.co\)\. Press Retry to try again\.$/,
+      );
+      expect(hub[0]).toMatch(/^https:\/\/huggingface\.co\/onnx-community\/Florence-2-base-ft\/resolve\/main\//);
+      const tried = hub.length;
+      await page.getByRole('button', { name: 'Retry' }).click();
+      await expect.poll(() => hub.length, { timeout: 60_000 }).toBeGreaterThan(tried);
+    } finally {
+      await page.context().close();
+      await putAnalysis(TINY);
+    }
+  });
+
   it('writes Florence-2 captions, detailed descriptions and the text in photos when the library asks', { timeout: 600_000 }, async () => {
     await putAnalysis({ caption: { id: 'tiny/Florence-2-base-ft' }, detailedDescription: true, ocr: true });
     try {
       const [green] = await uploadPending([['green.png', await solid(30, 200, 40)]]);
       const page = await analysisTab(browser);
       try {
-        const photo = await until(green, finished);
+        const photo = await until(green, analysisFinished);
         expect(photo.stages.analysis?.status, photo.stages.analysis?.error).toBe('completed');
         expect(photo.analysis?.caption).toBe('A green photo.');
         expect(photo.analysis?.detailedDescription).toBe('The image shows a green photo. It is mostly green, with a plain background and no other objects.');
@@ -224,7 +203,7 @@ describe('analysis tab', () => {
       const page = await analysisTab(gpuBrowser, 'device=webgpu');
       try {
         await expect.poll(() => deviceOrError(page), { timeout: 300_000 }).toBe('webgpu');
-        const done = await until(blue, finished, 300_000);
+        const done = await until(blue, analysisFinished, 300_000);
         expect(done.stages.analysis?.error).toBeUndefined();
         expect(done.analysis?.caption).toBe('a photo of a blue thing');
         expect(done.analysis?.device?.backend).toBe('webgpu');

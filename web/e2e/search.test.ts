@@ -8,38 +8,20 @@
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Photo } from '../../worker/contract/photo';
-import type { AnalysisSettings } from '../../worker/contract/settings';
-import { analyseThroughApi, putAnalysis, settings, TINY } from './analysis-client';
+import { analyseThroughApi } from './analysis-client';
+import { analysisDue, analysisFinished, getPhoto, TINY, until, useTinyModels } from './analysis-setup';
 import { apiUpload, baseUrl, launch, screenshot, signedIn, token } from './browser';
 
 let browser: Browser;
-let before: AnalysisSettings;
+useTinyModels();
 beforeAll(async () => {
   browser = await launch();
-  before = (await settings()).analysis;
-  await putAnalysis(TINY);
 });
 afterAll(async () => {
   await browser?.close();
-  await putAnalysis(before); // the next test file finds the library as it was
 });
 
 const auth = () => ({ Authorization: `Bearer ${token()}` });
-
-async function getPhoto(id: string): Promise<Photo> {
-  return ((await (await fetch(`${baseUrl()}/api/photos/${id}`, { headers: auth() })).json()) as { photo: Photo }).photo;
-}
-
-async function until(id: string, done: (p: Photo) => boolean, timeout = 120_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const p = await getPhoto(id);
-    if (done(p)) return p;
-    if (Date.now() > deadline) throw new Error(`timeout: ${JSON.stringify(p.stages)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 const run = `${Date.now()}`;
 // Unique bytes per run and per photo (the library keeps each file once): a description in the EXIF.
@@ -58,7 +40,7 @@ async function blob(left: number, colour: { r: number; g: number; b: number }, t
 async function uploadAnalysed(files: Array<[string, Buffer, Array<[number, number, number, number]>?]>): Promise<string[]> {
   const ids: string[] = [];
   for (const [name, bytes] of files) ids.push((await apiUpload(name, bytes)).photo.id);
-  for (const id of ids) await until(id, (p) => p.stages.analysis?.status === 'pending' || p.stages.analysis?.status === 'completed');
+  for (const id of ids) await until(id, analysisDue);
   await analyseThroughApi(ids, Object.fromEntries(files.flatMap(([, , boxes], i) => (boxes ? [[ids[i], boxes]] : []))));
   for (const id of ids) expect((await getPhoto(id)).analysis?.embedding).toEqual({ model: TINY.embedding.id, dims: 512 });
   return ids;
@@ -150,11 +132,11 @@ describe('search', () => {
 describe('search after the real analysis tab', () => {
   it('finds a photo the analysis tab analysed with the library\'s models', { timeout: 600_000 }, async () => {
     const id = (await apiUpload(`tab-green-${run}.png`, await solid(25, 210, 35, 'tab'))).photo.id;
-    await until(id, (p) => p.stages.analysis?.status === 'pending' || p.stages.analysis?.status === 'completed');
+    await until(id, analysisDue);
     const tab = await signedIn(browser);
     await tab.goto(`${baseUrl()}/analysis?preset=tiny`);
     await tab.getByRole('button', { name: 'Start' }).click();
-    const photo = await until(id, (p) => p.stages.analysis?.status === 'completed' || p.stages.analysis?.status === 'failed', 300_000);
+    const photo = await until(id, analysisFinished, 300_000);
     expect(photo.stages.analysis?.status, photo.stages.analysis?.error).toBe('completed');
     expect(photo.analysis?.embedding).toEqual({ model: TINY.embedding.id, dims: 512 });
     await tab.context().close();

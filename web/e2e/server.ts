@@ -14,6 +14,10 @@ export default async function setup(project: TestProject) {
   run('vite', ['build', '--logLevel', 'warn']);
   const state = mkdtempSync(path.join(os.tmpdir(), 'darkroom-e2e-'));
   run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { stdio: 'ignore' });
+  // The models are made before the server starts, so their PUTs follow its first request at once: a PUT
+  // through wrangler dev's proxy after an idle pause can die mid-body (EPIPE; workers-sdk#15252).
+  const models = path.join(state, 'models');
+  run('node', ['worker/scripts/models/make-tiny-models.mjs', models], { stdio: 'ignore' });
   // A free port, not a fixed one: with two runs on one machine, the second would otherwise find the
   // first one's server answering on that port and test against it.
   const port = Number(process.env.E2E_PORT) || (await freePort());
@@ -23,7 +27,7 @@ export default async function setup(project: TestProject) {
     extraArgs: ['--var', `API_TOKEN:${E2E_TOKEN}`, '--var', 'ANALYSIS_LEASE_SECONDS:30'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  await importTinyModels(baseUrl, state);
+  await importTinyModels(baseUrl, models);
   project.provide('baseUrl', baseUrl);
   project.provide('token', E2E_TOKEN);
   project.provide('state', state); // tests that seed D1 directly (gallery.test.ts)
@@ -34,9 +38,7 @@ export default async function setup(project: TestProject) {
 }
 
 /** The analysis tab's models: generated tiny stand-ins plus the ONNX Runtime build, put into R2. */
-async function importTinyModels(baseUrl: string, state: string) {
-  const dir = path.join(state, 'models');
-  run('node', ['worker/scripts/models/make-tiny-models.mjs', dir], { stdio: 'ignore' });
+async function importTinyModels(baseUrl: string, dir: string) {
   const ort = path.join(root, 'node_modules/onnxruntime-web/dist');
   const files: Array<[string, string]> = readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())

@@ -79,12 +79,35 @@ export const PutQuerySchema = v.object({
   derivedFrom: v.optional(v.pipe(v.string(), v.regex(PHOTO_ID_PATTERN, 'is not a photo id'))),
 });
 
-/** GET /api/photos */
-export const ListQuerySchema = v.object({
-  status: v.optional(v.picklist(PHOTO_STATUSES)),
-  cursor: v.optional(v.pipe(v.string(), v.regex(PHOTO_ID_PATTERN, 'is not a photo cursor'))),
-  limit: v.optional(v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(200)), '50'),
-});
+/** A timeline cursor: the last photo's sort key (its taken time, else its upload time) and id. */
+export const TAKEN_CURSOR_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})~([0-9a-z]{21})$/;
+/** A day or a month of the timeline: `at` starts a page there. */
+const TIMELINE_DATE_PATTERN = /^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/;
+
+/**
+ * GET /api/photos. `order=upload` (the default) is newest upload first, cursor a photo id;
+ * `order=taken` is the timeline (date taken, else upload date), cursor `<sort key>~<id>`, and `at`
+ * (a day or a month, without a cursor) starts at that day's or month's newest photo.
+ */
+export const ListQuerySchema = v.pipe(
+  v.object({
+    status: v.optional(v.picklist(PHOTO_STATUSES)),
+    order: v.optional(v.picklist(['upload', 'taken']), 'upload'),
+    cursor: v.optional(v.string()),
+    at: v.optional(v.pipe(v.string(), v.regex(TIMELINE_DATE_PATTERN, 'is not a day (YYYY-MM-DD) or a month (YYYY-MM)'))),
+    limit: v.optional(v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(200)), '50'),
+  }),
+  v.forward(
+    v.check((q) => q.cursor === undefined || (q.order === 'taken' ? TAKEN_CURSOR_PATTERN : PHOTO_ID_PATTERN).test(q.cursor), 'is not a photo cursor'),
+    ['cursor'],
+  ),
+  v.forward(v.check((q) => q.at === undefined || (q.order === 'taken' && q.cursor === undefined), 'needs order=taken and no cursor'), ['at']),
+);
+
+/** GET /api/photos/timeline: photos per day, newest first, grouped by month. */
+export interface TimelineResponse {
+  months: Array<{ month: string; count: number; days: Array<{ day: string; count: number }> }>;
+}
 
 export interface CheckResponse {
   existing: Record<string, string>;

@@ -36,6 +36,8 @@ export function renderPng(images: ImagesBinding, input: EngineInput, box: Box): 
 
 async function transform(images: ImagesBinding, input: EngineInput, box: Box, format: 'image/webp' | 'image/png') {
   const checked = await refuseLikeProduction(input);
+  // Each call is a billed Cloudflare Images transformation: one line each (bench:pipeline counts them).
+  console.log(`images binding: ${format} within ${box.width}x${box.height}`);
   const stream = checked instanceof ArrayBuffer ? new Response(checked).body! : checked;
   try {
     const result = await images

@@ -1,26 +1,13 @@
-// Failure handling: transient errors retry without duplicate outputs, dead letters end failed, the sweep
-// recovers lost messages, scheduled batches run once a day, retry and cancel do what they say.
+// Failure handling: transient errors retry without duplicate outputs, dead letters end failed.
+// The sweep and the daily batch: sweeper.test.ts; retry, cancel and the pipeline settings: controls.test.ts.
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { UploadResponse } from '../contract/http';
 import type { PipelineMessage } from '../contract/queue';
 import worker from '../index';
-import { api, fixture, newLibrary, put, setSettings, settled, testEnv, waitForPhoto } from '../test/helpers';
+import { api, settled, testEnv, waitForPhoto } from '../test/helpers';
 import { developPhoto } from './run';
-import { inWindow, sweep } from './sweeper';
-
-/** A library whose uploads are not queued, so a test drives the pipeline itself. */
-async function manualLibrary() {
-  const lib = await newLibrary();
-  await setSettings(lib.token, { autoProcessOnUpload: false, scheduledProcessing: false });
-  return lib;
-}
-
-async function upload(name: string, token: string) {
-  const res = await put(await fixture(name), name, token);
-  expect(res.status).toBe(201);
-  return (await res.json<UploadResponse>()).photo;
-}
+import { manualLibrary, upload } from './testing';
 
 async function objectKeys(libraryId: string) {
   const list = await testEnv.PHOTOS.list({ prefix: `lib/${libraryId}/` });
@@ -138,130 +125,4 @@ describe('dead letters through the real queue', () => {
     expect(row).toMatchObject({ status: 'failed' });
     expect(row!.error).toMatch(/dead-letter/);
   }, 160_000);
-});
-
-describe('the sweep', () => {
-  it('re-queues a photo whose message was lost, and the consumer develops it', async () => {
-    const { token } = await manualLibrary();
-    const photo = await upload('photo-fuji-iptc-gps.jpg', token);
-    // As if it had been queued ten minutes ago and the message vanished.
-    const tenMinutesAgo = Date.now() - 10 * 60_000;
-    await testEnv.DB.prepare('UPDATE photos SET queued_at = ?2, updated_at = ?2 WHERE id = ?1').bind(photo.id, tenMinutesAgo).run();
-    const report = await sweep(testEnv, Date.now());
-    expect(report.requeued).toBeGreaterThanOrEqual(1);
-    expect((await waitForPhoto(photo.id, token, settled)).status).toBe('completed');
-  });
-
-  it('leaves recently queued work alone', async () => {
-    const { token } = await manualLibrary();
-    const recent = await upload('photo-noexif.jpg', token);
-    const stale = await upload('photo-kodak-gps-south.jpg', token);
-    const now = Date.now();
-    // Queued three minutes ago: idle, but within the 5-minute stage timeout (and old enough not to make
-    // the backfill lane step aside for it as fresh interactive work).
-    await testEnv.DB.prepare('UPDATE photos SET queued_at = ?2, updated_at = ?2 WHERE id = ?1').bind(recent.id, now - 3 * 60_000).run();
-    await testEnv.DB.prepare('UPDATE photos SET queued_at = ?2, updated_at = ?2 WHERE id = ?1').bind(stale.id, now - 10 * 60_000).run();
-    await sweep(testEnv, now);
-    // Requeued work runs asynchronously: once the stale photo (sent in the same sweep) is developed,
-    // a wrongly requeued recent photo would have been developed too.
-    expect((await waitForPhoto(stale.id, token, settled)).status).toBe('completed');
-    await new Promise((r) => setTimeout(r, 500));
-    const { photo: after } = await (await api(`/api/photos/${recent.id}`, { token })).json<UploadResponse>();
-    expect(after.status).toBe('pending');
-    expect(Object.values(after.stages).map((s) => s.attempts)).toEqual([0, 0, 0]);
-  });
-
-  it('runs the scheduled batch once a day, at its time, when auto-processing is off', async () => {
-    const { token } = await newLibrary();
-    await setSettings(token, { autoProcessOnUpload: false, scheduledProcessing: true, schedule: '03:30', batchSize: 1 });
-    const a = await upload('orient-landscape-1.jpg', token);
-    const b = await upload('orient-landscape-2.jpg', token);
-    const day = Date.UTC(2031, 0, 15);
-    expect(inWindow('03:30', day + 3 * 3600_000)).toBe(false);
-    expect(inWindow('03:30', day + 3.5 * 3600_000 + 60_000)).toBe(true);
-
-    await sweep(testEnv, day + 3 * 3600_000); // before the window
-    expect((await (await api(`/api/photos/${a.id}`, { token })).json<UploadResponse>()).photo.status).toBe('pending');
-
-    await sweep(testEnv, day + 3.5 * 3600_000 + 60_000); // in the window: one batch of batchSize
-    expect((await waitForPhoto(a.id, token, settled)).status).toBe('completed');
-    await sweep(testEnv, day + 3.5 * 3600_000 + 120_000); // same window, same day: no second batch
-    expect((await (await api(`/api/photos/${b.id}`, { token })).json<UploadResponse>()).photo.status).toBe('pending');
-
-    await sweep(testEnv, day + 86_400_000 + 3.5 * 3600_000 + 60_000); // next day
-    expect((await waitForPhoto(b.id, token, settled)).status).toBe('completed');
-  });
-});
-
-describe('retry and cancel', () => {
-  it('retries only the failed stages, and retry-failed takes every failed photo', async () => {
-    const { token } = await newLibrary();
-    const res = await put(await fixture('bad-truncated.jpg'), 'bad.jpg', token);
-    const { photo } = await res.json<UploadResponse>();
-    const failed = await waitForPhoto(photo.id, token, settled);
-    expect(failed.status).toBe('failed');
-    expect(failed.stages.exif).toMatchObject({ status: 'completed', attempts: 1 });
-
-    const retry = await api(`/api/photos/${photo.id}/retry`, { method: 'POST', token });
-    expect(retry.status).toBe(200);
-    const again = await waitForPhoto(photo.id, token, (p) => p.status === 'failed' && p.stages.thumbnails?.attempts === 1 && p.updatedAt > failed.updatedAt);
-    expect(again.stages.exif).toMatchObject({ status: 'completed', attempts: 1 }); // not re-run
-
-    const all = await api('/api/photos/retry-failed', { method: 'POST', token });
-    expect(await all.json()).toEqual({ retried: 1 });
-  });
-
-  it('cancels work that has not started, refuses otherwise, and a retry resumes it', async () => {
-    const { token } = await manualLibrary();
-    const photo = await upload('photo-noexif.jpg', token);
-    const cancel = await api(`/api/photos/${photo.id}/cancel`, { method: 'POST', token });
-    expect(cancel.status).toBe(200);
-    const { photo: cancelled } = await cancel.json<UploadResponse>();
-    expect(cancelled).toMatchObject({ status: 'failed', error: 'Cancelled before processing started.' });
-    expect(Object.values(cancelled.stages).map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
-    expect((await api(`/api/photos/${photo.id}/cancel`, { method: 'POST', token })).status).toBe(409);
-
-    expect((await api(`/api/photos/${photo.id}/retry`, { method: 'POST', token })).status).toBe(200);
-    const done = await waitForPhoto(photo.id, token, settled);
-    expect(done.status).toBe('completed');
-    expect((await api(`/api/photos/${photo.id}/retry`, { method: 'POST', token })).status).toBe(409);
-  });
-});
-
-describe('settings', () => {
-  it('has defaults, accepts partial updates and refuses invalid values with the field named', async () => {
-    const { token } = await newLibrary();
-    const res = await api('/api/settings', { token });
-    expect((await res.json<{ settings: object }>()).settings).toMatchObject({
-      autoProcessOnUpload: true, batchSize: 500, thumbnailSizes: [150, 300, 600], maxMegapixels: 100, maxUploadBytes: 209715200,
-      variantSizes: [{ name: '1080', width: 1080, height: 1920 }, { name: '2160', width: 2160, height: 3840 }],
-    });
-    await setSettings(token, { batchSize: 20, thumbnailSizes: [200] });
-    const after = await (await api('/api/settings', { token })).json<{ settings: { batchSize: number; thumbnailSizes: number[]; autoProcessOnUpload: boolean } }>();
-    expect(after.settings).toMatchObject({ batchSize: 20, thumbnailSizes: [200], autoProcessOnUpload: true });
-
-    for (const [body, field] of [
-      [{ batchSize: 0 }, 'batchSize'], [{ schedule: '25:00' }, 'schedule'], [{ thumbnailSizes: [150, 150] }, 'thumbnailSizes'],
-      [{ variantSizes: [{ name: 'A B', width: 10, height: 10 }] }, 'variantSizes'], [{ autoProcessOnUpload: 'yes' }, 'autoProcessOnUpload'],
-      [{ unknown: 1 }, 'unknown'], [{ maxMegapixels: -1 }, 'maxMegapixels'],
-    ] as const) {
-      const bad = await api('/api/settings', { method: 'PUT', token, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
-      expect(bad.status, JSON.stringify(body)).toBe(400);
-      const { error } = await bad.json<{ error: { code: string; message: string } }>();
-      expect(error.code).toBe('invalid_request');
-      expect(error.message).toContain(field);
-    }
-  });
-
-  it('applies the upload limits from settings', async () => {
-    const { token } = await newLibrary();
-    await setSettings(token, { maxUploadBytes: 10_000 });
-    const big = await put(await fixture('photo-fuji-iptc-gps.jpg'), 'a.jpg', token);
-    expect(big.status).toBe(413);
-    const wide = await put(await fixture('photo-kodak-gps-south.jpg'), 'b.jpg', token); // 100×78: fine
-    expect(wide.status).toBe(201);
-    await setSettings(token, { maxUploadBytes: 100_000_000, maxMegapixels: 1 });
-    const pixels = await put(await fixture('photo-canon600d-gps-west.jpg'), 'c.jpg', token); // 1.3 MP
-    expect(pixels.status).toBe(422);
-  });
 });

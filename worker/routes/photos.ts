@@ -3,12 +3,13 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import {
-  CheckRequestSchema, ListQuerySchema, PhotoIdParamSchema, PutQuerySchema, Sha256Schema,
-  type CheckResponse, type MultipartUploadResponse, type PhotoListResponse, type PhotoResponse, type RetryFailedResponse, type UploadResponse,
+  CheckRequestSchema, ListQuerySchema, PhotoIdParamSchema, PutQuerySchema, Sha256Schema, TAKEN_CURSOR_PATTERN,
+  type CheckResponse, type TimelineResponse, type MultipartUploadResponse, type PhotoListResponse, type PhotoResponse, type RetryFailedResponse, type UploadResponse,
 } from '../contract/http';
 import { maxMultipartBytes } from '../config';
 import { deletePhotoRow, findBySha, getPhoto, listPhotos } from '../db/photos';
 import { getSettings } from '../db/settings';
+import { listPhotosByTaken, photoTimeline, type TimelineStart } from '../db/timeline';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { present } from '../media/present';
@@ -127,11 +128,15 @@ export const photos = new Hono<AppEnv>()
   })
 
   .get('/', validate('query', ListQuerySchema), async (c) => {
-    const { status, cursor, limit } = c.req.valid('query');
-    const page = await listPhotos(c.env.DB, c.var.libraryId, { status, cursor, limit });
+    const { status, order, cursor, at, limit } = c.req.valid('query');
+    const page = order === 'taken'
+      ? await listPhotosByTaken(c.env.DB, c.var.libraryId, { status, limit, start: timelineStart(cursor, at) })
+      : await listPhotos(c.env.DB, c.var.libraryId, { status, cursor, limit });
     const photos = await Promise.all(page.photos.map((p) => present(c.env, c.var.libraryId, p)));
     return c.json({ photos, nextCursor: page.nextCursor } satisfies PhotoListResponse);
   })
+
+  .get('/timeline', async (c) => c.json((await photoTimeline(c.env.DB, c.var.libraryId)) satisfies TimelineResponse))
 
   .get('/:id', validate('param', PhotoIdParamSchema, 'No such photo.'), async (c) => {
     const photo = await findPhoto(c.env.DB, c.var.libraryId, c.req.valid('param').id);
@@ -168,6 +173,12 @@ export const photos = new Hono<AppEnv>()
     c.var.publish(await deletePhotoRow(c.env.DB, c.var.libraryId, photo.id, Date.now()));
     return c.body(null, 204);
   });
+
+/** The schema has checked the cursor's form (and that `at` comes alone). */
+function timelineStart(cursor: string | undefined, at: string | undefined): TimelineStart {
+  const m = cursor ? TAKEN_CURSOR_PATTERN.exec(cursor) : null;
+  return m ? { sortAt: m[1], id: m[2] } : at ? { at } : null;
+}
 
 /** A photo of another library is indistinguishable from one that does not exist. */
 async function findPhoto(db: D1Database, libraryId: string, id: string) {

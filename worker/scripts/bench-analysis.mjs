@@ -5,7 +5,7 @@
 // everything darkroom adds around it (fetching and decoding the display variant, preprocessing, the
 // worker round trip, tagging, posting): overhead = wall − model, goal ≤ 15% of model time; photos per
 // minute; and the first photo's time including model load.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -20,42 +20,36 @@ const PHOTOS = (process.env.BENCH_PHOTOS ? process.env.BENCH_PHOTOS.split(',') :
 const LIMIT_MS = 30 * 60_000;
 /** The folders of `--compute real` that the library's default set uses (the others are not uploaded). */
 const FOLDERS = ['bench/clip-vit-base-patch32', 'bench/Florence-2-base-ft', 'bench/opencv_zoo'];
-const MODEL_STEPS = ['captionMs', 'detailedMs', 'ocrMs', 'embeddingMs', 'facesMs'];
+// Time inside the models (ONNX Runtime sessions and generation loops); everything else is darkroom's.
+const MODEL_STEPS = ['visionMs', 'captionMs', 'detailedMs', 'ocrMs', 'embeddingMs', 'faceDetectMs', 'faceEmbedMs'];
 const auth = { Authorization: `Bearer ${TOKEN}` };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function* files(dir) {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) yield* files(full);
-    else yield full;
-  }
-}
-
 const state = mkdtempSync(path.join(os.tmpdir(), 'darkroom-bench-analysis-'));
 run('vite', ['build', '--logLevel', 'warn']);
 run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { stdio: 'ignore' });
+// The model files go into R2 the way a self-hosted darkroom gets them (`npm run models:import`), before the
+// server starts, and /models/ serves them. Not through PUT /api/models on wrangler dev: its proxy reuses
+// a keep-alive connection to the Worker that the Worker's side may close after a few idle seconds, and a
+// request with a body is not retried, so an upload after a pause dies mid-body (EPIPE; workers-sdk#15252).
+const models = path.join(state, 'models');
+console.log('Generating the real-compute stand-ins (about a minute) and importing them…');
+run('node', ['worker/scripts/models/make-tiny-models.mjs', models, '--compute', 'real'], { stdio: 'ignore' });
+const staging = path.join(state, 'import');
+for (const f of FOLDERS) {
+  mkdirSync(path.dirname(path.join(staging, f)), { recursive: true });
+  symlinkSync(path.join(models, f), path.join(staging, f));
+}
+mkdirSync(path.join(staging, '_ort'));
+for (const name of ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm']) {
+  symlinkSync(path.join(root, 'node_modules/onnxruntime-web/dist', name), path.join(staging, '_ort', name));
+}
+run('node', ['worker/scripts/models-import.mjs', staging, '--persist-to', state], { stdio: 'ignore' });
+
 const server = await startWrangler({ port: PORT, persistTo: state, extraArgs: ['--var', `API_TOKEN:${TOKEN}`], quiet: true });
 const browser = await chromium.launch({ executablePath: chromiumExecutable().path, args: CHROMIUM_ARGS });
 try {
-  const models = path.join(state, 'models');
-  console.log('Generating the real-compute stand-ins (about a minute)…');
-  run('node', ['worker/scripts/models/make-tiny-models.mjs', models, '--compute', 'real'], { stdio: 'ignore' });
-  const uploads = FOLDERS.flatMap((f) => [...files(path.join(models, f))]).map((f) => [path.relative(models, f), f]);
-  for (const name of ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm']) {
-    uploads.push([`_ort/${name}`, path.join(root, 'node_modules/onnxruntime-web/dist', name)]);
-  }
-  for (const [rel, full] of uploads) {
-    // wrangler dev refuses request bodies over 100 MB: the largest files go straight into the local bucket.
-    if (statSync(full).size > 90 * 1024 * 1024) {
-      run('wrangler', ['r2', 'object', 'put', `darkroom-photos/models/${rel}`, '--file', full, '--local', '--persist-to', state], { stdio: 'ignore' });
-      continue;
-    }
-    const res = await fetch(`${BASE}/api/models/${rel}`, { method: 'PUT', body: readFileSync(full), headers: auth });
-    if (res.status !== 204) throw new Error(`model upload ${rel}: ${res.status}`);
-  }
-
   // The library's default set (default tags, detailed description and OCR on), on the bench stand-ins.
   const analysis = {
     modelHost: 'self', caption: { id: 'bench/Florence-2-base-ft' }, embedding: { id: 'bench/clip-vit-base-patch32', dims: 512 },
@@ -114,7 +108,7 @@ try {
   if (history.length < 2) throw new Error(`only ${history.length} photos were analysed in ${LIMIT_MS / 60_000} minutes`);
   const measured = history.slice(1); // the first photo warms caches and JIT
   const modelMs = (h) => MODEL_STEPS.reduce((n, k) => n + (h[k] ?? 0), 0);
-  const parts = ['fetchMs', 'decodeMs', 'waitImageMs', 'preprocessMs', 'tagsMs', 'roundTripMs', 'postMs'];
+  const parts = ['fetchMs', 'decodeMs', 'waitImageMs', 'captionPreprocessMs', 'preprocessMs', 'facePreprocessMs', 'faceCropMs', 'tagsMs', 'roundTripMs', 'postMs'];
   const model = measured.map(modelMs);
   // Per photo, the steady-state time between two finished photos: what a user waits for per photo.
   const wall = measured.map((h, i) => h.finishedAt - history[i].finishedAt);

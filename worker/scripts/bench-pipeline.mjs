@@ -1,23 +1,32 @@
 // `npm run bench:pipeline`: the full output set (3 thumbnails + 2 display variants) for a 12 MP and a
 // 24 MP JPEG, developed by darkroom under `wrangler dev` and by sharp (native libvips, decode once, then
-// cascade) in this process, side by side; plus the wall time from upload ack to thumbnails ready.
+// cascade) in this process, side by side; the Images-binding calls each photo made; and the wall time
+// from upload ack to the thumbnails' stage event on the live feed.
 //
-// darkroom's engine for JPEG is our WASM codec inside the Worker (worker/engine; the Images binding is
-// not called), so its CPU is measured as the CPU of every process of the local stack (wrangler's Node,
-// both workerd processes), minus the upload alone and what the status polling itself costs.
+// darkroom's engine for JPEG/PNG/WebP is our WASM codec inside the Worker (worker/engine), so its CPU is
+// measured as the CPU of every process of the local stack (wrangler's Node, both workerd processes) from
+// upload to the photo's `photo.completed` feed event, minus the upload alone. Nothing polls meanwhile.
+// Binding calls are counted, not assumed: every call logs `images binding:` (pipeline/engine.ts), and
+// wrangler's output is read here; /api/status `engineFallbacks` is compared before and after. A HEIC
+// (which the binding develops by design) is the control that shows the counter counts.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { sharpCascade } from './bench-codec.mjs';
 import { root, run, startWrangler } from './lib.mjs';
 
 const TOKEN = 'bench-token';
 const PORT = 8796;
 const BASE = `http://127.0.0.1:${PORT}`;
-const RUNS = 3;
+const RUNS = Number(process.env.RUNS ?? 3);
 const auth = { Authorization: `Bearer ${TOKEN}` };
 const CLK_TCK = 100;
+// What the pipeline asks for (pipeline/engine-session.ts): WebP q80, effort 2 for the display variants
+// (VARIANT_METHOD), 4 for thumbnails. sharp is measured at exactly these, and at its default (4 everywhere).
+const OUR_METHODS = (name) => (name.startsWith('d') ? 2 : 4);
+const photo = (name) => readFileSync(path.join(root, 'worker/test/fixtures/photos', name));
 
 function groupStats(pgid) {
   let cpu = 0, rss = 0;
@@ -38,79 +47,96 @@ function groupStats(pgid) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const mb = (n) => (n / 1048576).toFixed(0);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Uploads a copy that is a new file (new hash) but decodes the same; resolves at the ack (201 headers). */
 async function uploadUnique(bytes, name) {
-  // Trailing bytes after the JPEG's end marker make a new file (new hash) that decodes the same.
   const body = Buffer.concat([bytes, Buffer.from(`darkroom-bench-${Math.random()}`)]);
   const sha = createHash('sha256').update(body).digest('hex');
   const res = await fetch(`${BASE}/api/photos?filename=${name}`, { method: 'PUT', body, headers: { ...auth, 'X-Content-SHA256': sha } });
+  const acked = performance.now();
   if (res.status !== 201) throw new Error(`upload ${res.status}: ${await res.text()}`);
-  return (await res.json()).photo.id;
+  return { id: (await res.json()).photo.id, acked };
 }
 
-async function poll(id, until, interval) {
-  for (let n = 1; ; n++) {
-    const { photo } = await (await fetch(`${BASE}/api/photos/${id}`, { headers: auth })).json();
-    if (photo.status === 'failed') throw new Error(`${id} failed: ${photo.error}`);
-    if (until(photo)) return n;
-    await new Promise((r) => setTimeout(r, interval));
-  }
+/** The library's live feed: resolves `when(id, kind)` at the receipt of that photo's event. */
+function openFeed() {
+  const seen = new Map(), waiting = new Map();
+  const note = (key, at) => {
+    seen.set(key, at);
+    waiting.get(key)?.(at);
+  };
+  const ws = new WebSocket(`ws://127.0.0.1:${PORT}/api/live`, ['darkroom.v1', `bearer.${TOKEN}`]);
+  ws.onmessage = (e) => {
+    const at = performance.now();
+    for (const ev of [JSON.parse(e.data)].flat()) {
+      if (ev.type === 'photo.stage' && ev.status === 'completed') note(`${ev.photoId}:${ev.stage}`, at);
+      if (ev.type === 'photo.completed') note(`${ev.photoId}:completed`, at);
+      if (ev.type === 'photo.failed') note(`${ev.photoId}:completed`, Number.NaN), console.log(`  ${ev.photoId} failed: ${ev.error}`);
+    }
+  };
+  const when = (id, kind) => {
+    const key = `${id}:${kind}`;
+    if (seen.has(key)) return Promise.resolve(seen.get(key));
+    return Promise.race([
+      new Promise((resolve) => waiting.set(key, resolve)),
+      sleep(120_000).then(() => Promise.reject(new Error(`no ${kind} event for ${id} within 120 s`))),
+    ]);
+  };
+  return new Promise((resolve, reject) => {
+    ws.onopen = () => resolve({ when, close: () => ws.close() });
+    ws.onerror = () => reject(new Error('live feed failed to open'));
+  });
 }
 
-/** sharp's best practice for a set: decode once, largest output first, each next one from the previous pixels. */
-async function sharpCascade(file) {
-  sharp.concurrency(1);
-  const meta = await sharp(file).metadata();
-  const portrait = meta.height > meta.width;
-  const steps = [
-    portrait ? [2160, 3840] : [3840, 2160],
-    portrait ? [1080, 1920] : [1920, 1080],
-    [600, 600], [300, 300], [150, 150],
-  ];
-  let raw = null;
-  for (const [w, h] of steps) {
-    const input = raw ? sharp(raw.data, { raw: raw.info }) : sharp(file, { autoOrient: true });
-    const { data, info } = await input.resize(w, h, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
-    raw = { data, info };
-    await sharp(data, { raw: info }).webp({ quality: 80 }).toBuffer();
+async function sharpCpu(bytes, methodFor) {
+  await sharpCascade(bytes, { methodFor }); // warm
+  const cpu = [];
+  let peak = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const before = process.memoryUsage.rss();
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss() - before)), 5);
+    const start = process.cpuUsage();
+    await sharpCascade(bytes, { methodFor });
+    const used = process.cpuUsage(start);
+    clearInterval(sampler);
+    cpu.push((used.user + used.system) / 1000);
   }
+  return { cpu: median(cpu), peak };
 }
 
 const state = mkdtempSync(path.join(os.tmpdir(), 'darkroom-bench-pipeline-'));
-const twelve = readFileSync(path.join(root, 'worker/test/fixtures/photos/photo-galaxy-s9-12mp.jpg'));
+const twelve = photo('photo-galaxy-s9-12mp.jpg');
 const twentyFour = await sharp(twelve).resize(6000, 4000).jpeg({ quality: 92 }).toBuffer();
 const images = [['12 MP', twelve], ['24 MP', twentyFour]];
 
 // Reference first, in a clean process state.
 const reference = {};
-for (const [label, bytes] of images) {
-  const cpu = [];
-  let peak = 0;
-  await sharpCascade(bytes); // warm
-  for (let i = 0; i < RUNS; i++) {
-    const before = process.memoryUsage.rss();
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss() - before)), 5);
-    const start = process.cpuUsage();
-    await sharpCascade(bytes);
-    const used = process.cpuUsage(start);
-    clearInterval(sampler);
-    cpu.push((used.user + used.system) / 1000);
-  }
-  reference[label] = { cpu: median(cpu), peak };
-}
+for (const [label, bytes] of images) reference[label] = { same: await sharpCpu(bytes, OUR_METHODS), m4: await sharpCpu(bytes, () => 4) };
 
+let bindingCalls = 0, wasmPeak = 0;
 run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { stdio: 'ignore' });
-const server = await startWrangler({ port: PORT, persistTo: state, extraArgs: ['--var', `API_TOKEN:${TOKEN}`], quiet: true });
+const server = await startWrangler({
+  port: PORT, persistTo: state, extraArgs: ['--var', `API_TOKEN:${TOKEN}`],
+  onLine(line) {
+    if (line.includes('images binding:')) bindingCalls++;
+    const peak = line.match(/engine: wasm memory peak ([\d.]+) MB/);
+    if (peak) wasmPeak = Math.max(wasmPeak, Number(peak[1]));
+  },
+});
+const feed = await openFeed();
+const fallbacks = async () => (await (await fetch(`${BASE}/api/status`, { headers: auth })).json()).engineFallbacks;
+/** Uploads `bytes` and waits for `photo.completed`; the binding calls it made (its log lines, once settled). */
+async function develop(bytes, name) {
+  const before = bindingCalls;
+  const { id, acked } = await uploadUnique(bytes, name);
+  const done = await feed.when(id, 'completed'); // NaN when the photo failed (its reason is printed)
+  return { id, acked, done, failed: Number.isNaN(done), calls: () => bindingCalls - before };
+}
 try {
   const pgid = server.child.pid;
-  // What polling costs on its own, to subtract it from the measured runs.
-  const probeId = await uploadUnique(readFileSync(path.join(root, 'worker/test/fixtures/photos/photo-kodak-gps-south.jpg')), 'probe.jpg');
-  await poll(probeId, (p) => p.status === 'completed', 20);
-  const pollStart = groupStats(pgid).cpu;
-  for (let i = 0; i < 100; i++) await fetch(`${BASE}/api/photos/${probeId}`, { headers: auth }).then((r) => r.arrayBuffer());
-  const perPoll = (groupStats(pgid).cpu - pollStart) / 100;
-
   const setAuto = (on) => fetch(`${BASE}/api/settings`, { method: 'PUT', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ autoProcessOnUpload: on }) });
+  await develop(photo('photo-kodak-gps-south.jpg'), 'warm.jpg');
   // The upload itself (R2 simulator write, D1 insert) is not the engine's work: measure it alone, then subtract.
   await setAuto(false);
   const uploadCpu = {};
@@ -119,50 +145,65 @@ try {
     for (let i = 0; i < RUNS; i++) {
       const before = groupStats(pgid).cpu;
       await uploadUnique(bytes, 'upload-only.jpg');
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       cpu.push(groupStats(pgid).cpu - before);
     }
     uploadCpu[label] = median(cpu);
   }
   await setAuto(true);
 
-  console.log('\nFull set (thumbnails 600/300/150 + variants 2160/1080, WebP q80), CPU ms per photo, median of', RUNS);
+  console.log(`\nFull set (thumbnails 600/300/150 + variants 2160/1080, WebP q80), CPU ms per photo, median of ${RUNS}`);
   console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log('image   darkroom (WASM engine)      sharp decode-once cascade   CPU ratio   darkroom RSS peak   sharp RSS peak');
+  console.log('darkroom: effort 2 variants, 4 thumbnails.  sharp "same": the same efforts;  sharp "m4": effort 4 everywhere (its default)');
+  console.log('image   darkroom   sharp same   ratio   sharp m4   ratio   darkroom RSS peak   sharp RSS peak   binding calls/photo');
   for (const [label, bytes] of images) {
-    await poll(await uploadUnique(bytes, 'warm.jpg'), (p) => p.status === 'completed', 50); // warm the isolate and sharp
-    const cpu = [];
+    await develop(bytes, 'warm.jpg'); // warm the isolate and sharp
+    const cpu = [], calls = [];
     let peak = 0;
     for (let i = 0; i < RUNS; i++) {
+      await sleep(300); // let the previous photo's last writes and log lines settle
       const before = groupStats(pgid);
       const sampler = setInterval(() => (peak = Math.max(peak, groupStats(pgid).rss - before.rss)), 20);
-      const id = await uploadUnique(bytes, `${label}.jpg`);
-      const polls = await poll(id, (p) => p.status === 'completed', 50);
+      const r = await develop(bytes, `${label}.jpg`);
       clearInterval(sampler);
-      cpu.push(groupStats(pgid).cpu - before.cpu - polls * perPoll - uploadCpu[label]);
+      cpu.push(groupStats(pgid).cpu - before.cpu - uploadCpu[label]);
+      await sleep(300);
+      calls.push(r.calls());
     }
-    const ours = median(cpu);
-    const ref = reference[label];
-    console.log(`${label}   ${ours.toFixed(0).padStart(10)} ms              ${ref.cpu.toFixed(0).padStart(8)} ms              ${(ours / ref.cpu).toFixed(2)}×      +${mb(peak)} MB            +${mb(ref.peak)} MB`);
+    const ours = median(cpu), ref = reference[label];
+    console.log(
+      `${label}   ${ours.toFixed(0).padStart(5)} ms   ${ref.same.cpu.toFixed(0).padStart(7)} ms   ${(ours / ref.same.cpu).toFixed(2)}×   ` +
+        `${ref.m4.cpu.toFixed(0).padStart(5)} ms   ${(ours / ref.m4.cpu).toFixed(2)}×   +${mb(peak).padStart(4)} MB          +${mb(ref.same.peak).padStart(4)} MB          ${calls.join(', ')}`,
+    );
   }
-  console.log(`(darkroom: CPU of the whole local stack from upload to completed, minus the upload alone (${Object.entries(uploadCpu).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')})`);
-  console.log(' and the status polling; it still includes R2 simulator reads/writes and D1 stage updates. RSS is the');
-  console.log(' whole local stack; the isolate\'s wasm memory stays under the codec\'s 64 MB budget (bench:codec reports its peak).)');
+  console.log(`(darkroom: CPU of the whole local stack from upload to photo.completed, minus the upload alone (${Object.entries(uploadCpu).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')});`);
+  console.log(' it still includes R2 simulator reads/writes, D1 stage updates and the feed. RSS is the whole local stack.)');
+  console.log(`Peak wasm memory of the engine in the isolate (its own log): ${wasmPeak.toFixed(1)} MB (budget 64 MB)`);
 
-  // Upload ack → thumbnails ready, for a phone photo and for the 12 MP photo.
-  console.log('\nUpload ack → thumbnails ready (wrangler dev, sequential uploads, 10 ms polling)');
+  // Binding calls per photo, by format; a HEIC is the control (the binding develops it by design).
+  console.log('\nImages-binding calls per photo (counted from the Worker\'s `images binding:` log lines)');
+  const before = await fallbacks();
+  for (const [label, file] of [['JPEG 1 MP', 'photo-pixel-gps.jpg'], ['JPEG progressive', 'photo-progressive-lumix.jpg'], ['PNG', 'photo-noexif-coffee.png'], ['WebP', 'webp-htc-exif-gps.webp'], ['TIFF', 'tiff-cielab-nikon.tiff'], ['HEIC (control)', 'heic-iphonexr-orient6-gps.heic']]) {
+    const r = await develop(photo(file), file);
+    await sleep(500);
+    console.log(`  ${label.padEnd(17)} ${r.calls()}${r.failed ? '  (the photo failed)' : ''}`);
+  }
+  console.log(`  engineFallbacks in /api/status: before ${JSON.stringify(before)}, after ${JSON.stringify(await fallbacks())}`);
+
+  // Upload ack → the thumbnails' stage event, as the web app sees it.
+  console.log('\nUpload ack (201) → photo.stage thumbnails completed received on the live feed (sequential uploads, no polling)');
   for (const [label, file, n] of [['1 MP phone JPEG', 'photo-pixel-gps.jpg', 20], ['12 MP JPEG', 'photo-galaxy-s9-12mp.jpg', 10]]) {
-    const bytes = readFileSync(path.join(root, 'worker/test/fixtures/photos', file));
+    const bytes = photo(file);
     const waits = [];
     for (let i = 0; i < n; i++) {
-      const id = await uploadUnique(bytes, file);
-      const acked = performance.now();
-      await poll(id, (p) => p.stages.thumbnails?.status === 'completed', 10);
-      waits.push(performance.now() - acked);
+      const { id, acked } = await uploadUnique(bytes, file);
+      waits.push((await feed.when(id, 'thumbnails')) - acked);
+      await feed.when(id, 'completed'); // the next upload does not queue behind this one's variants
     }
-    console.log(`  ${label.padEnd(16)} p50 ${pct(waits, 50).toFixed(0)} ms   p99 ${pct(waits, 99).toFixed(0)} ms   (n=${n})`);
+    console.log(`  ${label.padEnd(16)} p50 ${pct(waits, 50).toFixed(0)} ms   p99 ${pct(waits, 99).toFixed(0)} ms   min ${Math.min(...waits).toFixed(0)} ms   (n=${n})`);
   }
 } finally {
+  feed.close();
   server.stop();
   rmSync(state, { recursive: true, force: true });
 }

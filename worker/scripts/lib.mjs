@@ -32,14 +32,26 @@ export function readDevVar(name) {
 
 /**
  * Starts `wrangler dev` in its own process group and resolves once it answers HTTP.
- * Returns a stop() that ends wrangler and its workerd children.
+ * Returns a stop() that ends wrangler and its workerd children. `onLine` receives each line wrangler
+ * prints (the Worker's console output among them) instead of the terminal, e.g. for a bench to count.
  */
-export async function startWrangler({ port, config = 'wrangler.toml', persistTo, extraArgs = [], quiet = false }) {
+export async function startWrangler({ port, config = 'wrangler.toml', persistTo, extraArgs = [], quiet = false, onLine }) {
   const args = ['dev', '--config', config, '--port', String(port), '--ip', '127.0.0.1', ...extraArgs];
   // Media links need a MEDIA_KEY (the Worker has no fallback); a throwaway server gets a throwaway key.
   if (!extraArgs.some((a) => String(a).startsWith('MEDIA_KEY:'))) args.push('--var', `MEDIA_KEY:${randomBytes(32).toString('base64url')}`);
   if (persistTo) args.push('--persist-to', persistTo);
-  const child = spawn('wrangler', args, { cwd: root, env: wranglerEnv, detached: true, stdio: quiet ? 'ignore' : 'inherit' });
+  const stdio = onLine ? ['ignore', 'pipe', 'pipe'] : quiet ? 'ignore' : 'inherit';
+  const child = spawn('wrangler', args, { cwd: root, env: wranglerEnv, detached: true, stdio });
+  if (onLine) {
+    for (const stream of [child.stdout, child.stderr]) {
+      let rest = '';
+      stream.setEncoding('utf8').on('data', (chunk) => {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop();
+        for (const line of lines) onLine(line);
+      });
+    }
+  }
   const stop = () => {
     try {
       process.kill(-child.pid, 'SIGTERM');

@@ -57,6 +57,17 @@ export class ModelBridge {
     return this.call(signal, (s) => s.remote.benchmark(this.setup.config, this.setup.device, this.setup.threads));
   }
 
+  /** The model set this bridge's worker runs: its results are named with it. */
+  get models() {
+    if (!this.setup.config.models) throw new Error('This bridge has no model set.');
+    return this.setup.config.models;
+  }
+
+  /** Ends the worker once the calls already made are answered (the caller makes no more). */
+  retire() {
+    void this.queue.catch(() => {}).then(() => this.terminate());
+  }
+
   /** Stops the worker now, failing the call in flight (queued calls start a fresh worker). */
   terminate(reason: unknown = new DOMException('The model worker was stopped.', 'AbortError')) {
     this.shutdown();

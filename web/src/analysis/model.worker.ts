@@ -16,6 +16,8 @@ interface Models {
   faces: FaceFinder;
   /** The output sizes the library's setting promises: a model answering otherwise is refused. */
   dims: { embedding: number; face: number };
+  /** The shortest side photos are decoded at: the largest any of the models needs. */
+  side: number;
 }
 
 let loading: Promise<Models> | undefined;
@@ -30,7 +32,8 @@ async function loadModels(config: ModelConfig, onProgress: (p: Progress) => void
   const captioner = await named(m.caption.id, () => loadCaptioner(m, device, progress));
   const clip = await named(m.embedding.id, () => loadClip(m.embedding, m.tags, device, progress));
   const faces = await named(m.faces.id, () => loadFaces(config, m.faces, m.faceEmbedding, device, onProgress));
-  return { captioner, clip, faces, dims: { embedding: m.embedding.dims, face: m.faceEmbedding.dims } };
+  const side = Math.max(captioner.side, clip.side, faces.side);
+  return { captioner, clip, faces, dims: { embedding: m.embedding.dims, face: m.faceEmbedding.dims }, side };
 }
 
 /** A load error names the model (transformers.js names the missing file; ONNX Runtime's parse errors name nothing). */
@@ -48,7 +51,7 @@ type Decoded = { image: RawImage; fetchMs: number; decodeMs: number };
 // The photo in hand and the next one, fetched and decoded ahead while the models are busy.
 const images = new Map<string, Promise<Decoded>>();
 
-function fetchImage(imageUrl: string): Promise<Decoded> {
+function fetchImage(imageUrl: string, side: number): Promise<Decoded> {
   let entry = images.get(imageUrl);
   if (!entry) {
     entry = (async () => {
@@ -57,12 +60,29 @@ function fetchImage(imageUrl: string): Promise<Decoded> {
       if (!res.ok) throw new Error(`The display variant could not be fetched (${res.status}).`);
       const blob = await res.blob();
       const t1 = performance.now();
-      const image = await RawImage.fromBlob(blob);
+      const image = await decode(blob, side);
       return { image, fetchMs: Math.round(t1 - t0), decodeMs: Math.round(performance.now() - t1) };
     })();
     images.set(imageUrl, entry);
   }
   return entry;
+}
+
+/**
+ * The photo as the models take it: decoded by the browser (off this thread), scaled once so its shortest
+ * side is the largest any model needs (never enlarged), as RGB. Every model's own resize then starts from
+ * that, not from the display variant's full size.
+ */
+async function decode(blob: Blob, side: number): Promise<RawImage> {
+  const bitmap = await createImageBitmap(blob);
+  const scale = side > 0 ? Math.min(1, side / Math.min(bitmap.width, bitmap.height)) : 1;
+  const width = Math.max(1, Math.round(bitmap.width * scale));
+  const height = Math.max(1, Math.round(bitmap.height * scale));
+  const ctx = new OffscreenCanvas(width, height).getContext('2d')!;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  bitmap.close();
+  return new RawImage(ctx.getImageData(0, 0, width, height).data, width, height, 4).rgb();
 }
 
 const api: ModelWorkerApi = {
@@ -98,7 +118,7 @@ const api: ModelWorkerApi = {
     const m = await loading;
     // Only the photo in hand and the next are kept: a job dropped in between leaves nothing behind.
     for (const url of images.keys()) if (url !== imageUrl && url !== next) images.delete(url);
-    if (next) fetchImage(next).catch(() => {}); // that photo's own analyse() reports the error, if any
+    if (next) fetchImage(next, m.side).catch(() => {}); // that photo's own analyse() reports the error, if any
 
     const timings: Record<string, number> = {};
     const t = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -111,16 +131,16 @@ const api: ModelWorkerApi = {
     };
     const started = performance.now();
     // Waiting here is what prefetching did not hide; the fetch and decode times themselves are reported too.
-    const ready = await t('waitImageMs', () => fetchImage(imageUrl).finally(() => images.delete(imageUrl)));
+    const ready = await t('waitImageMs', () => fetchImage(imageUrl, m.side).finally(() => images.delete(imageUrl)));
     const { image } = ready;
     timings.fetchMs = ready.fetchMs;
     timings.decodeMs = ready.decodeMs;
 
-    const text = await m.captioner(image, t);
+    const text = await m.captioner.run(image, t);
     const inputs = await t('preprocessMs', () => m.clip.preprocess(image));
     const embedding = await t('embeddingMs', () => m.clip.embed(inputs));
     const tags = await t('tagsMs', async () => m.clip.tags(embedding));
-    const faces = await t('facesMs', () => m.faces(image));
+    const faces = await m.faces.find(image, t);
     timings.totalMs = Math.round(performance.now() - started);
     checkDims(embedding.length, faces, m.dims);
     return { ...text, embedding: { dims: embedding.length, values: embedding }, tags, faces, timings } satisfies Analysis;

@@ -1,17 +1,21 @@
-// The analysis loop of this tab: load the models, then claim jobs (leases), analyse each photo's display
-// variant in a model worker, and post the results. Each lane of work has its own worker (bridge.ts), so
-// "2 at a time" means two photos in two workers. A job whose lease is lost is dropped at once; closing
-// the tab simply lets the leases expire, and another tab picks the jobs up.
+// The analysis loop of this tab: load the models, then take jobs from the queue of claimed jobs
+// (job-queue.ts: claimed ahead, heartbeaten), analyse each photo's display variant in a model worker, and
+// post the results. Each lane of work has its own worker (bridge.ts), so "2 at a time" means two photos in
+// two workers. A job whose lease is lost is dropped at once; closing the tab simply lets the leases
+// expire, and another tab picks the jobs up.
 import { ANALYSIS_TEXT_MAX, type AnalysisJob, type DeviceInfo } from '../../../worker/contract/analysis';
 import type { AnalysisSettings } from '../../../worker/contract/settings';
-import { ApiError, errorMessage, type Api } from '../lib/api';
+import { ApiError, type Api } from '../lib/api';
 import { ModelBridge, ModelLoadError } from './bridge';
 import { analysisClientId } from './client-id';
 import { chooseDevice, devicePreference, type DeviceChoice, type DevicePreference } from './device';
-import { Lease } from './lease';
-import { configFor, modelsKey } from './presets';
+import { JobQueue } from './job-queue';
+import type { Lease } from './lease';
+import { ModelWorkers } from './model-workers';
+import { Naps } from './naps';
+import { modelsKey } from './presets';
 import { submission } from './submission';
-import type { Analysis, Device, ModelConfig } from './protocol';
+import type { Analysis } from './protocol';
 import { posterForJob } from '../video/poster-jobs';
 
 export type RunnerState = 'idle' | 'loading' | 'running' | 'paused' | 'error';
@@ -41,14 +45,13 @@ export class AnalysisRunner {
   /** When Start was pressed (performance.now()): the first photo's time includes loading the models. */
   startedLoadingAt = 0;
 
-  /** One bridge (one worker) per lane, started on first use. */
-  private bridges: ModelBridge[] = [];
-  private leases = new Set<Lease>();
-  private posting: Promise<unknown>[] = [];
-  private config!: ModelConfig;
-  private backend: Device = 'wasm';
+  private readonly workers = new ModelWorkers(
+    () => this.concurrency,
+    (p) => (this.files[p.file] = { loaded: p.loaded, total: p.total, done: p.done }),
+  );
+  private queue: JobQueue | null = null;
   private startedAt = 0;
-  private wake: (() => void) | null = null;
+  private readonly naps = new Naps();
   /** Bumped by every start and stop, so a loop left over from before ends instead of running twice. */
   private generation = 0;
   /** Leases are capped per client: this tab is one (see client-id.ts). */
@@ -67,9 +70,9 @@ export class AnalysisRunner {
     this.terminateAll();
     try {
       this.useModels((await this.api.settings()).settings.analysis);
-      this.choice = await chooseDevice(this.config, this.threads(), preferred);
-      this.backend = this.choice.backend;
-      const loaded = await this.bridge(0).load();
+      this.choice = await chooseDevice(this.workers.config, this.workers.threads(), preferred);
+      this.workers.device = this.choice.backend;
+      const loaded = await this.workers.lane(0).load();
       this.device = { backend: loaded.device, threads: loaded.threads, ...(this.choice.adapter && { adapter: this.choice.adapter }), userAgent: navigator.userAgent.slice(0, 200) };
     } catch (err) {
       if (generation === this.generation) this.halt(err);
@@ -78,7 +81,17 @@ export class AnalysisRunner {
     if (generation !== this.generation) return; // stopped while loading
     this.state = 'running';
     this.startedAt = performance.now();
-    void this.loop(generation);
+    this.queue = new JobQueue({
+      api: this.api,
+      clientId: this.clientId,
+      device: () => this.device!,
+      // Two per lane: while one photo is in the models, the next is fetched and decoded.
+      depth: () => this.concurrency * 2,
+      // The library's models changed since Start: later photos use the new set (the workers reload).
+      onModels: (models) => sameSet(models) !== sameSet(this.models!) && this.switchModels(models),
+      onError: (message) => (this.error = message),
+    });
+    void this.loop(generation, this.queue);
   }
 
   pause() {
@@ -88,52 +101,38 @@ export class AnalysisRunner {
   resume() {
     if (this.state !== 'paused') return;
     this.state = 'running';
-    this.wake?.();
+    this.naps.wakeAll();
   }
 
   stop() {
     this.generation++;
     this.state = 'idle';
-    this.wake?.();
+    this.naps.wakeAll();
     this.terminateAll();
   }
 
   /** The library's model set: this tab's results are only accepted when made with it. */
   private useModels(models: AnalysisSettings) {
     this.models = models;
-    this.config = configFor(models);
-    // Search's text encoder takes its host from here (search/query-encoder.svelte.ts).
-    localStorage.setItem('darkroom.models', JSON.stringify({ host: this.config.host, hubUrl: this.config.hubUrl }));
-  }
-
-  /** Up to 4 threads in all, shared by the lanes: two lanes on four cores get two threads each. */
-  private threads() {
-    return Math.max(1, Math.floor(Math.min(4, navigator.hardwareConcurrency || 1) / this.concurrency));
-  }
-
-  private bridge(lane: number): ModelBridge {
-    return (this.bridges[lane] ??= new ModelBridge({
-      config: this.config,
-      device: this.backend,
-      threads: this.threads(),
-      onProgress: (p) => (this.files[p.file] = { loaded: p.loaded, total: p.total, done: p.done }),
-    }));
+    this.workers.use(models);
   }
 
   /** Drops every job in hand (their leases expire) and every worker with its models. */
   private terminateAll() {
-    for (const lease of this.leases) lease.abandon('Analysis stopped.');
-    this.leases.clear();
-    for (const bridge of this.bridges) bridge.terminate();
-    this.bridges = [];
+    this.queue?.abandonAll('Analysis stopped.');
+    this.queue = null;
+    this.workers.terminate();
   }
 
-  /** New models from the library's setting: drop the workers (not the jobs); the next photo loads them. */
+  /**
+   * New models from the library's setting: the workers retire once their photo in hand is done (its
+   * result, named with the models that made it, is refused and the job comes back); the next photo
+   * loads the new set.
+   */
   private switchModels(models: AnalysisSettings) {
     if (modelsKey(models) !== modelsKey(this.models!)) this.files = {};
     this.useModels(models);
-    for (const bridge of this.bridges) bridge.terminate();
-    this.bridges = [];
+    this.workers.retire();
   }
 
   /** The models cannot run here: say why and stop, rather than fail photos that are not at fault. */
@@ -143,64 +142,51 @@ export class AnalysisRunner {
     const why = err instanceof Error ? err.message : String(err);
     if ((err as Error)?.name === 'ModelShapeError') this.error = `The library's models cannot be used: ${why}`;
     else {
-      this.error = `The models could not be loaded: ${why}. ${this.config?.host === 'self'
+      this.error = `The models could not be loaded: ${why}. ${this.workers.config?.host === 'self'
         ? 'Check that they are imported (npm run models:import).'
         : 'Check the connection to the model host (huggingface.co).'} Press Retry to try again.`;
     }
   }
 
-  private async loop(generation: number) {
-    const live = () => generation === this.generation;
-    while (live() && (this.state === 'running' || this.state === 'paused')) {
-      if (this.state === 'paused') {
-        await this.sleep(IDLE_POLL_MS);
-        continue;
+  /** Keeps one lane per unit of "how hard to work" going; the setting can change while running. */
+  private async loop(generation: number, queue: JobQueue) {
+    const lanes = new Set<number>();
+    while (generation === this.generation) {
+      for (let lane = 0; lane < this.concurrency; lane++) {
+        if (lanes.has(lane)) continue;
+        lanes.add(lane);
+        void this.lane(generation, lane, queue).finally(() => lanes.delete(lane));
       }
-      let jobs: AnalysisJob[] = [];
-      try {
-        // Two per lane: while one photo is in the models, the next is fetched and decoded.
-        const claim = await this.api.claimAnalysis(this.concurrency * 2, this.device!, this.clientId);
-        jobs = claim.jobs;
-        // The library's models changed since Start: later photos use the new set (the workers reload).
-        if (claim.models && sameSet(claim.models) !== sameSet(this.models!)) this.switchModels(claim.models);
-      } catch (err) {
-        this.error = errorMessage(err, 'Could not ask for work.');
-      }
-      if (!live()) return;
-      if (!jobs.length) {
-        await this.sleep(IDLE_POLL_MS);
-        continue;
-      }
-      this.error = null;
-      // Every claimed job is kept alive from now on, including those waiting behind the current photo.
-      const leases = jobs.map((job) => new Lease(job, this.api));
-      for (const lease of leases) this.leases.add(lease);
-      const lanes = this.concurrency;
-      await Promise.all(Array.from({ length: lanes }, async (_, lane) => {
-        const mine = leases.filter((_, i) => i % lanes === lane);
-        for (const [i, lease] of mine.entries()) {
-          if (!live()) return;
-          await this.process(this.bridge(lane), lease, mine[i + 1]?.job.makePoster ? undefined : mine[i + 1]?.job.imageUrl);
-        }
-      }));
-      await Promise.all(this.posting); // every result is in before the next claim
-      this.posting = [];
-      for (const lease of leases) {
-        lease.release();
-        this.leases.delete(lease);
-      }
+      await this.naps.sleep(IDLE_POLL_MS);
     }
   }
 
-  private async process(bridge: ModelBridge, lease: Lease, next: string | undefined) {
+  private async lane(generation: number, lane: number, queue: JobQueue) {
+    const live = () => generation === this.generation;
+    while (live() && lane < this.concurrency) {
+      if (this.state === 'paused') {
+        await this.naps.sleep(IDLE_POLL_MS);
+        continue;
+      }
+      const lease = await queue.take();
+      if (!live()) return; // stopped meanwhile: every lease was dropped
+      if (!lease) {
+        await this.naps.sleep(IDLE_POLL_MS);
+        continue;
+      }
+      const next = queue.peek();
+      await this.process(this.workers.lane(lane), lease, queue, next?.makePoster ? undefined : next?.imageUrl);
+    }
+  }
+
+  private async process(bridge: ModelBridge, lease: Lease, queue: JobQueue, next: string | undefined) {
     const { job } = lease;
-    if (lease.signal.aborted) return; // lost while it waited its turn
+    let posting = false;
     this.current = [...this.current, job.photoId];
     try {
       if (job.makePoster) {
         // A video without a poster (video/poster-jobs.ts): the job comes back on the poster's variant.
-        await posterForJob(this.api, job, lease.signal);
-        return lease.release();
+        return await posterForJob(this.api, job, lease.signal);
       }
       const called = performance.now();
       const result = await bridge.analyse(job.imageUrl, next, lease.signal);
@@ -210,33 +196,37 @@ export class AnalysisRunner {
       this.last = result.timings;
       // Posting runs alongside the next photo's models instead of in front of them. The lease keeps
       // beating until the post is answered: a slow post (faces joining people) must not outlive it.
-      this.posting.push(this.post(lease, result, entry));
+      posting = true;
+      void this.post(lease, queue, bridge.models, result, entry);
     } catch (err) {
       if (lease.signal.aborted) return; // stopped, or the lease was lost: the job is no longer ours
       // The photo is not at fault: its lease simply expires.
       if (err instanceof ModelLoadError || (err as Error)?.name === 'ModelShapeError') return this.halt(err);
       await this.reportFailure(job, err);
     } finally {
+      if (!posting) queue.release(lease);
       this.current = this.current.filter((id) => id !== job.photoId);
       const minutes = (performance.now() - this.startedAt) / 60_000;
       this.perMinute = minutes > 0 ? this.done / minutes : 0;
     }
   }
 
-  private async post(lease: Lease, result: Analysis, entry: Record<string, number>) {
+  /** Posts one photo's results, named with the models that made them. */
+  private async post(lease: Lease, queue: JobQueue, models: AnalysisSettings, result: Analysis, entry: Record<string, number>) {
     const { job } = lease;
     try {
-      await this.api.postAnalysis(job.photoId, submission(job.lease, this.models!, result, this.device!));
+      await this.api.postAnalysis(job.photoId, submission(job.lease, models, result, this.device!));
       entry.postMs = performance.now() - entry.finishedAt;
       this.done++;
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'lease_conflict') {
-        console.warn(`Analysis of ${job.photoId} was not kept: ${err.message}`); // another tab has the job now
+      // Another tab has the job now, or the library's models changed under it: the job comes back.
+      if (err instanceof ApiError && (err.code === 'lease_conflict' || err.code === 'model_mismatch')) {
+        console.warn(`Analysis of ${job.photoId} was not kept: ${err.message}`);
         return;
       }
       await this.reportFailure(job, err);
     } finally {
-      lease.release();
+      queue.release(lease);
     }
   }
 
@@ -245,16 +235,6 @@ export class AnalysisRunner {
     const message = err instanceof Error ? err.message : String(err);
     // If this does not get through either, the lease expires and another claim retries the photo.
     await this.api.failAnalysis(job.photoId, job.lease, message.slice(0, ANALYSIS_TEXT_MAX)).catch(() => {});
-  }
-
-  private sleep(ms: number) {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }
 

@@ -6,7 +6,7 @@ import {
   type PreTrainedTokenizer, type ProgressInfo, type RawImage, type Tensor,
 } from '@huggingface/transformers';
 import type { Analysis, Device } from '../protocol';
-import { l2normalize } from './runtime';
+import { l2normalize, processorSide } from './runtime';
 
 /** At most this many tags, each with at least this probability. */
 const MAX_TAGS = 5;
@@ -30,6 +30,8 @@ export async function loadClip(model: { id: string; version?: string }, vocabula
   const tagEmbeds = vocabulary.map((_, i) => Float32Array.from(l2normalize((text_embeds.data as Float32Array).subarray(i * dims, (i + 1) * dims))));
 
   return {
+    /** The photo's shortest side the vision model needs. */
+    side: processorSide(processor),
     preprocess: (image: RawImage) => processor(image),
     async embed(inputs: Awaited<ReturnType<typeof processor>>): Promise<number[]> {
       const out = (await vision(inputs)) as Record<string, Tensor>;

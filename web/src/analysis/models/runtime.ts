@@ -8,6 +8,7 @@
 import { env, type ProgressInfo } from '@huggingface/transformers';
 import type { Face } from '../../../../worker/contract/analysis';
 import type { ModelConfig, Progress } from '../protocol';
+import { namedFetch } from './named-fetch';
 
 export function configureRuntime(config: ModelConfig, threads: number) {
   const origin = self.location.origin;
@@ -23,6 +24,7 @@ export function configureRuntime(config: ModelConfig, threads: number) {
     env.remotePathTemplate = '{model}/resolve/{revision}/';
   }
   env.useBrowserCache = true; // model files are cached by the browser after the first download
+  env.fetch = namedFetch(globalThis.fetch.bind(globalThis));
   env.backends.onnx.wasm!.wasmPaths = {
     mjs: `${origin}/models/_ort/ort-wasm-simd-threaded.asyncify.mjs`,
     wasm: `${origin}/models/_ort/ort-wasm-simd-threaded.asyncify.wasm`,
@@ -55,6 +57,24 @@ export function progressCallback(onProgress: (p: Progress) => void) {
 /** A model file's URL on the configured host, for the models loaded without transformers.js. */
 export function modelFileUrl(config: ModelConfig, model: string, file: string): string {
   return config.host === 'self' ? `${self.location.origin}/models/${model}/${file}` : `${config.hubUrl}${model}/resolve/main/${file}`;
+}
+
+/** Times one step of a photo's analysis under its name (ms). */
+export type Timer = <T>(step: string, fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * The shortest side, in pixels, a photo needs for a transformers.js processor (or image processor): its
+ * resize target (`size` as height/width or shortest_edge) or crop, whichever is larger.
+ */
+export function processorSide(processor: unknown): number {
+  const p = processor as { image_processor?: { config?: Record<string, unknown> }; config?: Record<string, unknown> };
+  const config = p.image_processor?.config ?? p.config ?? (processor as Record<string, unknown>);
+  const sides = [config.size, config.crop_size].flatMap((s) => {
+    if (typeof s === 'number') return [s];
+    const { height, width, shortest_edge } = (s ?? {}) as Record<string, unknown>;
+    return [height, width, shortest_edge].filter((v): v is number => typeof v === 'number');
+  });
+  return Math.max(0, ...sides);
 }
 
 export function l2normalize(v: Float32Array): number[] {
