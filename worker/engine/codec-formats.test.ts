@@ -1,7 +1,8 @@
 // The codec inside workerd: PNG, WebP and TIFF, real photos (FIXTURES) and generated variants (codec-fixtures.ts).
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../test/helpers';
-import { develop } from './codec';
+import { encodePng } from '../formats/png';
+import { develop, type Developed, type OutputSpec } from './codec';
 import { CodecInputError } from './codec-errors';
 import * as fx from './codec-fixtures';
 import { chunks, expectColour, ONE, pixel, SET } from './codec-test-utils';
@@ -75,5 +76,33 @@ describe('TIFF', () => {
   it('fails a truncated TIFF as bad input', async () => {
     const err = await develop((await fixture('tiff-cielab-nikon.tiff')).slice(0, 300_000), { outputs: SET }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CodecInputError);
+  });
+});
+
+describe('resampling', () => {
+  // A hard edge between two greys, shrunk 160 -> 100 px. Lanczos-3 (sharp's kernel) rings next to the edge:
+  // it undershoots the dark side and overshoots the light one; an area average never leaves the two levels.
+  const edge = () => {
+    const width = 160, height = 96, data = new Uint8Array(width * height * 4);
+    for (let i = 0; i < width * height; i++) data.fill(i % width < 81 ? 64 : 192, 4 * i, 4 * i + 3), (data[4 * i + 3] = 255);
+    return new Uint8Array(encodePng({ width, height, data }));
+  };
+  const rings = (p: NonNullable<Developed['preview']>) => {
+    const row = Array.from({ length: p.width }, (_, x) => pixel(p, x, p.height / 2)[1]);
+    return Math.min(...row) < 58 && Math.max(...row) > 198;
+  };
+  const SMALL: OutputSpec[] = [{ name: 'small', long: 100, short: 100 }];
+
+  it('shrinks PNG rows with Lanczos-3 as they are decoded', async () => {
+    const r = await develop(edge(), { outputs: SMALL });
+    expect([r.decoded.width, r.decoded.height]).toEqual([100, 60]); // shrunk while decoding
+    expect(rings(r.preview!)).toBe(true);
+  });
+
+  it('decodes an opaque lossy WebP at full size and shrinks it with Lanczos-3', async () => {
+    const webp = (await develop(edge(), { outputs: ONE, quality: 95 })).outputs.full.bytes; // lossy, 160x96
+    const r = await develop(webp, { outputs: SMALL });
+    expect([r.format, r.decoded.width, r.decoded.height]).toEqual(['webp', 160, 96]); // its own YUV, full size
+    expect(rings(r.preview!)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 // CPU and memory of our WASM codec (worker/engine/codec/codec.wasm, run in Node — same bytes as in the
 // Worker) against sharp's decode-once cascade, for the full set of 5 outputs at 12 MP and 24 MP.
 // Concurrency 1, same WebP quality and method on both sides. Run: node worker/scripts/bench-codec.mjs
-// Exports nodeCodec()/developNode() (the same call sequence as worker/engine/codec.ts) for codec-quality.mjs.
+// Exports nodeCodec()/developNode() (the call sequence of worker/engine/develop-session.ts) for codec-quality.mjs.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,23 +31,39 @@ export function nodeCodec() {
   });
 }
 
-/** The develop() sequence of worker/engine/codec.ts; `methodFor(name)` picks the WebP method per output. */
+/**
+ * The pipeline's call sequence (worker/engine/develop-session.ts): decode once, keep every output
+ * largest first, the ThumbHash preview, then encode each kept output. `methodFor(name)` picks the WebP
+ * method per output. GAP (env, x10) sets the module's source gap, for tuning (0: the plain cascade).
+ */
 export function developNode(m, bytes, { quality = 80, methodFor = () => 4, budget = 64 << 20 } = {}) {
+  m._cx_set_gap(Number(process.env.GAP ?? 0)); // 0, as the Worker runs it (engine/codec-instance.ts)
   const input = m._malloc(bytes.length);
   m.HEAPU8.set(bytes, input);
   const rc = m._cx_decode(input, bytes.length, 3840, 2160, budget, 268_402_689);
   m._free(input);
   if (rc) throw new Error(`decode ${rc}: ${message(m)}`);
+  const srcW = m._cx_get(1), srcH = m._cx_get(2);
+  const area = (o) => {
+    const s = Math.min(1, o.long / Math.max(srcW, srcH), o.short / Math.min(srcW, srcH));
+    return Math.max(1, Math.floor(srcW * s + 0.5)) * Math.max(1, Math.floor(srcH * s + 0.5));
+  };
+  const order = [...SET].sort((a, b) => area(b) - area(a));
+  order.forEach((o, slot) => {
+    const r = m._cx_keep(slot, o.long, o.short);
+    if (r) throw new Error(`keep ${r}: ${message(m)}`);
+  });
+  m._cx_rgba(100);
   const outputs = {};
-  for (const o of SET) {
-    const r = m._cx_output(o.long, o.short, quality, methodFor(o.name));
-    if (r) throw new Error(`output ${r}: ${message(m)}`);
+  order.forEach((o, slot) => {
+    const r = m._cx_encode(slot, quality, methodFor(o.name));
+    if (r) throw new Error(`encode ${r}: ${message(m)}`);
     const ptr = m._cx_get(9), len = m._cx_get(10);
     outputs[o.name] = { width: m._cx_get(11), height: m._cx_get(12), bytes: m.HEAPU8.slice(ptr, ptr + len) };
-  }
-  m._cx_rgba(100);
+  });
+  const wasmBytes = m.HEAPU8.buffer.byteLength;
   m._cx_reset();
-  return { outputs, wasmBytes: m.HEAPU8.buffer.byteLength };
+  return { outputs, wasmBytes };
 }
 
 function message(m) {

@@ -213,7 +213,7 @@ rm -rf "$BUILD/obj/codec" # ours is small and shares headers: always rebuilt
 INCLUDES=(-I"$CFG" -I"$JT" -I"$WP" -I"$WP/src" -I"$SP/spng" -I"$ZL" -I"$TF/libtiff" -I"$DV/include" -I"$CFG/dav1d" -DSPNG_STATIC)
 compile codec "${INCLUDES[@]}" -Wall -Werror -- "$SRC_C"/*.c
 
-EXPORTS='["_malloc","_free","_cx_version","_cx_decode","_cx_decode_avif","_cx_output","_cx_keep","_cx_encode","_cx_rgba","_cx_get","_cx_message","_cx_reset"]'
+EXPORTS='["_malloc","_free","_cx_version","_cx_decode","_cx_decode_avif","_cx_output","_cx_keep","_cx_encode","_cx_rgba","_cx_get","_cx_message","_cx_reset","_cx_set_gap"]'
 emcc "${CFLAGS[@]}" "$BUILD"/obj/{codec,jpeg,webp,zlib,spng,tiff,dav1d,dav1d8,dav1d16}/*.o -o "$BUILD/codec.mjs" \
   -sMODULARIZE=1 -sEXPORT_ES6=1 -sENVIRONMENT=web -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 \
   -sINITIAL_MEMORY=4MB -sMAXIMUM_MEMORY=112MB -sMEMORY_GROWTH_GEOMETRIC_STEP=0 -sABORTING_MALLOC=0 \

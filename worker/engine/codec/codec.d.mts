@@ -13,6 +13,7 @@ export interface CodecModule {
   _cx_get(key: number): number;
   _cx_message(): number;
   _cx_reset(): void;
+  _cx_set_gap(gap10: number): void;
 }
 
 export interface CodecModuleOptions {

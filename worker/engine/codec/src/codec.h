@@ -8,7 +8,7 @@
 #include "src/webp/encode.h"
 
 // Bump when the C API or its behaviour changes; the manifest and a test check it.
-#define CX_VERSION 3
+#define CX_VERSION 4
 
 // Result codes (negative = failure). The wrapper maps them to error kinds.
 enum {
@@ -60,8 +60,12 @@ int cx_decode_webp(const uint8_t* data, size_t len, int box_long, int box_short)
 int cx_decode_tiff(const uint8_t* data, size_t len, int box_long, int box_short);
 int cx_decode_av1(const uint8_t* colour, size_t len, const uint8_t* alpha, size_t alpha_len, int w, int h);
 
-// Lanczos-3 resize of a YUV420 picture in place (alpha pictures: libwebp's area-average rescaler).
+// Lanczos-3 resize of a YUV420 picture, in place or into `out` (alpha pictures: libwebp's area average).
 int cx_resample(WebPPicture* pic, int tw, int th);
+int cx_resample_into(const WebPPicture* src, WebPPicture* out, int tw, int th);
+// An output is resized from the smallest picture at hand at least this many times (x10) its size (0: the
+// current pixels — a plain cascade). Set by cx_set_gap (tuning and tests).
+extern int cx_source_gap10;
 
 // Orientation: copy `src` into a new picture turned upright (dst is initialised here).
 int cx_orient_yuv(const WebPPicture* src, WebPPicture* dst, int orientation);

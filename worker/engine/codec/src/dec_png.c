@@ -1,5 +1,5 @@
-// PNG via libspng: every bit depth and colour type to RGBA8, rows streamed into the rescaler so memory
-// is the output size, not the image size. Interlaced PNGs need the whole image (Adam7 passes), budgeted.
+// PNG via libspng: every bit depth and colour type to RGBA8, rows streamed into the Lanczos row scaler so
+// memory is the output size, not the image size. Interlaced PNGs need the whole image (Adam7 passes), budgeted.
 #include <stdlib.h>
 
 #include "codec.h"
@@ -15,7 +15,7 @@ static int png_error(int r) {
 static int decode(spng_ctx* ctx, size_t len, int w, int h, int tw, int th, int alpha, int interlaced) {
   RowScaler rs;
   size_t row_bytes = (size_t)w * 4;
-  size_t need = len + (size_t)tw * th * 4 + (size_t)tw * th * 3 / 2 + 4 * MB + (interlaced ? row_bytes * h : row_bytes);
+  size_t need = len + rs_bytes(w, h, tw, th) + (size_t)tw * th * 3 / 2 + 4 * MB + (interlaced ? row_bytes * h : row_bytes);
   if (need > cx.budget)
     return cx_fail(CX_OVER_BUDGET, "decoding this %dx%d %sPNG needs ~%zu MB, over the %zu MB budget", w, h,
                    interlaced ? "interlaced " : "", need / MB, cx.budget / MB);

@@ -1,5 +1,5 @@
 // TIFF via libtiff's RGBA interface (8/16-bit, RGB, grey, palette, CMYK, YCbCr, CIELab; LZW, Deflate,
-// PackBits, JPEG, CCITT): read a strip or tile row at a time, streamed into the rescaler. Cloudflare
+// PackBits, JPEG, CCITT): read a strip or tile row at a time, streamed into the Lanczos row scaler. Cloudflare
 // Images does not take TIFF, so this is the only engine that will develop one in production.
 #include <stdarg.h>
 #include <stdio.h>
@@ -81,7 +81,7 @@ int cx_decode_tiff(const uint8_t* d, size_t len, int box_long, int box_short) {
   cx_fit((int)w, (int)h, box_long, box_short, &tw, &th);
   // A strip (raw + RGBA) at a time, plus the output and its YUV copy.
   size_t band = (size_t)w * rows * 4;
-  size_t need = len + 2 * band + (size_t)tw * th * 4 + (size_t)tw * th * 3 / 2 + 4 * MB;
+  size_t need = len + 2 * band + rs_bytes((int)w, (int)h, tw, th) + (size_t)tw * th * 3 / 2 + 4 * MB;
   if (need > cx.budget) {
     TIFFRGBAImageEnd(&img), TIFFClose(tif);
     return cx_fail(CX_OVER_BUDGET, "decoding this %ux%u TIFF needs ~%zu MB, over the %zu MB budget", w, h, need / MB, cx.budget / MB);

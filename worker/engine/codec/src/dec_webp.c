@@ -1,5 +1,8 @@
-// WebP (lossy, lossless, alpha; not animated) with libwebp's own scaled decoding: the decoder rescales
-// as it goes, so lossy input costs only the output size. Lossless holds the whole image (VP8L), budgeted.
+// WebP (lossy, lossless, alpha; not animated). Opaque lossy files decode straight to their own YUV 4:2:0
+// planes at full size — VP8's range is the encoder's, so nothing is converted — and the cascade resizes
+// them with Lanczos-3 like a JPEG. Lossless, alpha, or a lossy file too big for the budget at full size
+// use libwebp's scaled decoding to RGBA instead (an area average as it goes: memory is the output size;
+// lossless holds the whole image (VP8L) anyway, budgeted).
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +23,31 @@ static void meta(const uint8_t* d, size_t len) {
   }
 }
 
+static int decode_error(VP8StatusCode st) {
+  if (st == VP8_STATUS_OUT_OF_MEMORY) return cx_fail(CX_NO_MEMORY, "out of memory decoding WebP");
+  if (st == VP8_STATUS_UNSUPPORTED_FEATURE) return cx_fail(CX_UNSUPPORTED, "unsupported WebP feature");
+  return cx_fail(CX_BAD_INPUT, st == VP8_STATUS_NOT_ENOUGH_DATA ? "truncated WebP data" : "corrupt WebP data (status %d)", st);
+}
+
+/** An opaque lossy file into cx.cur as decoded: YUV 4:2:0 in VP8's range, full size. */
+static int decode_yuv(const uint8_t* d, size_t len, WebPDecoderConfig* cfg, int w, int h) {
+  WebPPicture* p = &cx.cur;
+  WebPPictureInit(p);
+  p->use_argb = 0, p->colorspace = WEBP_YUV420, p->width = w, p->height = h;
+  if (!WebPPictureAlloc(p)) return cx_fail(CX_NO_MEMORY, "out of memory for %dx%d pixels", w, h);
+  int ch = (h + 1) / 2;
+  cfg->options.use_scaling = 0;
+  cfg->output.colorspace = MODE_YUV;
+  cfg->output.is_external_memory = 1;
+  WebPYUVABuffer* b = &cfg->output.u.YUVA;
+  b->y = p->y, b->y_stride = p->y_stride, b->y_size = (size_t)p->y_stride * h;
+  b->u = p->u, b->u_stride = p->uv_stride, b->u_size = (size_t)p->uv_stride * ch;
+  b->v = p->v, b->v_stride = p->uv_stride, b->v_size = (size_t)p->uv_stride * ch;
+  VP8StatusCode st = WebPDecode(d, len, cfg);
+  if (st != VP8_STATUS_OK) return decode_error(st); // cx_decode frees cx.cur on failure
+  return CX_OK;
+}
+
 int cx_decode_webp(const uint8_t* d, size_t len, int box_long, int box_short) {
   WebPDecoderConfig cfg;
   if (!WebPInitDecoderConfig(&cfg)) return cx_fail(CX_USAGE, "libwebp version mismatch");
@@ -33,6 +61,9 @@ int cx_decode_webp(const uint8_t* d, size_t len, int box_long, int box_short) {
   meta(d, len);
   int tw, th;
   cx_fit(w, h, box_long, box_short, &tw, &th);
+  // Full-size YUV, then (first cascade step) the output plus the resampler's half-resized plane.
+  size_t yuv = (size_t)w * h * 3 / 2, first = (size_t)tw * th * 3 / 2 + (size_t)tw * h;
+  if (cfg.input.format == 1 && !cfg.input.has_alpha && len + yuv + first + 6 * MB <= cx.budget) return decode_yuv(d, len, &cfg, w, h);
   size_t out = (size_t)tw * th * 4;
   size_t need = len + out + (size_t)tw * th * 3 / 2 + 4 * MB + (cfg.input.format == 2 ? (size_t)w * h * 4 : (size_t)w * 64);
   if (need > cx.budget)
@@ -48,9 +79,7 @@ int cx_decode_webp(const uint8_t* d, size_t len, int box_long, int box_short) {
   st = WebPDecode(d, len, &cfg);
   if (st != VP8_STATUS_OK) {
     free(buf);
-    if (st == VP8_STATUS_OUT_OF_MEMORY) return cx_fail(CX_NO_MEMORY, "out of memory decoding WebP");
-    if (st == VP8_STATUS_UNSUPPORTED_FEATURE) return cx_fail(CX_UNSUPPORTED, "unsupported WebP feature");
-    return cx_fail(CX_BAD_INPUT, st == VP8_STATUS_NOT_ENOUGH_DATA ? "truncated WebP data" : "corrupt WebP data (status %d)", st);
+    return decode_error(st);
   }
   rc = cx_import_rgba(buf, tw, th, tw * 4);
   free(buf);

@@ -1,17 +1,24 @@
 #ifndef DARKROOM_RESCALE_H
 #define DARKROOM_RESCALE_H
-#include "src/utils/rescaler_utils.h"
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lanczos.h"
 
 typedef struct {
-  WebPRescaler rs;
-  uint8_t* dst;
-  rescaler_t* work;
-  int tw, th, alpha;
+  int sw, sh, tw, th, alpha;
   int premultiplied; // rows arrive with alpha already associated (libtiff)
+  Coeffs ch, cv;     // horizontal sw -> tw, vertical sh -> th
+  uint8_t* chan;     // one source row split into its 4 channels (sw bytes each)
+  uint8_t* ring;     // the last cv.taps source rows, each already resized to tw (RGBA)
+  int32_t* acc;      // one output row's sums
+  uint8_t* dst;      // tw x th RGBA
+  int rows_in, rows_out;
 } RowScaler;
 
+size_t rs_bytes(int sw, int sh, int tw, int th); // what rs_init allocates (for the decoders' budgets)
 int rs_init(RowScaler* r, int sw, int sh, int tw, int th, int alpha);
 void rs_row(RowScaler* r, uint8_t* row); // one source row of RGBA (premultiplied in place when alpha)
-int rs_finish(RowScaler* r);             // flush, unpremultiply, import into cx.cur, free
+int rs_finish(RowScaler* r);             // unpremultiply, import into cx.cur, free
 void rs_free(RowScaler* r);
 #endif
