@@ -25,8 +25,10 @@ export class Library {
   loading = $state(false);
   error = $state<string | null>(null);
   /** Where the gallery was scrolled to (a day, a photo of it, and how far into its row), so returning lands there. Not reactive. */
-  scrollAnchor: { day: string; index: number; delta: number } | null = null;
+  scrollAnchor: { day: string; index: number; id?: string; delta: number } | null = null;
   private readonly data = new TimelineDays();
+  /** Photos held for an open photo page, outside the window (see `pin`). */
+  private readonly pinned = new Map<string, Photo>();
   /** Days the gallery shows, as [first, last] indices. */
   private wanted: [number, number] = [0, 0];
   private pumping = false;
@@ -55,7 +57,26 @@ export class Library {
 
   get(id: string): Photo | undefined {
     void this.version;
-    return this.data.get(id);
+    return this.data.get(id) ?? this.pinned.get(id);
+  }
+
+  /**
+   * The photo page's photo stays live while it is open even when it is far from the gallery's window
+   * (dropped, or never paged in: an old photo opened from search or a link). → unpin.
+   */
+  pin(photo: Photo): () => void {
+    this.pinned.set(photo.id, photo);
+    this.version++;
+    return () => {
+      this.pinned.delete(photo.id);
+    };
+  }
+
+  /** Keeps a pinned copy current from a feed event's photo. */
+  private repin(photo: Photo) {
+    if (!this.pinned.has(photo.id)) return;
+    this.pinned.set(photo.id, photo);
+    this.version++;
   }
 
   /** Loads the timeline (again: after a feed snapshot everything is re-read) and the shown photos. */
@@ -176,16 +197,18 @@ export class Library {
     if (!this.ready) return; // the timeline, when it comes, already counts it
     switch (event.type) {
       case 'photo.created':
+        this.repin(event.photo);
         this.changed(this.data.place(event.photo, true));
         break;
       case 'photo.completed':
       case 'photo.failed':
       case 'photo.updated':
       case 'analysis.completed':
+        this.repin(event.photo);
         this.changed(this.data.place(event.photo, false));
         break;
       case 'photo.stage': {
-        const photo = this.data.get(event.photoId);
+        const photo = this.data.get(event.photoId) ?? this.pinned.get(event.photoId);
         if (!photo) break;
         const stage = {
           status: event.status,
@@ -194,7 +217,9 @@ export class Library {
           ...(event.error !== undefined && { error: event.error }),
         };
         const status = event.status === 'running' && photo.status === 'pending' ? 'processing' : photo.status;
-        this.changed(this.data.place({ ...photo, status, stages: { ...photo.stages, [event.stage]: stage } }, false));
+        const next = { ...photo, status, stages: { ...photo.stages, [event.stage]: stage } };
+        this.repin(next);
+        if (this.data.get(event.photoId)) this.changed(this.data.place(next, false));
         break;
       }
       case 'photo.deleted':

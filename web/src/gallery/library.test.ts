@@ -170,4 +170,19 @@ describe('Library (windowed timeline)', () => {
     expect(lib.days.map((d) => d.key)).toEqual(['2026-11-03', '2019-06-14']);
     expect(lib.total).toBe(3);
   });
+
+  it('keeps a pinned photo (an open photo page far from the window) live from feed events until unpinned', async () => {
+    const all = big();
+    const lib = new Library(server(all));
+    await lib.start();
+    const old = [...all].sort(compareTimeline).at(-1)!; // the oldest: never paged in at the top
+    expect(lib.get(old.id)).toBeUndefined();
+    const unpin = lib.pin(old);
+    lib.apply({ type: 'photo.stage', photoId: old.id, stage: 'exif', status: 'running', attempts: 1 } as never);
+    expect(lib.get(old.id)?.status).toBe('processing');
+    lib.apply({ type: 'analysis.completed', photo: { ...old, status: 'completed', analysis: { caption: 'a dog' } as Photo['analysis'] } } as never);
+    expect(lib.get(old.id)?.analysis?.caption).toBe('a dog');
+    unpin();
+    expect(lib.get(old.id)).toBeUndefined();
+  });
 });
