@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Photo } from '../../../worker/contract/photo';
 import { Selection } from './selection.svelte';
 
 const order = ['a', 'b', 'c', 'd', 'e', 'f'];
@@ -32,5 +33,22 @@ describe('Selection', () => {
     expect(s.size).toBe(0);
     s.click('d', order, true); // the anchor went with clear()
     expect(s.inOrder(order)).toEqual(['d']);
+  });
+
+  it('in a windowed grid, keeps exporting selected photos the grid has dropped, and forgets them when unselected', () => {
+    const photo = (id: string) => ({ id }) as Photo;
+    const s = new Selection();
+    const near = order.map(photo);
+    s.click('b', order);
+    s.click('d', order, true);
+    s.remember(near);
+    // Scrolled far away: the gallery now holds other photos only.
+    const far = ['x', 'y'].map(photo);
+    expect(s.photos(far, true).map((p) => p.id)).toEqual(['b', 'c', 'd']);
+    expect(s.photos(far)).toEqual([]); // a grid that is not windowed shows what it has
+    s.click('c', order);
+    expect(s.photos(far, true).map((p) => p.id)).toEqual(['b', 'd']);
+    s.clear();
+    expect(s.photos(far, true)).toEqual([]);
   });
 });
