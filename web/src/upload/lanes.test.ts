@@ -1,7 +1,10 @@
-// The upload lanes, through the queue: the concurrency bound, parts for large files, 429s waited out, batches.
+// The upload lanes: the concurrency bound, parts for large files, 429s waited out, a 503's budget, batches.
 import { describe, expect, it } from 'vitest';
 import type { UploadResponse } from '../../../worker/contract/http';
 import { ApiError } from '../lib/api';
+import { AdaptiveConcurrency } from './concurrency';
+import { Entry } from './entry.svelte';
+import { Lanes, type LanesHost } from './lanes';
 import { UploadQueue } from './queue.svelte';
 import { file, harness, settle, states } from './queue-harness';
 
@@ -102,5 +105,62 @@ describe('upload lanes', () => {
     expect(Math.max(...requests.map((r) => r.length))).toBeLessThanOrEqual(8);
     expect(requests.flat().filter((n) => n === '7.jpg')).toHaveLength(2);
     expect(h.stored.size).toBe(0);
+  });
+
+  it('gives a file five 503s before failing it, and puts a paused request back at the head of the line', async () => {
+    const calls: string[] = [];
+    let answer: (name: string, signal?: AbortSignal) => Promise<UploadResponse> = async () => { throw new ApiError(503, 'unavailable', 'Busy.', 1); };
+    const failed: unknown[] = [];
+    let paused = false;
+    const unused = async (): Promise<never> => { throw new Error('unused'); };
+    const host: LanesHost = {
+      sender: {
+        upload: (_blob, name, o) => (calls.push(name), answer(name, o.signal)),
+        resumable: { create: unused, get: unused, part: unused, complete: unused },
+        resumableBytes: 1e9,
+        blob: () => new Blob(['x']),
+        sha256: () => 'h',
+        session: () => undefined,
+        opened: async () => {},
+        progress: () => {},
+      },
+      batching: false,
+      usable: (e) => e.state === 'queued',
+      setState: (e, patch) => Object.assign(e, patch),
+      done: (e) => (e.state = 'done'),
+      fail: (e, err) => ((e.state = 'failed'), failed.push(err)),
+      settled: () => {},
+      pump: () => paused || lanes.pump(),
+    };
+    const one = () => new AdaptiveConcurrency({ start: 1, min: 1, max: 1 });
+    let lanes = new Lanes(host, one());
+    const a = new Entry('a', 'a.jpg', 1, 'queued');
+    lanes.push(a);
+    lanes.pump();
+    for (let i = 0; i < 50 && a.state !== 'failed'; i++) await settle();
+    expect(calls).toEqual(Array(6).fill('a.jpg')); // the first answer and five more tries
+    expect(failed).toHaveLength(1);
+
+    // A request stopped by a pause: its file waits again, ahead of the one behind it. (New lanes: the
+    // last 503 holds these for a second.)
+    lanes = new Lanes(host, one());
+    answer = (name, signal) => new Promise((resolve, reject) => {
+      const timer = setTimeout(() => resolve({ photo: { id: name } as UploadResponse['photo'] }), 20);
+      signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new ApiError(0, 'aborted', 'Upload stopped.'))));
+    });
+    const [b, c] = [new Entry('b', 'b.jpg', 1, 'queued'), new Entry('c', 'c.jpg', 1, 'queued')];
+    lanes.push(b);
+    lanes.push(c);
+    lanes.pump();
+    expect(b.state).toBe('uploading');
+    paused = true;
+    lanes.stop();
+    await settle();
+    expect([b.state, c.state]).toEqual(['queued', 'queued']);
+    paused = false;
+    lanes.pump();
+    for (let i = 0; i < 50 && c.state !== 'done'; i++) await settle();
+    expect(calls.slice(6)).toEqual(['b.jpg', 'b.jpg', 'c.jpg']);
+    expect([b.state, c.state, failed.length]).toEqual(['done', 'done', 1]);
   });
 });

@@ -18,7 +18,7 @@ export interface LookaheadHost {
   ready(entry: Entry): void;
   duplicate(entry: Entry, photoId: string): void;
   fail(entry: Entry, err: unknown): void;
-  /** Files checked and waiting for a lane, and how many lanes there are (a fuller /check batch waits only while they are busy). */
+  /** Files checked and waiting for a lane, and how many files the lanes take in one round (a fuller /check batch waits only while more than that wait). */
   waiting(): number;
   lanes(): number;
   /** Something moved: run every stage again. */

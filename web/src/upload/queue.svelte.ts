@@ -7,6 +7,7 @@
 import type { MultipartUploadResponse, UploadResponse } from '../../../worker/contract/http';
 import type { Photo } from '../../../worker/contract/photo';
 import { ApiError, errorMessage, type UploadOptions } from '../lib/api';
+import { BATCH } from './batch';
 import { AdaptiveConcurrency } from './concurrency';
 import { Copies } from './copies';
 import { Entry } from './entry.svelte';
@@ -100,7 +101,8 @@ export class UploadQueue {
       duplicate: (e, photoId) => this.finish(e, 'duplicate', photoId),
       fail: (e, err) => this.fail(e, err),
       waiting: () => this.lanes.waiting,
-      lanes: () => control.limit,
+      // What the lanes take in one round: a batch of small files per lane.
+      lanes: () => control.limit * (deps.uploadBatch ? BATCH.files : 1),
       pump: () => this.pump(),
     }, options.hashLanes ?? 4);
   }
