@@ -42,6 +42,13 @@ describe('layoutDays', () => {
     expect(visibleRows(layoutDays([], OPTS), 0, 100, 0)).toEqual([]);
   });
 
+  it('lays out a ranked list without headers (search results by meaning)', () => {
+    const g = layoutDays([{ key: 'ranked', count: 12 }], { ...OPTS, headerHeight: 0, monthHeight: 0 });
+    expect(visibleRows(g, 0, g.height, 0).map(label)).toEqual(['0:0-5', '0:5-10', '0:10-12']);
+    expect(g.height).toBeCloseTo(3 * g.rowHeight);
+    expect(photoTop(g, 0, 5)).toBeCloseTo(g.rowHeight);
+  });
+
   it('places one scrubber mark per month where its rows start', () => {
     const g = layoutDays(days, OPTS);
     const marks = monthMarks(g);

@@ -76,11 +76,12 @@ export function visibleRows(g: GridLayout, top: number, bottom: number, overscan
     const push = (row: Row) => {
       if (row.top + row.height > from && row.top < to) rows.push(row);
     };
-    if (startsMonth(g.days, i)) {
+    // A header of height 0 is no header (a ranked list of search results has none).
+    if (startsMonth(g.days, i) && o.monthHeight > 0) {
       push({ kind: 'month', key: `m:${day.key.slice(0, 7)}`, month: day.key.slice(0, 7), top: y, height: o.monthHeight });
       y += o.monthHeight;
     }
-    push({ kind: 'day', key: `d:${day.key}`, day: i, top: y, height: o.headerHeight });
+    if (o.headerHeight > 0) push({ kind: 'day', key: `d:${day.key}`, day: i, top: y, height: o.headerHeight });
     y += o.headerHeight;
     // Only this day's rows that reach the window: a 5,000-photo day is not walked row by row.
     const first = Math.max(0, Math.floor((from - y) / g.rowHeight));

@@ -36,11 +36,13 @@ export class Library {
 
   constructor(private readonly api: Pick<Api, 'listTimeline' | 'timeline'>) {}
 
-  /** Total photos in the library. */
+  /** Total photos in the library (summed once per `days`: a Select all reads it from every tile). */
   get total() {
-    void this.days;
-    return this.data.total;
+    const days = this.days;
+    if (this.totalOf?.days !== days) this.totalOf = { days, n: this.data.total };
+    return this.totalOf.n;
   }
+  private totalOf: { days: readonly Day[]; n: number } | null = null;
 
   /** The photos loaded now, in order (what is around the viewport). */
   get photos(): Photo[] {
@@ -77,6 +79,19 @@ export class Library {
     if (!this.pinned.has(photo.id)) return;
     this.pinned.set(photo.id, photo);
     this.version++;
+  }
+
+  /**
+   * Every photo of the library in timeline order, a page at a time from the server: what the gallery's
+   * Select all stands for (only a window of it is ever held here).
+   */
+  async *everything(): AsyncGenerator<readonly Photo[]> {
+    let cursor: string | null = null;
+    do {
+      const page = await this.api.listTimeline(cursor ? { cursor } : {}, PAGE);
+      yield page.photos;
+      cursor = page.nextCursor;
+    } while (cursor);
   }
 
   /** Loads the timeline (again: after a feed snapshot everything is re-read) and the shown photos. */
