@@ -94,6 +94,20 @@ export function visibleRows(g: GridLayout, top: number, bottom: number, overscan
   return rows;
 }
 
+/**
+ * `next`, with every row that is unchanged since `prev` (same key, place, day and photos) kept as
+ * `prev`'s object: a keyed list then updates only the rows that came into view, not all of them on
+ * every scroll event.
+ */
+export function keepRows(prev: readonly Row[], next: Row[]): Row[] {
+  const old = new Map(prev.map((r) => [r.key, r]));
+  return next.map((r) => {
+    const o = old.get(r.key);
+    return o && o.kind === r.kind && o.top === r.top && o.height === r.height && ('day' in o ? o.day === (r as typeof o).day : true)
+      && (o.kind !== 'tiles' || (o.start === (r as typeof o).start && o.end === (r as typeof o).end)) ? o : r;
+  });
+}
+
 /** Where photo `index` of day `day` starts: the top of its row. */
 export function photoTop(g: GridLayout, day: number, index: number): number {
   return g.tops[day] + (startsMonth(g.days, day) ? g.options.monthHeight : 0) + g.options.headerHeight + Math.floor(index / g.columns) * g.rowHeight;

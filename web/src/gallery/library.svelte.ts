@@ -97,8 +97,14 @@ export class Library {
   /** Loads the timeline (again: after a feed snapshot everything is re-read) and the shown photos. */
   async start() {
     try {
+      // On the first start the newest page is asked for beside the counts, not after them: it needs
+      // nothing from them (it starts at the newest photo), and the top of the grid needs both, so the
+      // first paint waits for one round trip instead of two.
+      const top = this.ready ? null : this.api.listTimeline({}, PAGE).catch(() => null); // else pump() asks
       const timeline = await this.api.timeline();
       this.data.reset(timeline);
+      const first = await top;
+      if (first && this.data.days.length) this.data.addPage(this.data.days[0].key, first.photos, !first.nextCursor);
       this.days = [...this.data.days];
       this.version++;
       this.ready = true;
