@@ -6,6 +6,7 @@ import type { AppEnv } from './env';
 import { AppError } from './errors';
 import { requireLibrary } from './auth/bearer';
 import { requestId } from './request-id';
+import { trackActivity } from './isolate-activity';
 import { defaultBodyLimit } from './body-limits';
 import { wellFormedPath } from './path-check';
 import { publish } from './feed/publish';
@@ -23,6 +24,8 @@ import { uploads } from './routes/uploads';
 
 export const app = new Hono<AppEnv>();
 
+// First: backfill steps aside while this isolate serves any request (isolate-activity.ts).
+app.use('*', trackActivity);
 app.use('/api/*', requestId);
 app.use('*', wellFormedPath);
 // Before the media route and auth: no /api route reads a body past its limit, signed in or not.

@@ -5,6 +5,7 @@
 import type { PipelineMessage } from '../contract/queue';
 import { setRetryable } from '../db/failure-kind';
 import { interactiveBusy, type Lane } from '../db/lanes';
+import { interactive, isolateBusy } from '../isolate-activity';
 import { failPhoto } from '../db/pipeline-retry';
 import type { Bindings } from '../env';
 import { publish } from '../feed/publish';
@@ -19,6 +20,8 @@ const BUSY_WINDOW_MS = 2 * 60_000;
 /** How long a backfill batch waits for interactive work to clear, and how often it looks. */
 const BACKFILL_WAIT_MS = 30_000;
 const BUSY_POLL_MS = 250;
+/** How often a waiting backfill looks at this isolate's own requests (memory only, so it can be often). */
+const ISOLATE_POLL_MS = 20;
 /** How long a backfill message is put back for when the wait runs out. */
 const YIELD_SECONDS = 5;
 
@@ -26,7 +29,8 @@ export async function consume(batch: MessageBatch<PipelineMessage>, env: Binding
   if (batch.queue === DEAD_LETTER_QUEUE) return deadLetters(batch, env);
   const breaker = await Breaker.load(env);
   if (batch.queue !== QUEUES.backfill) {
-    await Promise.all(batch.messages.map((message) => develop(env, breaker, 'interactive', message)));
+    // Counted as interactive work here too: its photos' synchronous codec steps are what backfill must not add to.
+    await interactive(() => Promise.all(batch.messages.map((message) => develop(env, breaker, 'interactive', message))));
     return;
   }
   // Backfill waits for interactive work to clear, polling one indexed read at a time: while it waits it
@@ -39,11 +43,16 @@ export async function consume(batch: MessageBatch<PipelineMessage>, env: Binding
   }
 }
 
+/**
+ * Waits until no interactive photo is queued (anywhere: one D1 read) and this isolate serves no request
+ * (an upload or a page sharing the isolate would otherwise wait out each synchronous codec step of ours).
+ */
 async function interactiveCleared(env: Bindings, deadline: number): Promise<boolean> {
   for (;;) {
-    if (!(await interactiveBusy(env.DB, Date.now() - BUSY_WINDOW_MS))) return true;
+    const here = isolateBusy();
+    if (!here && !(await interactiveBusy(env.DB, Date.now() - BUSY_WINDOW_MS))) return true;
     if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
+    await new Promise((resolve) => setTimeout(resolve, here ? ISOLATE_POLL_MS : BUSY_POLL_MS));
   }
 }
 

@@ -8,6 +8,7 @@ import { markQueuedIn } from '../db/lanes';
 import { consume } from './consumer';
 import { api, fixture, newLibrary, put, setSettings, settled, testEnv, waitForPhoto } from '../test/helpers';
 import { enqueuePhotos } from './enqueue';
+import { isolateBusy, QUIET_AFTER_MS, trackActivity } from '../isolate-activity';
 
 async function manualUpload(name: string) {
   const { libraryId, token } = await newLibrary();
@@ -58,6 +59,36 @@ describe('lanes', () => {
     expect((await waitForPhoto(interactive.id, interactive.token, settled)).status).toBe('completed');
     expect((await waited).explicitAcks).toEqual(['b1']);
     expect((await waitForPhoto(backfill.id, backfill.token, settled)).status).toBe('completed');
+  });
+
+  it('backfill steps aside while this isolate is serving a request, and goes on once it is quiet', async () => {
+    const backfill = await manualUpload('photo-noexif.jpg');
+    await markQueuedIn(testEnv.DB, [backfill.id], 'backfill', Date.now());
+    // A request held open in this isolate (an upload streaming in, say), through the app's own middleware.
+    let finish = () => {};
+    const held = trackActivity({} as never, () => new Promise<void>((resolve) => (finish = resolve)));
+    const yielded = await deliverBackfill(backfill.libraryId, backfill.id, 300);
+    expect(yielded.explicitAcks).toEqual(['b1']);
+    expect((await (await api(`/api/photos/${backfill.id}`, { token: backfill.token })).json<UploadResponse>()).photo.stages.exif?.attempts).toBe(0);
+
+    finish();
+    await held;
+    await new Promise((r) => setTimeout(r, QUIET_AFTER_MS + 20));
+    await deliverBackfill(backfill.libraryId, backfill.id, 0);
+    expect((await waitForPhoto(backfill.id, backfill.token, settled)).status).toBe('completed');
+  });
+
+  it('an interactive batch developing here keeps backfill waiting until just after it ends', async () => {
+    const fresh = await manualUpload('photo-noexif.jpg');
+    await new Promise((r) => setTimeout(r, QUIET_AFTER_MS + 20)); // the upload's own request is long over
+    expect(isolateBusy()).toBe(false);
+    const batch = createMessageBatch<PipelineMessage>('darkroom-pipeline', [
+      { id: 'i1', timestamp: new Date(), attempts: 1, body: { type: 'photo.process', libraryId: fresh.libraryId, photoId: fresh.id } },
+    ]);
+    await consume(batch, testEnv);
+    expect(isolateBusy()).toBe(true); // its 201 and the client's next request are still on their way
+    await new Promise((r) => setTimeout(r, QUIET_AFTER_MS + 20));
+    expect(isolateBusy()).toBe(false);
   });
 
   it('uploads and a single retry are interactive; retry-all is backfill', async () => {

@@ -1,8 +1,14 @@
 // `npm run bench:upload-ui`: the web app's upload queue against the wire. Same run, same server: 1,000
 // unique 128 KB JPEG-headed files sent by a plain Node client (PUT, concurrency 16), then 1,000 other
 // unique files of the same size picked as a folder in headless Chromium, timed until the queue has them
-// all acknowledged. Then 10,000 small files picked at once, with a PerformanceObserver counting long
-// tasks while the queue fills. BENCH_FILES shrinks it for a quick run.
+// all acknowledged, with where the app's time went (its requests from Resource Timing, the queue's
+// states sampled). Then 10,000 small files picked at once, with long tasks (and the scripts behind
+// them, from Long Animation Frames) while the queue fills.
+// The library's development is switched off for the run (autoProcessOnUpload: false): otherwise the
+// app's half runs against the pipeline's backlog of the Node half's 1,000 photos, which is not the
+// upload path (BENCH_PROCESS=1 keeps it on). uploadsPerMinute is raised to its maximum, as the default
+// (6,000) is a per-minute budget both halves share. BENCH_FILES / BENCH_SMALL_FILES shrink it
+// (BENCH_SMALL_FILES=0 skips the third part).
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -30,6 +36,47 @@ function body(size) {
   return buf;
 }
 
+const ms = (x) => `${Math.round(x)} ms`;
+const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+
+/** Time-weighted: how long k intervals were open at once, for each k, between the first start and the last end. */
+function overlap(intervals) {
+  const events = intervals.flatMap(([a, b]) => [[a, 1], [b, -1]]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const time = new Map();
+  let open = 0;
+  let prev = events[0]?.[0] ?? 0;
+  for (const [t, d] of events) {
+    time.set(open, (time.get(open) ?? 0) + t - prev);
+    open += d;
+    prev = t;
+  }
+  const span = events.length ? events.at(-1)[0] - events[0][0] : 0;
+  const avg = span ? [...time].reduce((a, [k, t]) => a + k * t, 0) / span : 0;
+  return { span, avg, time };
+}
+
+/** Where the app's time went: its requests (Resource Timing) and its queue, relative to the pick. */
+function appReport({ reqs, samples, pickAt }, files, pageT0) {
+  const rel = (t) => t - pickAt;
+  const checks = reqs.filter((r) => r.name.includes('/api/photos/check'));
+  const uploads = reqs.filter((r) => !r.name.includes('/api/photos/check'));
+  const puts = uploads.filter((r) => r.name.includes('filename='));
+  const first = Math.min(...uploads.map((r) => r.start));
+  const last = Math.max(...uploads.map((r) => r.end));
+  const wire = overlap(uploads.map((r) => [r.send, r.end]));
+  const waiting = overlap(uploads.map((r) => [r.start, r.send]));
+  const under = [...wire.time].filter(([k]) => k < 6).reduce((a, [, t]) => a + t, 0);
+  console.log(`  requests: ${uploads.length} uploads (${puts.length} PUT alone, ${uploads.length - puts.length} multipart batches; ${(files / uploads.length).toFixed(1)} files per request), ${checks.length} /check`);
+  console.log(`  setInputFiles → the page's change event (the browser listing the folder): ${ms(pickAt - pageT0)}`);
+  console.log(`  after the change event: first /check sent ${ms(rel(Math.min(...checks.map((r) => r.start))))}, first upload ${ms(rel(first))}, last upload answered ${ms(rel(last))}`);
+  console.log(`  on the wire (sent → answered): ${wire.avg.toFixed(1)} requests on average, fewer than 6 for ${ms(under)} of ${ms(wire.span)}; waiting for a socket: ${waiting.avg.toFixed(1)} on average`);
+  console.log(`  per request: ${ms(mean(uploads.map((r) => r.end - r.send)))} sent → answered (server time + body), ${ms(mean(uploads.map((r) => r.send - r.start)))} queued for a socket`);
+  console.log(`  /check calls (start → end): ${checks.map((r) => `${ms(rel(r.start))}→${ms(rel(r.end))}`).join(', ')}`);
+  const line = (s) => `${(rel(s[0]) / 1000).toFixed(1)}s ${Object.entries(s[1]).map(([k, v]) => `${k} ${v}`).join(' ')} · lanes ${s[2]}`;
+  const step = Math.max(1, Math.floor(samples.length / 12));
+  console.log(`  queue over time: ${samples.filter((_, i) => i % step === 0).map(line).join(' | ')}`);
+}
+
 const port = await new Promise((resolve) => {
   const probe = net.createServer().listen(0, '127.0.0.1', () => {
     const { port: free } = probe.address();
@@ -43,16 +90,26 @@ run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', s
 const server = await startWrangler({ port, persistTo: state, extraArgs: ['--var', `API_TOKEN:${TOKEN}`], quiet: !process.env.BENCH_VERBOSE });
 
 try {
+  const settings = { uploadsPerMinute: 100_000, ...(!process.env.BENCH_PROCESS && { autoProcessOnUpload: false, scheduledProcessing: false }) };
+  const res = await fetch(`${BASE}/api/settings`, { method: 'PUT', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify(settings) });
+  if (!res.ok) throw new Error(`PUT /api/settings → ${res.status} ${await res.text()}`);
+  console.log(`library settings for the run: ${JSON.stringify(settings)}`);
+
   // 1. The wire: a plain client, 16 requests in flight.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const payloads = Array.from({ length: FILES }, () => body(SIZE));
+  const latencies = [];
   const put = (buf, i) => new Promise((resolve, reject) => {
+    const began = performance.now();
     const req = http.request(`${BASE}/api/photos?filename=node-${i}.jpg`, {
       method: 'PUT', agent,
       headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Length': buf.length, 'X-Content-SHA256': createHash('sha256').update(buf).digest('hex') },
     }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode < 300 ? resolve() : reject(new Error(`PUT → ${res.statusCode}`))));
+      res.on('end', () => {
+        latencies.push(performance.now() - began);
+        return res.statusCode < 300 ? resolve() : reject(new Error(`PUT → ${res.statusCode}`));
+      });
     });
     req.on('error', reject);
     req.end(buf);
@@ -66,7 +123,7 @@ try {
     }
   }));
   const wire = (performance.now() - t) / 1000;
-  console.log(`node client, concurrency 16: ${FILES} × 128 KB in ${wire.toFixed(1)} s  (${((FILES * SIZE) / 1048576 / wire).toFixed(1)} MB/s)   (load ${load()})`);
+  console.log(`node client, concurrency 16: ${FILES} × 128 KB in ${wire.toFixed(1)} s  (${((FILES * SIZE) / 1048576 / wire).toFixed(1)} MB/s), ${ms(mean(latencies))} per request   (load ${load()})`);
 
   // 2. The app: a folder of other files, picked in Chromium.
   const dir = path.join(state, 'pick');
@@ -78,6 +135,21 @@ try {
   await page.getByLabel('Library token').fill(TOKEN);
   await page.getByRole('button', { name: 'Open library' }).click();
   await page.getByRole('navigation').getByRole('link', { name: /^Upload/ }).click();
+  await page.evaluate(() => {
+    performance.setResourceTimingBufferSize(100_000);
+    performance.clearResourceTimings();
+    window.__pickAt = null;
+    addEventListener('change', () => (window.__pickAt ??= performance.now()), { capture: true });
+    // Counts by state every 250 ms: cheap next to the uploads, and shows where files wait.
+    const q = window.darkroom.queue;
+    window.__samples = [];
+    window.__sampler = setInterval(() => {
+      const by = {};
+      for (const e of q.entries) by[e.state] = (by[e.state] ?? 0) + 1;
+      window.__samples.push([performance.now(), by, q.concurrency]);
+    }, 250);
+  });
+  const pageT0 = await page.evaluate(() => performance.now());
   t = performance.now();
   await page.getByTestId('folder-input').setInputFiles(dir);
   await page.waitForFunction((n) => {
@@ -86,6 +158,7 @@ try {
   }, FILES, { timeout: 600_000, polling: 50 });
   const app = (performance.now() - t) / 1000;
   const summary = await page.evaluate(() => {
+    clearInterval(window.__sampler);
     const q = window.darkroom.queue;
     const by = {};
     const why = {};
@@ -93,42 +166,56 @@ try {
       by[e.state] = (by[e.state] ?? 0) + 1;
       if (e.error) why[e.error] = (why[e.error] ?? 0) + 1;
     }
-    return { by, why, lanes: q.concurrency };
+    const reqs = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/photos'))
+      .map((e) => ({ name: e.name, start: e.startTime, send: e.requestStart || e.startTime, end: e.responseEnd }));
+    return { by, why, lanes: q.concurrency, reqs, samples: window.__samples, pickAt: window.__pickAt };
   });
   console.log(`web app, folder pick:        ${FILES} × 128 KB in ${app.toFixed(1)} s  (${((FILES * SIZE) / 1048576 / app).toFixed(1)} MB/s)  ${JSON.stringify(summary.by)}, lanes at the end ${summary.lanes}   (load ${load()})`);
   if (Object.keys(summary.why).length) console.log(`failures: ${JSON.stringify(summary.why)}`);
+  appReport(summary, FILES, pageT0);
   console.log(`ratio app / wire: ${(app / wire).toFixed(2)}×  (goal ≤ 1.25×)`);
 
   // 3. 10,000 small files: is the page responsive while the queue fills?
-  const small = path.join(state, 'small');
-  mkdirSync(small);
-  const files = [];
-  for (let i = 0; i < SMALL; i++) {
-    const f = path.join(small, `s-${i}.jpg`);
-    writeFileSync(f, body(2048));
-    files.push(f);
+  if (SMALL > 0) {
+    const small = path.join(state, 'small');
+    mkdirSync(small);
+    const files = [];
+    for (let i = 0; i < SMALL; i++) {
+      const f = path.join(small, `s-${i}.jpg`);
+      writeFileSync(f, body(2048));
+      files.push(f);
+    }
+    // Long tasks are split at the moment the page is handed the files (the input's change event): before
+    // it, the browser is building the FileList (a stat per file, not the app's code); after it, the app.
+    // Long Animation Frames name the scripts behind each (the entry point: a timer, a message, an IDB event).
+    await page.evaluate(() => {
+      window.__long = [];
+      window.__frames = [];
+      window.__changeAt = null;
+      addEventListener('change', () => (window.__changeAt ??= performance.now()), { capture: true });
+      new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => [e.startTime, e.duration]))).observe({ type: 'longtask', buffered: false });
+      new PerformanceObserver((list) => window.__frames.push(...list.getEntries().filter((e) => e.duration > 50).map((e) => ({
+        start: e.startTime, duration: e.duration, render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
+        scripts: e.scripts.map((s) => `${s.invoker}${s.sourceFunctionName ? ` ${s.sourceFunctionName}` : ''} ${Math.round(s.duration)} ms${s.forcedStyleAndLayoutDuration ? ` (layout ${Math.round(s.forcedStyleAndLayoutDuration)})` : ''}`),
+      })))).observe({ type: 'long-animation-frame', buffered: false });
+    });
+    t = performance.now();
+    await page.getByTestId('file-input').setInputFiles(files, { timeout: 300_000 });
+    await page.waitForFunction((n) => window.darkroom.queue.entries.length >= n, FILES + SMALL, { timeout: 300_000, polling: 50 });
+    const filled = (performance.now() - t) / 1000;
+    const fromChange = await page.evaluate(() => (performance.now() - window.__changeAt) / 1000);
+    await page.waitForTimeout(3000); // and the first seconds of hashing, checking and uploading
+    const { long, changeAt, frames } = await page.evaluate(() => { window.darkroom.queue.pause(); return { long: window.__long, changeAt: window.__changeAt, frames: window.__frames }; });
+    const browserPart = long.map(([s, d]) => Math.max(0, Math.min(s + d, changeAt) - s));
+    const appPart = long.map(([s, d]) => Math.max(0, s + d - Math.max(s, changeAt)));
+    const max = (xs) => (xs.length ? Math.max(...xs) : 0).toFixed(0);
+    console.log(`${SMALL} small files: queue filled ${filled.toFixed(1)} s after setInputFiles, ${fromChange.toFixed(1)} s after the page got the files   (load ${load()})`);
+    console.log(`  long tasks, the app's part (from the change event on, until 3 s after the fill): ${appPart.filter((d) => d > 0).length}, max ${max(appPart)} ms, over 50 ms: ${appPart.filter((d) => d > 50).length}`);
+    console.log(`  long tasks, the browser building the ${SMALL}-file FileList before the page sees it: max ${max(browserPart)} ms`);
+    for (const f of frames.filter((x) => x.start + x.duration > changeAt)) {
+      console.log(`  frame over 50 ms at +${ms(f.start - changeAt)}: ${ms(f.duration)} (render ${ms(f.render)}): ${f.scripts.join('; ') || 'no script'}`);
+    }
   }
-  // Long tasks are split at the moment the page is handed the files (the input's change event): before
-  // it, the browser is building the FileList (a stat per file, not the app's code); after it, the app.
-  await page.evaluate(() => {
-    window.__long = [];
-    window.__changeAt = null;
-    addEventListener('change', () => (window.__changeAt ??= performance.now()), { capture: true });
-    new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => [e.startTime, e.duration]))).observe({ type: 'longtask', buffered: false });
-  });
-  t = performance.now();
-  await page.getByTestId('file-input').setInputFiles(files, { timeout: 300_000 });
-  await page.waitForFunction((n) => window.darkroom.queue.entries.length >= n, FILES + SMALL, { timeout: 300_000, polling: 50 });
-  const filled = (performance.now() - t) / 1000;
-  const fromChange = await page.evaluate(() => (performance.now() - window.__changeAt) / 1000);
-  await page.waitForTimeout(3000); // and the first seconds of hashing, checking and uploading
-  const { long, changeAt } = await page.evaluate(() => { window.darkroom.queue.pause(); return { long: window.__long, changeAt: window.__changeAt }; });
-  const browserPart = long.map(([s, d]) => Math.max(0, Math.min(s + d, changeAt) - s));
-  const appPart = long.map(([s, d]) => Math.max(0, s + d - Math.max(s, changeAt)));
-  const max = (xs) => (xs.length ? Math.max(...xs) : 0).toFixed(0);
-  console.log(`10,000 small files: queue filled ${filled.toFixed(1)} s after setInputFiles, ${fromChange.toFixed(1)} s after the page got the files   (load ${load()})`);
-  console.log(`  long tasks, the app's part (from the change event on, until 3 s after the fill): ${appPart.filter((d) => d > 0).length}, max ${max(appPart)} ms, over 50 ms: ${appPart.filter((d) => d > 50).length}`);
-  console.log(`  long tasks, the browser building the 10,000-file FileList before the page sees it: max ${max(browserPart)} ms`);
   await browser.close();
 } finally {
   server.stop();

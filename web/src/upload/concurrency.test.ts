@@ -29,6 +29,22 @@ describe('AdaptiveConcurrency', () => {
     expect(c.limit).toBeLessThanOrEqual(6);
   });
 
+  it('does not walk below where it started on noisy windows, but climbs back a lane at a time after a cut', () => {
+    const c = new AdaptiveConcurrency({ start: 6, max: 16 });
+    const t = { now: 0 };
+    // A saturated server: the rate only swings with how many batches happened to end in each window.
+    for (let i = 0; i < 60; i++) {
+      windowAt(c, t, i % 2 ? 300 : 600);
+      expect(c.limit).toBeGreaterThanOrEqual(6);
+    }
+    c.failed(500, t.now);
+    expect(c.limit).toBeLessThan(6);
+    const cut = c.limit;
+    t.now += 2000;
+    for (let i = 0; i < 2; i++) windowAt(c, t, (i + 1) * 1000);
+    expect(c.limit).toBeLessThanOrEqual(cut + 2);
+  });
+
   it('halves on an error and on 429/503 waits for Retry-After before starting anything', () => {
     const c = new AdaptiveConcurrency({ start: 8 });
     c.failed(500, 0);

@@ -1,7 +1,8 @@
 // How many uploads run at once. The right number depends on the link, the server and the file sizes, so
 // it is found rather than guessed: start near what browsers allow per host (6), add a lane while the
-// bytes per second keep rising, drop one when they fall, halve on errors, and wait out 429/503 for as
-// long as the server's Retry-After says (AIMD, as TCP does). Time is passed in, so the logic is pure.
+// bytes per second keep rising, drop one when they fall (never below the start), halve on errors, and
+// wait out 429/503 for as long as the server's Retry-After says (AIMD, as TCP does). Time is passed
+// in, so the logic is pure.
 
 export interface ConcurrencyOptions {
   start?: number;
@@ -18,6 +19,8 @@ export class AdaptiveConcurrency {
   limit: number;
   readonly min: number;
   readonly max: number;
+  /** Where it started: the lowest limit throughput alone may lead to. */
+  private readonly floor: number;
   private readonly windowMs: number;
   private windowStart: number | null = null;
   private windowBytes = 0;
@@ -32,6 +35,7 @@ export class AdaptiveConcurrency {
     this.min = min;
     this.max = Math.max(min, max);
     this.limit = Math.min(this.max, Math.max(this.min, start));
+    this.floor = this.limit;
     this.windowMs = windowMs;
   }
 
@@ -82,7 +86,12 @@ export class AdaptiveConcurrency {
   }
 
   private step(delta: number) {
-    const next = Math.min(this.max, Math.max(this.min, this.limit + delta));
+    // Throughput alone never takes the lanes below where they started: one window's rate swings with
+    // how many requests happened to end in it (a batch of small files takes about a second), and a
+    // walk downwards on that noise starved a fast server of requests. Only errors cut deeper (and
+    // from there it climbs back a lane at a time).
+    const low = this.limit >= this.floor ? this.floor : this.min;
+    const next = Math.min(this.max, Math.max(low, this.limit + delta));
     if (next === this.limit) this.trend = -this.trend;
     this.limit = next;
   }

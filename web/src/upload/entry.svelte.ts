@@ -5,7 +5,7 @@
 
 export type EntryState = 'shared' | 'queued' | 'hashing' | 'checking' | 'uploading' | 'done' | 'duplicate' | 'failed' | 'cancelled' | 'skipped';
 
-type Patch = Partial<Pick<Entry, 'state' | 'sent' | 'photoId' | 'error'>>;
+export type EntryPatch = Partial<Pick<Entry, 'state' | 'sent' | 'photoId' | 'error'>>;
 
 export class Entry {
   readonly id: string;
@@ -36,7 +36,7 @@ export class Tally {
   failed = $state(0);
 
   /** Applies a change to an entry: its old share of the totals out, the new one in. */
-  update(e: Entry, patch: Patch) {
+  update(e: Entry, patch: EntryPatch) {
     this.count(e, -1);
     Object.assign(e, patch);
     this.count(e, 1);

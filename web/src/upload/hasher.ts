@@ -1,5 +1,5 @@
 // A small pool of hashing Web Workers behind one function, started on first use and shared by every
-// upload. One worker per spare core (at most 4): hashing then keeps ahead of the network, and the main
+// upload. One worker per spare core (2 to 4): hashing then keeps ahead of the network, and the main
 // thread keeps a core for the page. Each call goes to the worker with the fewest calls in flight.
 import * as Comlink from 'comlink';
 import type { HashWorker } from './hash.worker';
@@ -11,11 +11,19 @@ interface Slot {
 
 let pool: Slot[] | undefined;
 
-/** How many hashes may usefully run at once on this device. */
-export const hashLanes = () => Math.min(4, Math.max(1, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
+/** Hash workers: one per spare core, at least 2 and at most 4. */
+const workers = () => Math.min(4, Math.max(2, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
+
+/**
+ * Hashes in flight: several per worker. A small file's hash mostly waits (for its bytes from the
+ * browser process, and for the messages to and from the worker, behind whatever the page is doing):
+ * one at a time hashed about 80 files a second on a busy 2-core machine, behind the network, and the
+ * native digest leaves the CPU to spare for a second worker.
+ */
+export const hashLanes = () => 4 * workers();
 
 function slots(): Slot[] {
-  pool ??= Array.from({ length: hashLanes() }, () => ({
+  pool ??= Array.from({ length: workers() }, () => ({
     remote: Comlink.wrap<HashWorker>(new Worker(new URL('./hash.worker.ts', import.meta.url), { type: 'module' })),
     busy: 0,
   }));

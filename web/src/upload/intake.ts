@@ -1,5 +1,6 @@
 // Turns whatever the user hands us (picked files, a dropped folder, a pasted image, a ZIP) into a flat
 // list of files to upload, plus the names of things that are not photos.
+import { yieldToPage } from './slices';
 import { isZip, unzip } from './zip';
 
 /** A name alone means "not a photo or video"; otherwise the reason is shown in the queue. */
@@ -10,9 +11,18 @@ export interface Intake {
   skipped: Skipped[];
 }
 
+/** How long the listing of a pick may hold the page before it lets other work in. */
+const SLICE_MS = 8;
+
+/** Sorts a pick, a time slice per task: for 10,000 files the checks alone took 20 ms and more. */
 export async function filesFromList(list: Iterable<File>): Promise<Intake> {
   const out: Intake = { files: [], skipped: [] };
+  let began = performance.now();
   for (const file of list) {
+    if (performance.now() - began > SLICE_MS) {
+      await yieldToPage();
+      began = performance.now();
+    }
     if (isZip(file)) {
       const inner = await unzip(file);
       if (inner.refused) out.skipped.push({ name: file.name, reason: inner.refused });

@@ -1,76 +1,8 @@
+// The queue as the page uses it: add, dedupe, refusals, pause/resume/cancel, retry, reload, shares.
 import { describe, expect, it } from 'vitest';
-import type { UploadResponse } from '../../../worker/contract/http';
-import { ApiError, type UploadOptions } from '../lib/api';
-import { UploadQueue, type QueueDeps } from './queue.svelte';
-import type { EntryStore, StoredEntry } from './store';
-
-/** An in-memory EntryStore and a scriptable server, so the queue's own logic is what is tested. */
-function harness(opts: { existing?: string[]; refuse?: Record<string, ApiError>; hold?: boolean } = {}) {
-  const stored = new Map<string, StoredEntry>();
-  const store: EntryStore = {
-    put: async (entries) => void entries.forEach((e) => stored.set(e.id, e)),
-    delete: async (ids) => void ids.forEach((id) => stored.delete(id)),
-    all: async () => [...stored.values()],
-  };
-  const uploads: string[] = [];
-  // A resumable-upload server with 4-byte parts; part 2 of a file named "flaky" fails once.
-  const sessions = new Map<string, { name: string; size: number; parts: Set<number> }>();
-  const partsSent: string[] = [];
-  let flaked = false;
-  let inFlight = 0;
-  let maxInFlight = 0;
-  const releases: Array<() => void> = [];
-  const deps: QueueDeps = {
-    hash: async (blob) => `sha-${await blob.text()}`,
-    check: async (hashes) => ({ existing: Object.fromEntries(hashes.filter((h) => opts.existing?.includes(h)).map((h) => [h, `photo-of-${h}`])) }),
-    upload: async (blob: Blob, name: string, o: UploadOptions): Promise<UploadResponse> => {
-      uploads.push(name);
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      try {
-        o.onProgress?.(blob.size / 2);
-        if (opts.hold) {
-          await new Promise<void>((resolve, reject) => {
-            releases.push(resolve);
-            o.signal?.addEventListener('abort', () => reject(new ApiError(0, 'aborted', 'stopped')));
-          });
-        }
-        if (opts.refuse?.[name]) throw opts.refuse[name];
-        return { photo: { id: `id-${name}` } as UploadResponse['photo'] };
-      } finally {
-        inFlight--;
-      }
-    },
-    resumable: {
-      create: async (name, size) => {
-        const id = `s${sessions.size + 1}`;
-        sessions.set(id, { name, size, parts: new Set() });
-        return { upload: { id, filename: name, size, partSize: 4, partCount: Math.ceil(size / 4), parts: [] } };
-      },
-      get: async (id) => {
-        const s = sessions.get(id)!;
-        return { upload: { id, filename: s.name, size: s.size, partSize: 4, partCount: Math.ceil(s.size / 4), parts: [...s.parts].sort() } };
-      },
-      part: async (id, n, part) => {
-        const s = sessions.get(id)!;
-        if (s.name === 'flaky.jpg' && n === 2 && !flaked) {
-          flaked = true;
-          throw new ApiError(0, 'offline', 'The connection dropped during the upload.');
-        }
-        partsSent.push(`${s.name}#${n}:${await part.text()}`);
-        s.parts.add(n);
-        return {};
-      },
-      complete: async (id) => ({ photo: { id: `id-${sessions.get(id)!.name}` } as UploadResponse['photo'] }),
-    },
-    store,
-  };
-  return { deps, stored, uploads, releases, partsSent, max: () => maxInFlight };
-}
-
-const file = (name: string, content = name) => ({ name, blob: new Blob([content]) });
-const settle = () => new Promise((r) => setTimeout(r, 10));
-const states = (q: UploadQueue) => Object.fromEntries(q.entries.map((e) => [e.name, e.state]));
+import { ApiError } from '../lib/api';
+import { UploadQueue } from './queue.svelte';
+import { file, harness, settle, states } from './queue-harness';
 
 describe('UploadQueue', () => {
   it('uploads new files, marks known ones without uploading them, and forgets finished work', async () => {
@@ -83,20 +15,6 @@ describe('UploadQueue', () => {
     expect(q.entries.find((e) => e.name === 'b.jpg')?.photoId).toBe('photo-of-sha-b.jpg');
     expect(h.stored.size).toBe(0);
     expect(q.totals).toMatchObject({ waiting: 0, failed: 0, active: 0 });
-  });
-
-  it('never runs more uploads at once than its concurrency', async () => {
-    const h = harness({ hold: true });
-    const q = new UploadQueue(h.deps, { concurrency: 2 });
-    await q.add(['1', '2', '3', '4', '5'].map((n) => file(`${n}.jpg`)));
-    await settle();
-    expect(h.max()).toBe(2);
-    while (h.releases.length) {
-      h.releases.shift()!();
-      await settle();
-    }
-    expect(Object.values(states(q)).every((s) => s === 'done')).toBe(true);
-    expect(h.max()).toBe(2);
   });
 
   it("shows the server's reason for a refusal, drops the file from storage, and retries on request", async () => {
@@ -192,20 +110,6 @@ describe('UploadQueue', () => {
     expect(h.stored.get('share-1')?.shared).toBe(false);
   });
 
-  it('sends large files in parts and, after a dropped part, resends only what is missing', async () => {
-    const h = harness();
-    const q = new UploadQueue(h.deps, { resumableBytes: 8 });
-    await q.add([file('flaky.jpg', 'aaaabbbbcc'), file('small.jpg', 'tiny')]);
-    await settle();
-    expect(states(q)).toEqual({ 'flaky.jpg': 'failed', 'small.jpg': 'done' });
-    expect(h.stored.get(q.entries[0].id)?.uploadId).toBe('s1'); // kept, with its session, for a reload
-    q.retry(q.entries[0].id);
-    await settle();
-    expect(states(q)).toEqual({ 'flaky.jpg': 'done', 'small.jpg': 'done' });
-    expect(h.partsSent).toEqual(['flaky.jpg#1:aaaa', 'flaky.jpg#2:bbbb', 'flaky.jpg#3:cc']);
-    expect(h.uploads).toEqual(['small.jpg']);
-  });
-
   it('lists skipped files without uploading them, and holds 10,000 entries', async () => {
     const h = harness({ hold: true });
     const q = new UploadQueue(h.deps);
@@ -218,9 +122,6 @@ describe('UploadQueue', () => {
     q.pause();
     // (That the 10,000-row list stays light in the page is checked in Chromium: web/e2e/app.test.ts.)
   });
-});
-
-describe('UploadQueue pipeline', () => {
   it('takes a big pick a time slice per task, however slow reading each file is', async () => {
     const h = harness({ hold: true });
     const q = new UploadQueue(h.deps);
@@ -241,91 +142,5 @@ describe('UploadQueue pipeline', () => {
     expect(q.entries).toHaveLength(400);
     expect(turns).toBeGreaterThanOrEqual(10); // 200 ms of reads, 8 ms per task; one task of 200 ms before
     q.pause();
-  });
-
-  it('hashes ahead of the lanes and checks a big pick in batches of at most 1,000', async () => {
-    const h = harness({ hold: true });
-    const calls: number[] = [];
-    const q = new UploadQueue({ ...h.deps, check: async (hashes) => (calls.push(hashes.length), h.deps.check(hashes)) }, { concurrency: 2 });
-    await q.add(Array.from({ length: 2500 }, (_, i) => file(`${i}.jpg`)));
-    await new Promise((r) => setTimeout(r, 200));
-    // Two lanes upload while everything else is already hashed and checked.
-    expect(h.max()).toBe(2);
-    const checked = calls.reduce((a, b) => a + b, 0);
-    expect(checked).toBeGreaterThanOrEqual(2000); // the lookahead (2 × a batch) plus the files in flight…
-    expect(checked).toBeLessThan(2500); // …but not the whole pick
-    expect(Math.max(...calls)).toBeLessThanOrEqual(1000);
-    expect(calls.length).toBeLessThan(20);
-    q.pause();
-  });
-
-  it('waits out a 429 with Retry-After and then sends the file', async () => {
-    const h = harness();
-    let refused = 0;
-    const q = new UploadQueue({
-      ...h.deps,
-      upload: async (b, n, o) => {
-        if (refused++ === 0) throw new ApiError(429, 'rate_limited', 'Slow down.', 150);
-        return h.deps.upload(b, n, o);
-      },
-    });
-    await q.add([file('a.jpg')]);
-    await settle();
-    expect(states(q)).toEqual({ 'a.jpg': 'queued' });
-    expect(q.concurrency).toBe(3);
-    await new Promise((r) => setTimeout(r, 250));
-    expect(states(q)).toEqual({ 'a.jpg': 'done' });
-  });
-
-  it('never fails a file for 429s, however many: it waits each out and sends the file again', async () => {
-    const h = harness();
-    let refused = 0;
-    const q = new UploadQueue({
-      ...h.deps,
-      // A library over its uploads per minute, for longer than any retry budget.
-      upload: async (b, n, o) => {
-        if (n === 'a.jpg' && refused++ < 12) throw new ApiError(429, 'rate_limited', 'Too many uploads.', 5);
-        return h.deps.upload(b, n, o);
-      },
-    }, { concurrency: 4 });
-    await q.add([file('a.jpg'), file('b.jpg')]);
-    for (let i = 0; i < 100 && q.busy; i++) await settle();
-    expect(refused).toBe(13);
-    expect(states(q)).toEqual({ 'a.jpg': 'done', 'b.jpg': 'done' });
-    expect(q.totals.failed).toBe(0);
-  });
-
-  it('sends a big pick of small files in batches, and a file a batch refuses is handled alone', async () => {
-    const h = harness();
-    const requests: string[][] = [];
-    let limited = false;
-    const q = new UploadQueue({
-      ...h.deps,
-      uploadBatch: async (files, o) => {
-        requests.push(files.map((f) => f.name));
-        o.onProgress?.(1);
-        return {
-          results: files.map((f) => {
-            if (f.name === 'bad.jpg') return { filename: f.name, error: { code: 'unsupported_type' as const, message: 'Not a photo.' } };
-            // Over the library's minute once: waited out and sent again, never failed.
-            if (f.name === '7.jpg' && !limited) {
-              limited = true;
-              return { filename: f.name, error: { code: 'rate_limited' as const, message: 'Too many uploads.', retryAfter: 0.01 } };
-            }
-            return { filename: f.name, photo: { id: `id-${f.name}` } as UploadResponse['photo'] };
-          }),
-        };
-      },
-    }, { concurrency: 2 });
-    await q.add([...Array.from({ length: 30 }, (_, i) => file(`${i}.jpg`)), file('bad.jpg')]);
-    for (let i = 0; i < 100 && q.busy; i++) await settle();
-    const s = states(q);
-    expect(Object.entries(s).filter(([, st]) => st === 'done')).toHaveLength(30);
-    expect(s['bad.jpg']).toBe('failed');
-    expect(q.entries.find((e) => e.name === 'bad.jpg')?.error).toBe('Not a photo.');
-    expect(requests.length).toBeLessThan(12); // 31 files, 8 at most per request
-    expect(Math.max(...requests.map((r) => r.length))).toBeLessThanOrEqual(8);
-    expect(requests.flat().filter((n) => n === '7.jpg')).toHaveLength(2);
-    expect(h.stored.size).toBe(0);
   });
 });

@@ -28,12 +28,15 @@ export interface EntryStore {
 const DB = 'darkroom-uploads';
 const STORE = 'entries';
 
-let db: Promise<IDBPDatabase> | undefined;
-const open = () => (db ??= openDB(DB, 1, { upgrade: (d) => d.createObjectStore(STORE, { keyPath: 'id' }) }));
+let opening: Promise<IDBPDatabase> | undefined;
+let db: IDBPDatabase | undefined;
+const open = () => (opening ??= openDB(DB, 1, { upgrade: (d) => d.createObjectStore(STORE, { keyPath: 'id' }) }).then((d) => (db = d)));
 
 export const idbStore: EntryStore = {
+  // Once the database is open the puts run in the caller's task (no await before them), so what they
+  // cost there is measured by the caller, which cuts a big write into slices (copies.ts).
   async put(entries) {
-    const tx = (await open()).transaction(STORE, 'readwrite');
+    const tx = (db ?? (await open())).transaction(STORE, 'readwrite');
     for (const e of entries) void tx.store.put(e);
     await tx.done;
   },
