@@ -5,7 +5,7 @@ import { encodePng } from '../formats/png';
 import { develop, type Developed, type OutputSpec } from './codec';
 import { CodecInputError } from './codec-errors';
 import * as fx from './codec-fixtures';
-import { chunks, expectColour, ONE, pixel, SET } from './codec-test-utils';
+import { chunks, expectColour, labTiff, labToSrgb, ONE, pixel, SET } from './codec-test-utils';
 
 describe('PNG', () => {
   it('develops a real PNG photo', async () => {
@@ -63,6 +63,13 @@ describe('TIFF', () => {
     expect(Math.max(...mean) - Math.min(...mean)).toBeGreaterThan(5); // colour, not a grey or black page
   });
 
+  it("converts CIELab with the sRGB curve from a D65 white, as libvips does (not libtiff's 2.4 gamma)", async () => {
+    // Neutral L* 10, 30, 50, 90 and one colour; libtiff's own conversion makes L* 10 an RGB 12 (sRGB: 28).
+    const patches = [[26, 0, 0], [77, 0, 0], [128, 0, 0], [230, 0, 0], [153, 40, -30]].map(([l, a, b]) => [(l * 100) / 255, a, b] as [number, number, number]);
+    const p = (await develop(labTiff(16 * patches.length, 16, (x) => patches[Math.floor(x / 16)]), { outputs: ONE })).preview!;
+    patches.forEach(([L, a, b], i) => expectColour(pixel(p, 16 * i + 8, 8), labToSrgb(L, a, b), 4));
+  });
+
   it('reads LZW, Deflate with alpha, JPEG-compressed and tiled 16-bit TIFFs with the right colours', async () => {
     for (const [name, bytes] of Object.entries({ tiffLzw: fx.tiffLzw, tiffDeflateAlpha: fx.tiffDeflateAlpha, tiffJpeg: fx.tiffJpeg, tiffRgb16Tiled: fx.tiffRgb16Tiled })) {
       const p = (await develop(bytes, { outputs: ONE })).preview!;
@@ -82,15 +89,13 @@ describe('TIFF', () => {
 describe('resampling', () => {
   // A hard edge between two greys, shrunk 160 -> 100 px. Lanczos-3 (sharp's kernel) rings next to the edge:
   // it undershoots the dark side and overshoots the light one; an area average never leaves the two levels.
-  const edge = () => {
-    const width = 160, height = 96, data = new Uint8Array(width * height * 4);
-    for (let i = 0; i < width * height; i++) data.fill(i % width < 81 ? 64 : 192, 4 * i, 4 * i + 3), (data[4 * i + 3] = 255);
+  const edge = (width = 160, height = 96) => {
+    const data = new Uint8Array(width * height * 4);
+    for (let i = 0; i < width * height; i++) data.fill(i % width <= width / 2 ? 64 : 192, 4 * i, 4 * i + 3), (data[4 * i + 3] = 255);
     return new Uint8Array(encodePng({ width, height, data }));
   };
-  const rings = (p: NonNullable<Developed['preview']>) => {
-    const row = Array.from({ length: p.width }, (_, x) => pixel(p, x, p.height / 2)[1]);
-    return Math.min(...row) < 58 && Math.max(...row) > 198;
-  };
+  const middleRow = (p: NonNullable<Developed['preview']>) => Array.from({ length: p.width }, (_, x) => pixel(p, x, p.height / 2)[1]);
+  const rings = (p: NonNullable<Developed['preview']>) => Math.min(...middleRow(p)) < 58 && Math.max(...middleRow(p)) > 198;
   const SMALL: OutputSpec[] = [{ name: 'small', long: 100, short: 100 }];
 
   it('shrinks PNG rows with Lanczos-3 as they are decoded', async () => {
@@ -99,10 +104,22 @@ describe('resampling', () => {
     expect(rings(r.preview!)).toBe(true);
   });
 
-  it('decodes an opaque lossy WebP at full size and shrinks it with Lanczos-3', async () => {
+  it('decodes a big opaque lossy WebP once, at full size, and shrinks it with Lanczos-3', async () => {
+    const webp = (await develop(edge(2100, 2000), { outputs: ONE, quality: 95, method: 0 })).outputs.full.bytes; // 4.2 MP
+    const r = await develop(webp, { outputs: SMALL });
+    expect([r.format, r.decoded.width, r.decoded.height]).toEqual(['webp', 2100, 2000]); // its own YUV, full size
+    expect(Math.max(...middleRow(r.preview!))).toBeGreaterThan(194); // Lanczos-3 overshoots past the light level (21x: less than at 1.6x)
+  });
+
+  it("makes a small WebP's smaller outputs by libwebp's scaled decode, as sharp does (an area average: no ringing)", async () => {
     const webp = (await develop(edge(), { outputs: ONE, quality: 95 })).outputs.full.bytes; // lossy, 160x96
     const r = await develop(webp, { outputs: SMALL });
-    expect([r.format, r.decoded.width, r.decoded.height]).toEqual(['webp', 160, 96]); // its own YUV, full size
-    expect(rings(r.preview!)).toBe(true);
+    expect([r.format, r.decoded.width, r.decoded.height]).toEqual(['webp', 160, 96]); // decoded once at full size first
+    expect(rings(r.preview!)).toBe(false);
+    const photo = await fixture('webp-htc-exif-gps.webp'), all = await develop(photo, { outputs: SET });
+    for (const name of ['t600', 't300', 't150']) {
+      const alone = await develop(photo, { outputs: SET.filter((s) => s.name === name) });
+      expect(alone.outputs[name].bytes, name).toEqual(all.outputs[name].bytes); // each from the original, not the cascade
+    }
   });
 });

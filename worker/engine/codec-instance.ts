@@ -12,9 +12,6 @@ let peak = 0; // the most wasm memory an instance in this isolate has reached
 
 function load(): Promise<CodecModule> {
   // Workers cannot compile WASM at runtime: instantiate the module the bundler imported.
-  // The plain cascade (each output from the previous one). The module can also resize each output from a
-  // picture >= 3x its size (cx_set_gap); on the quality corpus that scored the same SSIM for more CPU, and
-  // the cascade keeps develop() and the session byte-identical.
   current ??= createCodec({
     noInitialRun: true,
     locateFile: () => '', // never fetched (instantiateWasm below); avoids new URL(import.meta.url)
@@ -23,7 +20,7 @@ function load(): Promise<CodecModule> {
       done(instance, codecWasm);
       return instance.exports;
     },
-  }).then((m) => (m._cx_set_gap(0), m));
+  });
   return current;
 }
 

@@ -62,6 +62,16 @@ describe('JPEG', () => {
     expectColour(pixel(g, 40, 28), [fx.GREY.br, fx.GREY.br, fx.GREY.br, 255], 6);
   });
 
+  it("makes a small JPEG's thumbnails from their own DCT-scaled decode, as sharp does, not from the previous output", async () => {
+    // 1280x960: sharp shrinks the 300 on load at 1/2 and the 150 at 1/4 (libjpeg's scaled IDCT), then Lanczos-3.
+    const bytes = await fixture('photo-progressive-lumix.jpg');
+    const all = await develop(bytes, { outputs: SET });
+    for (const name of ['t300', 't150']) {
+      const alone = await develop(bytes, { outputs: SET.filter((s) => s.name === name) });
+      expect(alone.outputs[name].bytes, name).toEqual(all.outputs[name].bytes);
+    }
+  });
+
   it('gets CMYK (Adobe, inverted) colours right', async () => {
     const cmyk = await develop(await fixture('cmyk-generated.jpg'), { outputs: [SET[0]] });
     const rgb = await develop(await fixture('orient-landscape-1.jpg'), { outputs: [SET[0]] });

@@ -1,8 +1,10 @@
-// Our image codec (WASM: libjpeg-turbo, libspng, libwebp, libtiff from Debian; worker/scripts/build-codec.sh).
-// develop() decodes a JPEG, PNG, WebP or TIFF once — JPEGs DCT-scaled to the smallest M/8 that covers the
-// largest output — then makes every output largest-first, each rescaled from the previous pixels (never
-// from a re-decoded lossy output), turned upright by the EXIF orientation, encoded as WebP with the
-// source's ICC profile (unless sRGB), and finally a small upright RGBA of the same pixels for ThumbHash.
+// Our image codec (WASM: libjpeg-turbo, libspng, libwebp, libtiff, dav1d from Debian; worker/scripts/build-codec.sh).
+// develop() decodes a JPEG, PNG, WebP, TIFF or AVIF once — JPEGs DCT-scaled to the smallest M/8 that
+// covers the largest output — then makes every output largest-first, each rescaled from the previous
+// pixels (never from a re-decoded lossy output; a small JPEG or WebP, up to 4 MP, has its smaller outputs
+// decoded again from the original at their own load scale, as sharp does), turned upright by the EXIF
+// orientation, encoded as WebP with the source's ICC profile (unless sRGB), and finally a small upright
+// RGBA of the same pixels for ThumbHash.
 import type { CodecModule } from './codec/codec.mjs';
 import { AvifUnsupported, isAvif, readAvif } from '../formats/avif';
 import { CodecError, CodecInputError, codecError } from './codec-errors';
@@ -95,7 +97,7 @@ export function decodeOnce(m: CodecModule, bytes: Uint8Array, o: DevelopOptions)
   const coverShort = Math.max(...o.outputs.map((s) => s.short));
   const budget = o.budgetBytes ?? DEFAULT_BUDGET, maxPixels = o.maxPixels ?? 268_402_689;
   if (isAvif(bytes)) {
-    decodeAvif(m, bytes, budget, maxPixels);
+    decodeAvif(m, bytes, coverLong, coverShort, budget, maxPixels);
   } else {
     withCopies(m, [bytes], ([input]) => check(m, m._cx_decode(input, bytes.length, coverLong, coverShort, budget, maxPixels)));
   }
@@ -112,7 +114,7 @@ export function decodeOnce(m: CodecModule, bytes: Uint8Array, o: DevelopOptions)
 }
 
 /** AVIF: the container read here (formats/avif.ts), the AV1 data decoded by dav1d inside the module. */
-function decodeAvif(m: CodecModule, bytes: Uint8Array, budget: number, maxPixels: number) {
+function decodeAvif(m: CodecModule, bytes: Uint8Array, coverLong: number, coverShort: number, budget: number, maxPixels: number) {
   let avif;
   try {
     avif = readAvif(bytes);
@@ -123,7 +125,7 @@ function decodeAvif(m: CodecModule, bytes: Uint8Array, budget: number, maxPixels
   const { colour, alpha, icc } = avif;
   const parts = [colour, alpha ?? new Uint8Array(0), icc ?? new Uint8Array(0)];
   withCopies(m, parts, ([c, a, i]) =>
-    check(m, m._cx_decode_avif(c, colour.length, a, alpha?.length ?? 0, avif.width, avif.height, avif.orientation, i, icc?.length ?? 0, budget, maxPixels)),
+    check(m, m._cx_decode_avif(c, colour.length, a, alpha?.length ?? 0, avif.width, avif.height, avif.orientation, i, icc?.length ?? 0, coverLong, coverShort, budget, maxPixels)),
   );
 }
 

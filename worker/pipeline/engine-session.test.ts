@@ -8,7 +8,7 @@ import { CodecError } from '../engine/codec-errors';
 import { withCodec } from '../engine/codec-instance';
 import { openSession, withSession, type SessionRunner } from '../engine/develop-session';
 import { PermanentError } from '../errors';
-import { fixture } from '../test/helpers';
+import { fixture, fixtureAt } from '../test/helpers';
 import { openEngine } from './engine-session';
 
 const MB = 1024 * 1024;
@@ -69,8 +69,15 @@ describe('engine failures in the pipeline', () => {
     const tight: SessionRunner = (b, o, use) => withSession(b, { ...o, budgetBytes: 1 * MB }, use);
     const bytes = await fixture('tiff-cielab-nikon.tiff');
     const { fallbacks, error } = await open(photo('image/tiff', 400, 266), bytes, tight);
-    expect(fallbacks).toEqual([]);
+    expect(fallbacks).toEqual([expect.stringMatching(/^refused_over_budget: .*over the 1 MB budget/)]); // counted, not handed over
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as Error).message).toMatch(/budget.*Cloudflare Images does not take TIFF/);
+  });
+
+  it('fails a grid (tiled) AVIF for good with both reasons, and counts it', async () => {
+    const { fallbacks, error } = await open(photo('image/avif', 128, 64), await fixtureAt('engine/avif-grid.avif'));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toMatch(/primary AVIF item is 'grid', not a single AV1 image; Cloudflare Images does not take AVIF input/);
+    expect(fallbacks).toEqual([expect.stringMatching(/^refused_unsupported: /)]);
   });
 });

@@ -56,7 +56,11 @@ export function openEngine(
         // (no_memory) and internal errors stay plain errors, which the run retries on a fresh instance.
         if (!(err instanceof CodecError) || (err.kind !== 'unsupported' && err.kind !== 'over_budget')) return reject(err);
         const refused = imagesRefusal(photo.mime, photo.width, photo.height);
-        if (refused) return reject(new PermanentError(`The image cannot be developed: ${err.message}; ${refused}.`));
+        if (refused) {
+          // Neither engine takes it (a TIFF/AVIF over budget, a grid AVIF): counted too, as refused_<why>.
+          fallback(`refused_${err.kind}`, err.message);
+          return reject(new PermanentError(`The image cannot be developed: ${err.message}; ${refused}.`));
+        }
         fallback(err.kind, err.message);
         resolve(null);
       });

@@ -72,7 +72,10 @@ export class PhotoSource {
     };
     if (skip) {
       const refused = imagesRefusal(this.photo.mime, this.photo.width, this.photo.height);
-      if (refused) throw new PermanentError(`The ${Math.round(this.photo.bytes / 1048576)} MB file is too big for the image engine, and ${refused}.`);
+      if (refused) {
+        fallback(`refused_${skip}`, `${this.photo.bytes} bytes`); // neither takes it: counted as refused
+        throw new PermanentError(`The ${Math.round(this.photo.bytes / 1048576)} MB file is too big for the image engine, and ${refused}.`);
+      }
       fallback(skip, `${this.photo.bytes} bytes`);
       return null;
     }

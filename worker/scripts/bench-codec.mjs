@@ -34,13 +34,20 @@ export function nodeCodec() {
 /**
  * The pipeline's call sequence (worker/engine/develop-session.ts): decode once, keep every output
  * largest first, the ThumbHash preview, then encode each kept output. `methodFor(name)` picks the WebP
- * method per output. GAP (env, x10) sets the module's source gap, for tuning (0: the plain cascade).
+ * method per output. `steps`, when given, collects the CPU ms of each step by name (the profile).
  */
-export function developNode(m, bytes, { quality = 80, methodFor = () => 4, budget = 64 << 20 } = {}) {
-  m._cx_set_gap(Number(process.env.GAP ?? 0)); // 0, as the Worker runs it (engine/codec-instance.ts)
+export function developNode(m, bytes, { quality = 80, methodFor = () => 4, budget = 64 << 20, steps = null } = {}) {
+  const timed = (name, fn) => {
+    if (!steps) return fn();
+    const start = process.cpuUsage();
+    const r = fn();
+    const used = process.cpuUsage(start);
+    (steps[name] ??= []).push((used.user + used.system) / 1000);
+    return r;
+  };
   const input = m._malloc(bytes.length);
-  m.HEAPU8.set(bytes, input);
-  const rc = m._cx_decode(input, bytes.length, 3840, 2160, budget, 268_402_689);
+  timed('copy in', () => m.HEAPU8.set(bytes, input));
+  const rc = timed('decode', () => m._cx_decode(input, bytes.length, 3840, 2160, budget, 268_402_689));
   m._free(input);
   if (rc) throw new Error(`decode ${rc}: ${message(m)}`);
   const srcW = m._cx_get(1), srcH = m._cx_get(2);
@@ -50,13 +57,13 @@ export function developNode(m, bytes, { quality = 80, methodFor = () => 4, budge
   };
   const order = [...SET].sort((a, b) => area(b) - area(a));
   order.forEach((o, slot) => {
-    const r = m._cx_keep(slot, o.long, o.short);
+    const r = timed(`resize ${o.name}`, () => m._cx_keep(slot, o.long, o.short));
     if (r) throw new Error(`keep ${r}: ${message(m)}`);
   });
-  m._cx_rgba(100);
+  timed('preview', () => m._cx_rgba(100));
   const outputs = {};
   order.forEach((o, slot) => {
-    const r = m._cx_encode(slot, quality, methodFor(o.name));
+    const r = timed(`encode ${o.name}`, () => m._cx_encode(slot, quality, methodFor(o.name)));
     if (r) throw new Error(`encode ${r}: ${message(m)}`);
     const ptr = m._cx_get(9), len = m._cx_get(10);
     outputs[o.name] = { width: m._cx_get(11), height: m._cx_get(12), bytes: m.HEAPU8.slice(ptr, ptr + len) };
@@ -72,7 +79,14 @@ function message(m) {
 }
 
 /** sharp's best practice (as in bench-pipeline.mjs): decode once, largest first, each from the previous raw. */
-export async function sharpCascade(file, { quality = 80, methodFor = () => 4 } = {}) {
+export async function sharpCascade(file, { quality = 80, methodFor = () => 4, steps = null } = {}) {
+  const timed = async (name, fn) => {
+    const start = process.cpuUsage();
+    const r = await fn();
+    const used = process.cpuUsage(start);
+    if (steps) (steps[name] ??= []).push((used.user + used.system) / 1000);
+    return r;
+  };
   sharp.concurrency(1);
   const meta = await sharp(file).metadata();
   const portrait = (meta.orientation >= 5 ? meta.width : meta.height) > (meta.orientation >= 5 ? meta.height : meta.width);
@@ -81,9 +95,11 @@ export async function sharpCascade(file, { quality = 80, methodFor = () => 4 } =
   for (const o of SET) {
     const [w, h] = portrait ? [o.short, o.long] : [o.long, o.short];
     const input = raw ? sharp(raw.data, { raw: raw.info }) : sharp(file, { autoOrient: true });
-    const { data, info } = await input.resize(w, h, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await timed(raw ? `resize ${o.name}` : `decode + resize ${o.name}`, () =>
+      input.resize(w, h, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true }),
+    );
     raw = { data, info };
-    const bytes = await sharp(data, { raw: info }).webp({ quality, effort: methodFor(o.name) }).toBuffer();
+    const bytes = await timed(`encode ${o.name}`, () => sharp(data, { raw: info }).webp({ quality, effort: methodFor(o.name) }).toBuffer());
     outputs[o.name] = { width: info.width, height: info.height, bytes };
   }
   return outputs;
@@ -113,7 +129,7 @@ async function main() {
     ['m1 d2160, m2 d1080, m4 thumbnails', (n) => (n === 'd2160' ? 1 : n === 'd1080' ? 2 : 4)],
   ];
   console.log('image  setting                              codec ms  sharp ms (same methods)  ratio  vs sharp m4  codec KB  sharp KB  wasm peak MB');
-  for (const [label, bytes] of [['12 MP', twelve], ['24 MP', twentyFour]]) {
+  for (const [label, bytes] of process.env.PROFILE === 'only' ? [] : [['12 MP', twelve], ['24 MP', twentyFour]]) {
     const reference = await cpu(() => sharpCascade(bytes), RUNS); // sharp's defaults: WebP effort 4
     for (const [name, methodFor] of settings) {
       const m = await nodeCodec();
@@ -128,6 +144,19 @@ async function main() {
           `${kb(a).toFixed(0).padStart(8)}  ${kb(b).toFixed(0).padStart(8)}  ${(peak / 1048576).toFixed(1).padStart(12)}`,
       );
     }
+  }
+  // Where the CPU goes, per step (median ms of RUNS), at the pipeline's efforts: PROFILE=1 (PROFILE=only: just this).
+  if (!process.env.PROFILE) return;
+  const methodFor = (n) => (n.startsWith('d') ? 2 : 4);
+  for (const [label, bytes] of [['12 MP', twelve], ['24 MP', twentyFour]]) {
+    const m = await nodeCodec();
+    const ours = {}, theirs = {};
+    developNode(m, bytes, { methodFor });
+    await sharpCascade(bytes, { methodFor });
+    for (let i = 0; i < RUNS; i++) developNode(m, bytes, { methodFor, steps: ours }), await sharpCascade(bytes, { methodFor, steps: theirs });
+    const show = (who, steps) =>
+      `${who}: ` + Object.entries(steps).map(([k, v]) => `${k} ${median(v).toFixed(0)}`).join(', ') + ` = ${Object.values(steps).reduce((s, v) => s + median(v), 0).toFixed(0)} ms`;
+    console.log(`\nprofile ${label} (m2 variants, m4 thumbnails)\n  ${show('ours ', ours)}\n  ${show('sharp', theirs)}`);
   }
 }
 

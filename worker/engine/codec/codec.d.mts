@@ -5,7 +5,10 @@ export interface CodecModule {
   _free(ptr: number): void;
   _cx_version(): number;
   _cx_decode(ptr: number, len: number, boxLong: number, boxShort: number, budget: number, maxPixels: number): number;
-  _cx_decode_avif(colour: number, len: number, alpha: number, alphaLen: number, w: number, h: number, orientation: number, icc: number, iccLen: number, budget: number, maxPixels: number): number;
+  _cx_decode_avif(
+    colour: number, len: number, alpha: number, alphaLen: number, w: number, h: number, orientation: number, icc: number, iccLen: number,
+    boxLong: number, boxShort: number, budget: number, maxPixels: number,
+  ): number;
   _cx_output(boxLong: number, boxShort: number, quality: number, method: number): number;
   _cx_keep(slot: number, boxLong: number, boxShort: number): number;
   _cx_encode(slot: number, quality: number, method: number): number;
@@ -13,7 +16,6 @@ export interface CodecModule {
   _cx_get(key: number): number;
   _cx_message(): number;
   _cx_reset(): void;
-  _cx_set_gap(gap10: number): void;
 }
 
 export interface CodecModuleOptions {

@@ -31,6 +31,7 @@ void cx_reset(void) {
   WebPPictureFree(&cx.cur);
   for (int i = 0; i < CX_SLOTS; i++) WebPPictureFree(&cx.slots[i]);
   free(cx.icc);
+  free(cx.reload);
   cx_free_out();
   memset(&cx, 0, sizeof cx);
 }
@@ -75,6 +76,12 @@ int cx_check_size(int w, int h) {
   if ((double)w * h > (double)max_pixels)
     return cx_fail(CX_BAD_INPUT, "image has too many pixels (%dx%d, limit %zu)", w, h, max_pixels);
   return CX_OK;
+}
+
+void cx_keep_for_reload(const uint8_t* data, size_t len) {
+  if (cx.reduced || (size_t)cx.src_w * cx.src_h > RELOAD_MAX_PIXELS || !(cx.reload = malloc(len))) return;
+  memcpy(cx.reload, data, len);
+  cx.reload_len = len;
 }
 
 /** Replace cx.cur with the RGBA buffer converted to YUV420(A) (VP8 range): 1.5 bytes/px from here on. */
@@ -122,10 +129,11 @@ int cx_decode(const uint8_t* data, int len, int box_long, int box_short, int bud
 /**
  * An AVIF whose container TypeScript has read (worker/formats/avif.ts): the colour item's AV1 data (with
  * av1C's config OBUs first), the alpha item's (or none), the ispe size, irot/imir as an EXIF orientation,
- * and the colr ICC profile (or none). Decoded at full size, then shrunk by the cascade like any input.
+ * and the colr ICC profile (or none). dav1d decodes the whole frame; it is shrunk to the largest output
+ * box as it is converted (dec_av1.c), then the cascade goes on like for any input.
  */
 int cx_decode_avif(const uint8_t* colour, int len, const uint8_t* alpha, int alpha_len, int w, int h, int orientation,
-                   const uint8_t* icc, int icc_len, int budget, int pixel_limit) {
+                   const uint8_t* icc, int icc_len, int box_long, int box_short, int budget, int pixel_limit) {
   cx_reset();
   cx.format = FMT_AVIF;
   cx.orientation = orientation >= 1 && orientation <= 8 ? orientation : 1;
@@ -133,7 +141,7 @@ int cx_decode_avif(const uint8_t* colour, int len, const uint8_t* alpha, int alp
   max_pixels = (size_t)pixel_limit;
   if (len <= 0) return cx_fail(CX_BAD_INPUT, "the AVIF holds no image data");
   if (icc && icc_len > 0) cx_set_icc(icc, (size_t)icc_len);
-  int rc = cx_decode_av1(colour, (size_t)len, alpha_len > 0 ? alpha : NULL, (size_t)alpha_len, w, h);
+  int rc = cx_decode_av1(colour, (size_t)len, alpha_len > 0 ? alpha : NULL, (size_t)alpha_len, w, h, box_long, box_short);
   if (rc != CX_OK) WebPPictureFree(&cx.cur);
   return rc;
 }
@@ -185,6 +193,9 @@ int cx_shrink_to(int box_long, int box_short) {
   cx_fit(cx.src_w, cx.src_h, box_long, box_short, &tw, &th);
   // Decoded smaller than asked (budget) or called out of order: fit what we have instead of enlarging.
   if (tw > cx.cur.width || th > cx.cur.height) cx_fit(cx.cur.width, cx.cur.height, box_long, box_short, &tw, &th);
+  if (tw == cx.cur.width && th == cx.cur.height) return CX_OK;
+  int rc = cx.format == FMT_JPEG ? cx_jpeg_reload(tw, th) : cx.format == FMT_WEBP ? cx_webp_reload(tw, th) : CX_OK;
+  if (rc != CX_OK) return rc;
   if (tw == cx.cur.width && th == cx.cur.height) return CX_OK;
   if (!cx_resample(&cx.cur, tw, th)) return cx_fail(CX_NO_MEMORY, "out of memory resizing to %dx%d", tw, th);
   return CX_OK;

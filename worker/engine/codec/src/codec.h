@@ -8,7 +8,7 @@
 #include "src/webp/encode.h"
 
 // Bump when the C API or its behaviour changes; the manifest and a test check it.
-#define CX_VERSION 4
+#define CX_VERSION 5
 
 // Result codes (negative = failure). The wrapper maps them to error kinds.
 enum {
@@ -37,6 +37,9 @@ typedef struct {
   int out_w, out_h;
   int out_webp, out_quality, out_method; // what cx.out holds, to reuse it for an identical output
   size_t budget;
+  uint8_t* reload;           // a small JPEG's or WebP's bytes, kept for shrink-on-load per output (cx_reload)
+  size_t reload_len;
+  int jpeg_sub, jpeg_gray;
   char message[256];
   WebPPicture slots[CX_SLOTS]; // outputs kept as pixels (cx_keep), encoded later in any order (cx_encode)
 } Codec;
@@ -55,17 +58,21 @@ void cx_free_out(void);
 
 // Decoders fill cx.cur (and cx.src_w/h, orientation, icc) at a size covering need_w x need_h.
 int cx_decode_jpeg(const uint8_t* data, size_t len, int box_long, int box_short);
+// Shrink-on-load per output, as sharp does it, for small files (RELOAD_MAX_PIXELS; a second decode costs
+// a few ms there): replaces cx.cur with a decode of the kept bytes at the output's load scale (>= tw x th).
+#define RELOAD_MAX_PIXELS (4 * 1000 * 1000)
+void cx_keep_for_reload(const uint8_t* data, size_t len);
+int cx_jpeg_reload(int tw, int th);
+int cx_webp_reload(int tw, int th);
 int cx_decode_png(const uint8_t* data, size_t len, int box_long, int box_short);
 int cx_decode_webp(const uint8_t* data, size_t len, int box_long, int box_short);
 int cx_decode_tiff(const uint8_t* data, size_t len, int box_long, int box_short);
-int cx_decode_av1(const uint8_t* colour, size_t len, const uint8_t* alpha, size_t alpha_len, int w, int h);
+int cx_decode_av1(const uint8_t* colour, size_t len, const uint8_t* alpha, size_t alpha_len, int w, int h, int box_long,
+                  int box_short);
 
 // Lanczos-3 resize of a YUV420 picture, in place or into `out` (alpha pictures: libwebp's area average).
 int cx_resample(WebPPicture* pic, int tw, int th);
 int cx_resample_into(const WebPPicture* src, WebPPicture* out, int tw, int th);
-// An output is resized from the smallest picture at hand at least this many times (x10) its size (0: the
-// current pixels — a plain cascade). Set by cx_set_gap (tuning and tests).
-extern int cx_source_gap10;
 
 // Orientation: copy `src` into a new picture turned upright (dst is initialised here).
 int cx_orient_yuv(const WebPPicture* src, WebPPicture* dst, int orientation);

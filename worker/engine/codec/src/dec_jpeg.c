@@ -2,8 +2,11 @@
 // YUV 4:2:0 planes when the file is 4:2:0 YCbCr or grey (no colour conversion, no chroma upsampling);
 // other subsamplings decode to planes and have their chroma averaged to 4:2:0; RGB and CMYK/YCCK files
 // go through RGBA at the scaled size.
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <wasm_simd128.h>
 
 #include "codec.h"
 #include "turbojpeg.h"
@@ -86,6 +89,24 @@ static size_t estimate(size_t len, int w, int h, int m, int progressive, double 
 
 /** Box-average (or repeat) a chroma plane of any subsampling onto the 4:2:0 grid. */
 static void to420(const uint8_t* s, int pw, int ph, uint8_t* d, int ds, int cw, int ch) {
+  if ((pw + 1) / 2 == cw && (ph + 1) / 2 == ch) { // 4:4:4 (phones): 2x2 pairs, a lone last column/row alone
+    for (int y = 0; y < ch; y++) {
+      const uint8_t *r0 = s + (size_t)(2 * y) * pw, *r1 = 2 * y + 1 < ph ? r0 + pw : r0;
+      uint8_t* o = d + (size_t)y * ds;
+      int x = 0;
+      for (; 2 * x + 1 < pw; x++) o[x] = (uint8_t)((r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1] + 2) >> 2);
+      if (x < cw) o[x] = (uint8_t)((r0[2 * x] + r1[2 * x] + 1) >> 1);
+    }
+    return;
+  }
+  if (pw == cw && (ph + 1) / 2 == ch) { // 4:2:2: vertical pairs
+    for (int y = 0; y < ch; y++) {
+      const uint8_t *r0 = s + (size_t)(2 * y) * pw, *r1 = 2 * y + 1 < ph ? r0 + pw : r0;
+      uint8_t* o = d + (size_t)y * ds;
+      for (int x = 0; x < cw; x++) o[x] = (uint8_t)((r0[x] + r1[x] + 1) >> 1);
+    }
+    return;
+  }
   for (int y = 0; y < ch; y++) {
     int y0 = (int)((long)y * ph / ch), y1 = (int)((long)(y + 1) * ph / ch);
     if (y1 <= y0) y1 = y0 + 1;
@@ -99,6 +120,107 @@ static void to420(const uint8_t* s, int pw, int ph, uint8_t* d, int ds, int cw, 
       d[(size_t)y * ds + x] = (uint8_t)((sum + n / 2) / n);
     }
   }
+}
+
+// Full range to VP8's limited range, rounded half away from the middle: luma 16 + 219 y / 255, chroma
+// 128 + 224 (c - 128) / 255. x / 255 is (x + 1 + (x >> 8)) >> 8, exact for every value here (0..56191),
+// so the 16 lanes of wasm SIMD compute what a lookup table would, without its per-byte gathers.
+static inline int div255(int x) { return (x + 1 + (x >> 8)) >> 8; }
+static inline uint8_t map1(int i, int chroma) {
+  if (!chroma) return (uint8_t)(16 + div255(i * 219 + 127));
+  int n = (i - 128) * 224 + (i >= 128 ? 127 : -127);
+  return (uint8_t)(128 + (n < 0 ? -div255(-n) : div255(n)));
+}
+
+static inline v128_t map8(v128_t v, int chroma) { // 8 values as u16 lanes
+  if (!chroma) {
+    v128_t t = wasm_i16x8_add(wasm_i16x8_mul(v, wasm_i16x8_splat(219)), wasm_i16x8_splat(127));
+    v128_t q = wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_add(t, wasm_i16x8_splat(1)), wasm_u16x8_shr(t, 8)), 8);
+    return wasm_i16x8_add(q, wasm_i16x8_splat(16));
+  }
+  v128_t d = wasm_i16x8_sub(v, wasm_i16x8_splat(128)), m = wasm_i16x8_shr(d, 15); // m: -1 below the middle
+  v128_t n = wasm_i16x8_add(wasm_i16x8_mul(d, wasm_i16x8_splat(224)), wasm_i16x8_sub(wasm_v128_xor(wasm_i16x8_splat(127), m), m));
+  v128_t a = wasm_i16x8_abs(n);
+  v128_t f = wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_add(a, wasm_i16x8_splat(1)), wasm_u16x8_shr(a, 8)), 8);
+  return wasm_i16x8_add(wasm_i16x8_sub(wasm_v128_xor(f, m), m), wasm_i16x8_splat(128));
+}
+
+static void range_map(uint8_t* r, int n, int chroma) {
+  int x = 0;
+  for (; x + 16 <= n; x += 16) {
+    v128_t v = wasm_v128_load(r + x);
+    v128_t lo = map8(wasm_u16x8_extend_low_u8x16(v), chroma), hi = map8(wasm_u16x8_extend_high_u8x16(v), chroma);
+    wasm_v128_store(r + x, wasm_u8x16_narrow_i16x8(lo, hi));
+  }
+  for (; x < n; x++) r[x] = map1(r[x], chroma);
+}
+
+/** YCbCr (any subsampling) or grey, decoded at sw x sh straight into `p`'s 4:2:0 planes in VP8's range. */
+static int decode_planes(tjhandle h, const uint8_t* d, size_t len, int sw, int sh, int sub, int gray, WebPPicture* p) {
+  // Warnings (premature end, corrupt data) are failures, as with sharp; LIMITSCANS stops scan bombs.
+  int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;
+  WebPPictureInit(p);
+  p->use_argb = 0, p->colorspace = WEBP_YUV420, p->width = sw, p->height = sh;
+  if (!WebPPictureAlloc(p)) return cx_fail(CX_NO_MEMORY, "out of memory for %dx%d pixels", sw, sh);
+  unsigned char* planes[3] = {p->y, p->u, p->v};
+  int strides[3] = {p->y_stride, p->uv_stride, p->uv_stride};
+  int pw = 0, ph = 0, sub420 = gray || sub == TJSAMP_420;
+  if (!sub420) { // chroma at the file's own subsampling, into temporary planes
+    pw = tjPlaneWidth(1, sw, sub), ph = tjPlaneHeight(1, sh, sub);
+    planes[1] = malloc((size_t)pw * ph), planes[2] = malloc((size_t)pw * ph);
+    strides[1] = strides[2] = pw;
+    if (!planes[1] || !planes[2]) {
+      free(planes[1]), free(planes[2]), WebPPictureFree(p);
+      return cx_fail(CX_NO_MEMORY, "out of memory for %dx%d pixels", sw, sh);
+    }
+  }
+  if (tjDecompressToYUVPlanes(h, d, (unsigned long)len, planes, sw, strides, sh, flags)) {
+    int rc = jpeg_error(h);
+    if (!sub420) free(planes[1]), free(planes[2]);
+    WebPPictureFree(p);
+    return rc;
+  }
+  if (!sub420) {
+    to420(planes[1], pw, ph, p->u, p->uv_stride, (sw + 1) / 2, (sh + 1) / 2);
+    to420(planes[2], pw, ph, p->v, p->uv_stride, (sw + 1) / 2, (sh + 1) / 2);
+    free(planes[1]), free(planes[2]);
+  }
+  // JFIF is full-range BT.601; VP8 wants the same matrix in limited range: one pass over the planes.
+  for (int y = 0; y < sh; y++) range_map(p->y + (size_t)y * p->y_stride, sw, 0);
+  int cw = (sw + 1) / 2, ch = (sh + 1) / 2;
+  for (int y = 0; y < ch; y++) {
+    uint8_t *u = p->u + (size_t)y * p->uv_stride, *v = p->v + (size_t)y * p->uv_stride;
+    if (gray) {
+      memset(u, 128, cw), memset(v, 128, cw);
+    } else {
+      range_map(u, cw, 1), range_map(v, cw, 1);
+    }
+  }
+  return CX_OK;
+}
+
+/**
+ * Shrink-on-load as sharp does it for JPEG: a tw x th output of a W x H file is made from a decode at 1/2,
+ * 1/4 or 1/8 (libjpeg's scaled IDCT) when the shrink leaves at least that factor — halved when the shrink's
+ * integer part equals it (libjpeg's rounding) — then Lanczos-3 for the rest. Leaves cx.cur alone otherwise.
+ */
+int cx_jpeg_reload(int tw, int th) {
+  if (!cx.reload) return CX_OK;
+  double shrink = fmin((double)cx.src_w / tw, (double)cx.src_h / th);
+  int f = shrink >= 8 ? 8 : shrink >= 4 ? 4 : shrink >= 2 ? 2 : 1;
+  if (f > 1 && (int)shrink == f) f /= 2;
+  if (f == 1) return CX_OK;
+  int sw = (cx.src_w + f - 1) / f, sh = (cx.src_h + f - 1) / f;
+  if (sw < tw || sh < th) return CX_OK;
+  tjhandle h = tjInitDecompress();
+  if (!h) return cx_fail(CX_NO_MEMORY, "out of memory starting the JPEG decoder");
+  WebPPicture p;
+  int rc = decode_planes(h, cx.reload, cx.reload_len, sw, sh, cx.jpeg_sub, cx.jpeg_gray, &p);
+  tjDestroy(h);
+  if (rc != CX_OK) return rc;
+  WebPPictureFree(&cx.cur);
+  cx.cur = p;
+  return CX_OK;
 }
 
 int cx_decode_jpeg(const uint8_t* d, size_t len, int box_long, int box_short) {
@@ -132,53 +254,13 @@ int cx_decode_jpeg(const uint8_t* d, size_t len, int box_long, int box_short) {
   }
   cx.scale_num = s;
   int sw = (int)(((size_t)w * s + 7) / 8), sh = (int)(((size_t)hh * s + 7) / 8);
-  // Warnings (premature end, corrupt data) are failures, as with sharp; LIMITSCANS stops scan bombs.
-  int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;
+  int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS; // see decode_planes
 
   if (direct) {
-    WebPPicture* p = &cx.cur;
-    WebPPictureInit(p);
-    p->use_argb = 0, p->colorspace = WEBP_YUV420, p->width = sw, p->height = sh;
-    if (!WebPPictureAlloc(p)) { tjDestroy(h); return cx_fail(CX_NO_MEMORY, "out of memory for %dx%d pixels", sw, sh); }
-    unsigned char* planes[3] = {p->y, p->u, p->v};
-    int strides[3] = {p->y_stride, p->uv_stride, p->uv_stride};
-    int pw = 0, ph = 0, sub420 = gray || sub == TJSAMP_420;
-    if (!sub420) { // chroma at the file's own subsampling, into temporary planes
-      pw = tjPlaneWidth(1, sw, sub), ph = tjPlaneHeight(1, sh, sub);
-      planes[1] = malloc((size_t)pw * ph), planes[2] = malloc((size_t)pw * ph);
-      strides[1] = strides[2] = pw;
-      if (!planes[1] || !planes[2]) {
-        free(planes[1]), free(planes[2]), tjDestroy(h);
-        return cx_fail(CX_NO_MEMORY, "out of memory for %dx%d pixels", sw, sh);
-      }
-    }
-    if (tjDecompressToYUVPlanes(h, d, (unsigned long)len, planes, sw, strides, sh, flags)) {
-      rc = jpeg_error(h);
-      tjDestroy(h);
-      if (!sub420) free(planes[1]), free(planes[2]);
-      return rc;
-    }
+    rc = decode_planes(h, d, len, sw, sh, sub, gray, &cx.cur);
     tjDestroy(h);
-    if (!sub420) {
-      to420(planes[1], pw, ph, p->u, p->uv_stride, (sw + 1) / 2, (sh + 1) / 2);
-      to420(planes[2], pw, ph, p->v, p->uv_stride, (sw + 1) / 2, (sh + 1) / 2);
-      free(planes[1]), free(planes[2]);
-    }
-    // JFIF is full-range BT.601; VP8 wants the same matrix in limited range: one LUT pass.
-    uint8_t ly[256], lc[256];
-    for (int i = 0; i < 256; i++) ly[i] = (uint8_t)(16 + (i * 219 + 127) / 255), lc[i] = (uint8_t)(128 + ((i - 128) * 224 + (i >= 128 ? 127 : -127)) / 255);
-    for (int y = 0; y < sh; y++)
-      for (uint8_t *r = p->y + (size_t)y * p->y_stride, *e = r + sw; r < e; r++) *r = ly[*r];
-    int cw = (sw + 1) / 2, ch = (sh + 1) / 2;
-    for (int y = 0; y < ch; y++) {
-      uint8_t *u = p->u + (size_t)y * p->uv_stride, *v = p->v + (size_t)y * p->uv_stride;
-      if (gray) {
-        memset(u, 128, cw), memset(v, 128, cw);
-      } else {
-        for (int x = 0; x < cw; x++) u[x] = lc[u[x]], v[x] = lc[v[x]];
-      }
-    }
-    return CX_OK;
+    if (rc == CX_OK) cx_keep_for_reload(d, len), cx.jpeg_sub = sub, cx.jpeg_gray = gray;
+    return rc;
   }
 
   size_t stride = (size_t)sw * 4;

@@ -1,6 +1,6 @@
 // WebP (lossy, lossless, alpha; not animated). Opaque lossy files decode straight to their own YUV 4:2:0
 // planes at full size — VP8's range is the encoder's, so nothing is converted — and the cascade resizes
-// them with Lanczos-3 like a JPEG. Lossless, alpha, or a lossy file too big for the budget at full size
+// them with Lanczos-3 like a JPEG; a small one's outputs are decoded again, scaled, as sharp does. Lossless, alpha, or a lossy file too big for the budget at full size
 // use libwebp's scaled decoding to RGBA instead (an area average as it goes: memory is the output size;
 // lossless holds the whole image (VP8L) anyway, budgeted).
 #include <stdlib.h>
@@ -29,14 +29,14 @@ static int decode_error(VP8StatusCode st) {
   return cx_fail(CX_BAD_INPUT, st == VP8_STATUS_NOT_ENOUGH_DATA ? "truncated WebP data" : "corrupt WebP data (status %d)", st);
 }
 
-/** An opaque lossy file into cx.cur as decoded: YUV 4:2:0 in VP8's range, full size. */
-static int decode_yuv(const uint8_t* d, size_t len, WebPDecoderConfig* cfg, int w, int h) {
-  WebPPicture* p = &cx.cur;
+/** An opaque lossy file into `p` as YUV 4:2:0 in VP8's range: as decoded, or scaled to w x h by libwebp. */
+static int decode_yuv(const uint8_t* d, size_t len, WebPDecoderConfig* cfg, int w, int h, WebPPicture* p) {
   WebPPictureInit(p);
   p->use_argb = 0, p->colorspace = WEBP_YUV420, p->width = w, p->height = h;
   if (!WebPPictureAlloc(p)) return cx_fail(CX_NO_MEMORY, "out of memory for %dx%d pixels", w, h);
   int ch = (h + 1) / 2;
-  cfg->options.use_scaling = 0;
+  cfg->options.use_scaling = w != cfg->input.width || h != cfg->input.height;
+  cfg->options.scaled_width = w, cfg->options.scaled_height = h;
   cfg->output.colorspace = MODE_YUV;
   cfg->output.is_external_memory = 1;
   WebPYUVABuffer* b = &cfg->output.u.YUVA;
@@ -44,7 +44,27 @@ static int decode_yuv(const uint8_t* d, size_t len, WebPDecoderConfig* cfg, int 
   b->u = p->u, b->u_stride = p->uv_stride, b->u_size = (size_t)p->uv_stride * ch;
   b->v = p->v, b->v_stride = p->uv_stride, b->v_size = (size_t)p->uv_stride * ch;
   VP8StatusCode st = WebPDecode(d, len, cfg);
-  if (st != VP8_STATUS_OK) return decode_error(st); // cx_decode frees cx.cur on failure
+  if (st != VP8_STATUS_OK) {
+    WebPPictureFree(p);
+    return decode_error(st);
+  }
+  return CX_OK;
+}
+
+/**
+ * Shrink-on-load as sharp does it for WebP (libvips loads it at scale 1/shrink): the output decoded
+ * straight to tw x th by libwebp's rescaler (an area average, on the YUV planes). Opaque lossy files only.
+ */
+int cx_webp_reload(int tw, int th) {
+  if (!cx.reload || (tw >= cx.src_w && th >= cx.src_h)) return CX_OK;
+  WebPDecoderConfig cfg;
+  if (!WebPInitDecoderConfig(&cfg)) return cx_fail(CX_USAGE, "libwebp version mismatch");
+  if (WebPGetFeatures(cx.reload, cx.reload_len, &cfg.input) != VP8_STATUS_OK) return cx_fail(CX_USAGE, "kept WebP unreadable");
+  WebPPicture p;
+  int rc = decode_yuv(cx.reload, cx.reload_len, &cfg, tw, th, &p);
+  if (rc != CX_OK) return rc;
+  WebPPictureFree(&cx.cur);
+  cx.cur = p;
   return CX_OK;
 }
 
@@ -63,7 +83,11 @@ int cx_decode_webp(const uint8_t* d, size_t len, int box_long, int box_short) {
   cx_fit(w, h, box_long, box_short, &tw, &th);
   // Full-size YUV, then (first cascade step) the output plus the resampler's half-resized plane.
   size_t yuv = (size_t)w * h * 3 / 2, first = (size_t)tw * th * 3 / 2 + (size_t)tw * h;
-  if (cfg.input.format == 1 && !cfg.input.has_alpha && len + yuv + first + 6 * MB <= cx.budget) return decode_yuv(d, len, &cfg, w, h);
+  if (cfg.input.format == 1 && !cfg.input.has_alpha && len + yuv + first + 6 * MB <= cx.budget) {
+    rc = decode_yuv(d, len, &cfg, w, h, &cx.cur);
+    if (rc == CX_OK) cx_keep_for_reload(d, len);
+    return rc;
+  }
   size_t out = (size_t)tw * th * 4;
   size_t need = len + out + (size_t)tw * th * 3 / 2 + 4 * MB + (cfg.input.format == 2 ? (size_t)w * h * 4 : (size_t)w * 64);
   if (need > cx.budget)

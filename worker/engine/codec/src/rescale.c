@@ -40,26 +40,23 @@ int rs_init(RowScaler* r, int sw, int sh, int tw, int th, int alpha) {
   return 1;
 }
 
-/** Output rows whose whole vertical window has arrived. */
-static void emit(RowScaler* r) {
-  const Coeffs* cv = &r->cv;
-  size_t n = (size_t)r->tw * 4;
-  while (r->rows_out < r->th) {
-    int left = cv->left[r->rows_out], last = left + cv->taps - 1;
-    if (last > r->sh - 1) last = r->sh - 1;
-    if (last >= r->rows_in) return;
-    const int16_t* w = cv->w + r->rows_out * cv->taps;
-    for (size_t i = 0; i < n; i++) r->acc[i] = 1 << (LZ_FIX - 1);
-    for (int k = 0; k < cv->taps; k++) {
-      int32_t wk = w[k];
-      if (!wk) continue;
-      const uint8_t* row = r->ring + (size_t)(lz_index(left + k, r->sh) % cv->taps) * n;
-      for (size_t i = 0; i < n; i++) r->acc[i] += wk * row[i];
-    }
-    uint8_t* d = r->dst + (size_t)r->rows_out * n;
-    for (size_t i = 0; i < n; i++) d[i] = lz_clamp8(r->acc[i] >> LZ_FIX);
-    r->rows_out++;
+/** Output rows whose whole vertical window has arrived (`rows`: cv.taps row pointers of scratch). */
+static void emit_rows(const Coeffs* cv, const uint8_t* ring, size_t n, int sh, int rows_in, int th, int* rows_out,
+                      uint8_t* dst, size_t ds) {
+  const uint8_t* rows[cv->taps];
+  while (*rows_out < th) {
+    int left = cv->left[*rows_out], last = left + cv->taps - 1;
+    if (last > sh - 1) last = sh - 1;
+    if (last >= rows_in) return;
+    for (int k = 0; k < cv->taps; k++) rows[k] = ring + (size_t)(lz_index(left + k, sh) % cv->taps) * n;
+    lz_vrow(rows, cv->w + *rows_out * cv->taps, cv->taps, dst + (size_t)*rows_out * ds, (int)n);
+    (*rows_out)++;
   }
+}
+
+static void emit(RowScaler* r) {
+  size_t n = (size_t)r->tw * 4;
+  emit_rows(&r->cv, r->ring, n, r->sh, r->rows_in, r->th, &r->rows_out, r->dst, n);
 }
 
 void rs_row(RowScaler* r, uint8_t* row) {
@@ -75,7 +72,9 @@ void rs_row(RowScaler* r, uint8_t* row) {
       for (int x = 0; x < r->tw; x++) out[4 * x + 3] = 255;
       continue;
     }
-    for (int x = 0; x < r->tw; x++) out[4 * x + c] = lz_sample(s, sw, &r->ch, x);
+    uint8_t* one = (uint8_t*)r->acc; // free until emit() below
+    lz_row(s, sw, &r->ch, one, r->tw);
+    for (int x = 0; x < r->tw; x++) out[4 * x + c] = one[x];
   }
   r->rows_in++;
   emit(r);
@@ -97,4 +96,37 @@ void rs_free(RowScaler* r) {
   free(r->dst), free(r->chan), free(r->ring), free(r->acc);
   r->dst = r->chan = r->ring = NULL, r->acc = NULL;
   lz_free(&r->ch), lz_free(&r->cv);
+}
+
+size_t ps_bytes(int sw, int sh, int tw, int th) {
+  size_t taps = (size_t)taps_for(sh, th);
+  return taps * tw + (size_t)tw * taps_for(sw, tw) * 2 + (size_t)th * taps * 2 + 4 * ((size_t)tw + th);
+}
+
+int ps_init(PlaneScaler* p, int sw, int sh, int tw, int th, uint8_t* dst, int ds) {
+  memset(p, 0, sizeof *p);
+  p->sw = sw, p->sh = sh, p->tw = tw, p->th = th, p->dst = dst, p->ds = ds;
+  int ok = lz_coeffs(sw, tw, &p->ch) && lz_coeffs(sh, th, &p->cv);
+  if (ok) {
+    p->ring = malloc((size_t)p->cv.taps * tw);
+    ok = p->ring != NULL;
+  }
+  if (!ok) ps_free(p);
+  return ok;
+}
+
+void ps_row(PlaneScaler* p, const uint8_t* row) {
+  if (p->rows_in >= p->sh) return;
+  const Coeffs* cv = &p->cv;
+  int tw = p->tw;
+  uint8_t* out = p->ring + (size_t)(p->rows_in % cv->taps) * tw;
+  lz_row(row, p->sw, &p->ch, out, tw);
+  p->rows_in++;
+  emit_rows(cv, p->ring, (size_t)tw, p->sh, p->rows_in, p->th, &p->rows_out, p->dst, (size_t)p->ds);
+}
+
+void ps_free(PlaneScaler* p) {
+  free(p->ring);
+  p->ring = NULL;
+  lz_free(&p->ch), lz_free(&p->cv);
 }
