@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // @ts-expect-error plain ESM helpers shared with the scripts
 import { run } from '../../worker/scripts/lib.mjs';
 // @ts-expect-error plain ESM helper shared with the benchmarks
-import { gallerySeedSql } from '../../worker/scripts/bench/gallery-seed.mjs';
+import { gallerySeedSql, photoDaysSql } from '../../worker/scripts/bench/gallery-seed.mjs';
 import { apiUpload, fixture, launch, signedIn } from './browser';
 
 const COUNT = 1000;
@@ -22,7 +22,7 @@ beforeAll(async () => {
   const now = Date.now();
   const old = OLD.map(([id, takenAt], i) => `INSERT INTO photos (id, library_id, filename, sha256, mime, kind, bytes, width, height, status, created_at, updated_at, exif, thumbnails, variants)
 VALUES ('${id}', 'default', 'old-${i}.jpg', printf('%064x', ${990_000 + i}), 'image/jpeg', 'image', 1, 1600, 1200, 'completed', ${now + i}, ${now + i}, '{"takenAt":"${takenAt}"}', '{}', '{}');`);
-  writeFileSync(file, [gallerySeedSql(COUNT, { prefix: 'g', now }), ...old].join('\n'));
+  writeFileSync(file, [gallerySeedSql(COUNT, { prefix: 'g', now }), ...old, photoDaysSql()].join('\n'));
   run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', file], { stdio: 'ignore' });
   browser = await launch();
 });

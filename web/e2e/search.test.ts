@@ -46,7 +46,7 @@ async function uploadAnalysed(files: Array<[string, Buffer, Array<[number, numbe
   return ids;
 }
 
-const resultIds = (page: Page) => page.locator('ul[aria-label^="Search results"] li.tile').evaluateAll((els) => els.map((e) => e.getAttribute('data-photo-id')));
+const resultIds = (page: Page) => page.locator('[aria-label^="Search results"] li.tile').evaluateAll((els) => els.map((e) => e.getAttribute('data-photo-id')));
 
 describe('search', () => {
   let colours: string[] = [];

@@ -1,6 +1,7 @@
 // Raw prepared SQL for the photos table, one function per use case. Every query is scoped by library.
 import type { Photo, PhotoKind, PhotoStatus } from '../contract/photo';
 import { eventRows, eventStatement, photoEventStatement, statsEventStatement, type EventRow } from './events';
+import { countPhotoDay, uncountPhotoDay } from './photo-days';
 import { PHOTO_JSON, toPhoto, type PhotoJson } from './photo-json';
 
 /** A photo as the API shape, straight from PHOTO_JSON. */
@@ -46,9 +47,11 @@ export async function insertPhoto(db: D1Database, p: NewPhoto, now: number, queu
       )
       .bind(p.id, JSON.stringify(p.stages), now),
     photoEventStatement(db, p.libraryId, 'photo.created', p.id, now),
+    // Its day in the timeline's counts (nothing for a duplicate: no row has this new id).
+    countPhotoDay(db, p.libraryId, p.id),
   ]);
   const inserted = results[0].meta.changes === 1;
-  const created = eventRows(results.slice(2));
+  const created = eventRows(results.slice(2, 3));
   // Counts only move when the photo is new; a separate statement keeps the duplicate path event-free.
   const stats = inserted ? eventRows(await db.batch([statsEventStatement(db, p.libraryId, now)])) : [];
   // The photo.created event carries the row as the same transaction wrote it: the answer without a read back.
@@ -103,8 +106,9 @@ export async function deletePhotoRow(db: D1Database, libraryId: string, id: stri
   const results = await db.batch([
     db.prepare(`DELETE FROM photo_stages WHERE photo_id = (SELECT id FROM photos WHERE library_id = ?1 AND id = ?2)`).bind(libraryId, id),
     db.prepare(`DELETE FROM photo_analysis WHERE library_id = ?1 AND photo_id = ?2`).bind(libraryId, id),
+    uncountPhotoDay(db, libraryId, id), // while the row still says which day it was on
     db.prepare(`DELETE FROM photos WHERE library_id = ?1 AND id = ?2`).bind(libraryId, id),
   ]);
-  if (results[2].meta.changes < 1) return [];
+  if (results[3].meta.changes < 1) return [];
   return eventRows(await db.batch([eventStatement(db, libraryId, 'photo.deleted', id, {}, now), statsEventStatement(db, libraryId, now)]));
 }

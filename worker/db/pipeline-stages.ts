@@ -3,6 +3,7 @@
 import type { Exif, StageName, VideoInfo } from '../contract/photo';
 import { openAnalysisStatements } from './analysis';
 import { eventRows, photoEventStatement, stageEventStatement, statsEventStatement } from './events';
+import { countPhotoDay, uncountPhotoDay } from './photo-days';
 import { OWNS, owned } from './pipeline-claim';
 
 /** Pixel dimensions of a stored rendition. */
@@ -42,7 +43,11 @@ export async function startStage(db: D1Database, libraryId: string, id: string, 
 
 export async function completeStage(db: D1Database, libraryId: string, id: string, stage: StageName, ms: number, result: StageResult, now: number, token: string) {
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  // EXIF may move the photo to another day (its date taken instead of its upload date): it leaves the
+  // day it was counted on before the UPDATE and joins its new one after it, in the same transaction.
+  const moves = result.exif !== undefined;
   const results = await db.batch([
+    ...(moves ? [uncountPhotoDay(db, libraryId, id, token)] : []),
     db
       .prepare(
         `UPDATE photo_stages SET status = 'completed', ms = ?3, error = NULL, finished_at = ?4, updated_at = ?4
@@ -58,9 +63,10 @@ export async function completeStage(db: D1Database, libraryId: string, id: strin
       )
       .bind(id, json(result.exif), result.placeholder ?? null, json(result.thumbnails), json(result.variants), now,
         result.size?.width ?? null, result.size?.height ?? null, token, json(result.video)),
+    ...(moves ? [countPhotoDay(db, libraryId, id, token)] : []),
     stageEventStatement(db, libraryId, id, stage, now),
   ]);
-  owned(results[1]);
+  owned(results[moves ? 2 : 1]);
   return eventRows(results);
 }
 

@@ -1,8 +1,9 @@
 // The timeline's SQL: photos in the order they were taken (sort_at: the EXIF time, else the upload
 // time; migrations/0018_timeline.sql), paged by an indexed (sort_at, id) cursor at any depth, and the
-// photos per day counted over the same index.
+// photos per day from their counts (migrations/0019_photo_days.sql).
 import type { TimelineResponse } from '../contract/http';
 import type { Photo, PhotoStatus } from '../contract/photo';
+import { photoDays } from './photo-days';
 import { PHOTO_JSON, toPhoto, type PhotoJson } from './photo-json';
 
 /** Where a page starts: after the photo of a cursor, or at a day's or month's newest photo. */
@@ -36,22 +37,18 @@ export async function listPhotosByTaken(
 }
 
 /**
- * Photos per day, newest first, grouped by month. Read from the (library_id, sort_at, id) index alone,
- * but every photo's entry is read: D1 bills one row per photo (see README, The timeline). INDEXED BY:
- * left to itself the planner takes the (library_id, status, …) index and computes sort_at per row.
+ * Photos per day, newest first, grouped by month, from the per-day counts (db/photo-days.ts): D1 reads
+ * one row per day, not one per photo. → the answer and the rows read (sent as X-D1-Rows-Read).
  */
-export async function photoTimeline(db: D1Database, libraryId: string): Promise<TimelineResponse> {
-  const { results } = await db
-    .prepare(`SELECT substr(sort_at, 1, 10) AS day, count(*) AS count FROM photos INDEXED BY photos_library_sort WHERE library_id = ?1 GROUP BY day ORDER BY day DESC`)
-    .bind(libraryId)
-    .all<{ day: string; count: number }>();
+export async function photoTimeline(db: D1Database, libraryId: string): Promise<{ timeline: TimelineResponse; rowsRead: number }> {
+  const { days, rowsRead } = await photoDays(db, libraryId);
   const months: TimelineResponse['months'] = [];
-  for (const { day, count } of results) {
+  for (const { day, count } of days) {
     const month = day.slice(0, 7);
     let m = months.at(-1);
     if (m?.month !== month) months.push((m = { month, count: 0, days: [] }));
     m.count += count;
     m.days.push({ day, count });
   }
-  return { months };
+  return { timeline: { months }, rowsRead };
 }

@@ -1,8 +1,11 @@
 // GET /api/photos?order=taken (the timeline order: date taken, else upload date; cursor and `at`) and
-// GET /api/photos/timeline (photos per day and month, kept by the triggers of migration 0018).
+// GET /api/photos/timeline (photos per day and month, from the day counts of migration 0019, kept by the
+// batches that insert, develop and delete photos).
 import { describe, expect, it } from 'vitest';
 import type { ErrorBody, PhotoListResponse, TimelineResponse } from '../contract/http';
 import { insertPhoto } from '../db/photos';
+import { claimRun } from '../db/pipeline-claim';
+import { completeStage } from '../db/pipeline-stages';
 import { newPhotoId } from '../ids';
 import { api, newLibrary, testEnv } from '../test/helpers';
 
@@ -106,9 +109,13 @@ describe('GET /api/photos?order=taken', () => {
       { month: '2026-11', count: 1, days: [{ day: '2026-11-30', count: 1 }] },
       { month: '2024-05', count: 1, days: [{ day: '2024-05-01', count: 1 }] },
     ]);
-    // The exif stage writes the column exactly so (db/pipeline.ts completeStage).
-    await testEnv.DB.prepare(`UPDATE photos SET exif = COALESCE(?2, exif) WHERE id = ?1`)
-      .bind(ids.late, JSON.stringify({ takenAt: '2003-02-01T08:00:00+01:00', offset: '+01:00' })).run();
+    // The exif stage's write, as a run makes it: claimed, then completed with the EXIF it read.
+    const exif = { takenAt: '2003-02-01T08:00:00+01:00', offset: '+01:00' } as never;
+    expect((await claimRun(testEnv.DB, libraryId, ids.late, 'run-1', 0, Date.now())).claimed).toBe(true);
+    // A run that lost its claim writes nothing, and moves no count.
+    await expect(completeStage(testEnv.DB, libraryId, ids.late, 'exif', 1, { exif }, Date.now(), 'run-0')).rejects.toThrow(/deleted, cancelled or taken over/);
+    expect((await timeline(token)).months.map((m) => m.month)).toEqual(['2026-11', '2024-05']);
+    await completeStage(testEnv.DB, libraryId, ids.late, 'exif', 1, { exif }, Date.now(), 'run-1');
     expect(await walk(token, 'order=taken&limit=1')).toEqual(['a', 'late']);
     expect((await timeline(token)).months).toEqual([
       { month: '2024-05', count: 1, days: [{ day: '2024-05-01', count: 1 }] },
@@ -116,6 +123,34 @@ describe('GET /api/photos?order=taken', () => {
     ]);
     expect((await api(`/api/photos/${ids.a}`, { method: 'DELETE', token })).status).toBe(204);
     expect((await timeline(token)).months).toEqual([{ month: '2003-02', count: 1, days: [{ day: '2003-02-01', count: 1 }] }]);
+  });
+
+  it('reads one D1 row per day, not per photo, and counts neither a duplicate nor a photo of another library', async () => {
+    const { libraryId, token } = await newLibrary();
+    const other = await newLibrary();
+    // 240 photos over 3 days.
+    const seeds: Seed[] = Array.from({ length: 240 }, (_, i) => ({ name: `p${i}`, takenAt: `2022-05-0${1 + (i % 3)}T10:00:00`, uploaded: '2026-11-01T12:00:00Z' }));
+    await seed(libraryId, seeds);
+    await seed(other.libraryId, [{ name: 'o', takenAt: '2022-05-01T10:00:00', uploaded: '2026-11-01T12:00:00Z' }]);
+    // The same bytes again: no new row, no new count.
+    const sha = (await testEnv.DB.prepare(`SELECT sha256 FROM photos WHERE library_id = ?1 LIMIT 1`).bind(libraryId).first<{ sha256: string }>())!.sha256;
+    const dup = await insertPhoto(testEnv.DB, {
+      id: newPhotoId(Date.now()), libraryId, filename: 'dup.jpg', sha256: sha, mime: 'image/jpeg', kind: 'image', bytes: 1, width: 1, height: 1, stages: ['exif'],
+      exif: { takenAt: '2022-05-01T11:00:00', offset: null } as never,
+    }, Date.now(), false);
+    expect(dup.inserted).toBe(false);
+    const res = await api('/api/photos/timeline', { token });
+    expect((await res.json<TimelineResponse>()).months).toEqual([{ month: '2022-05', count: 240, days: [
+      { day: '2022-05-03', count: 80 }, { day: '2022-05-02', count: 80 }, { day: '2022-05-01', count: 80 },
+    ] }]);
+    // The day counts read the 3 days (and the row that ends the range); counting the photos over their
+    // index (before migration 0019) gives the same days but reads all 240 photos, one row each.
+    expect(Number(res.headers.get('X-D1-Rows-Read'))).toBeLessThanOrEqual(4);
+    const counted = await testEnv.DB
+      .prepare(`SELECT substr(sort_at, 1, 10) AS day, count(*) AS count FROM photos INDEXED BY photos_library_sort WHERE library_id = ?1 GROUP BY day ORDER BY day DESC`)
+      .bind(libraryId).all<{ day: string; count: number }>();
+    expect(counted.results).toEqual([{ day: '2022-05-03', count: 80 }, { day: '2022-05-02', count: 80 }, { day: '2022-05-01', count: 80 }]);
+    expect(counted.meta.rows_read).toBeGreaterThanOrEqual(240);
   });
 
   it("never shows another library's photos or days, even through its cursor", async () => {

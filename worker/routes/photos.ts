@@ -136,7 +136,10 @@ export const photos = new Hono<AppEnv>()
     return c.json({ photos, nextCursor: page.nextCursor } satisfies PhotoListResponse);
   })
 
-  .get('/timeline', async (c) => c.json((await photoTimeline(c.env.DB, c.var.libraryId)) satisfies TimelineResponse))
+  .get('/timeline', async (c) => {
+    const { timeline, rowsRead } = await photoTimeline(c.env.DB, c.var.libraryId);
+    return c.json(timeline satisfies TimelineResponse, 200, { 'X-D1-Rows-Read': String(rowsRead) });
+  })
 
   .get('/:id', validate('param', PhotoIdParamSchema, 'No such photo.'), async (c) => {
     const photo = await findPhoto(c.env.DB, c.var.libraryId, c.req.valid('param').id);

@@ -29,6 +29,8 @@ export class ExportRun {
   /** Photos that cannot be exported (videos, nothing to read yet). */
   skipped = $state<string[]>([]);
   model = $state<{ file: string; loaded: number; total: number } | null>(null);
+  /** Photos of the selection read so far, before the run starts (a Select all is read from the server). */
+  gathered = $state(0);
   summary = $state<ExportSummary | null>(null);
   error = $state<string | null>(null);
   zipName = $state('');
@@ -42,10 +44,35 @@ export class ExportRun {
 
   constructor(private readonly setup: RunSetup) {}
 
-  /** `target`: a file the user picked (File System Access API); null writes to OPFS and downloads. */
-  async start(photos: readonly Photo[], options: ExportOptions, set: ModelSet, target: FileSystemFileHandle | null) {
-    const { items, skipped } = exportItems(photos, options);
-    this.skipped = skipped.map((p) => p.filename);
+  /**
+   * `pages`: the selected photos a page at a time (a Select all of the whole library is read from the
+   * server here, page by page, keeping only what the worker needs of each photo). `target`: a file the
+   * user picked (File System Access API); null writes to OPFS and downloads.
+   */
+  async start(pages: AsyncIterable<readonly Photo[]>, options: ExportOptions, set: ModelSet, target: FileSystemFileHandle | null) {
+    const items: ExportItem[] = [];
+    const skipped: string[] = [];
+    this.state = 'running';
+    this.error = null;
+    this.gathered = 0;
+    try {
+      for await (const page of pages) {
+        const some = exportItems(page, options);
+        items.push(...some.items);
+        skipped.push(...some.skipped.map((p) => p.filename));
+        this.gathered = items.length + skipped.length;
+        if (this.state !== 'running') break; // cancelled while the selection was read
+      }
+    } catch (err) {
+      this.state = 'error';
+      this.error = `Could not read the selection: ${err instanceof Error ? err.message : String(err)}`;
+      return;
+    }
+    if (this.state !== 'running') {
+      this.state = 'cancelled';
+      return;
+    }
+    this.skipped = skipped;
     if (!items.length) {
       this.state = 'error';
       this.error = 'Nothing to export: the selection has no developed photos.';

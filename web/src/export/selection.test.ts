@@ -51,4 +51,36 @@ describe('Selection', () => {
     s.clear();
     expect(s.photos(far, true)).toEqual([]);
   });
+
+  it('Select all of a source selects every photo of it, not only those shown, less those unselected after', async () => {
+    const photo = (id: string) => ({ id }) as Photo;
+    const library = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map(photo);
+    let total = library.length;
+    async function* pages() {
+      for (let i = 0; i < library.length; i += 3) yield library.slice(i, i + 3);
+    }
+    const s = new Selection();
+    const shown = ['c', 'd'];
+    s.selectAll(shown, { total: () => total, pages });
+    expect(s.all).toBe(true);
+    expect(s.size).toBe(8);
+    expect(s.has('h')).toBe(true); // never shown, still selected
+    s.click('d', shown); // unselects d
+    expect(s.size).toBe(7);
+    const got: string[] = [];
+    for await (const page of s.pages(shown.map(photo), true)) got.push(...page.map((p) => p.id));
+    expect(got).toEqual(['a', 'b', 'c', 'e', 'f', 'g', 'h']);
+    s.click('c', shown); // c out, and the anchor
+    s.click('d', shown, true); // a shift-click range selects both again
+    expect([s.has('c'), s.has('d'), s.size]).toEqual([true, true, 8]);
+    total = 9; // a photo arrived: "all" follows the library
+    expect(s.size).toBe(9);
+    s.clear();
+    expect([s.all, s.size, s.has('a')]).toEqual([false, 0, false]);
+    // Without a source, Select all is the grid's photos, and the export gets those.
+    s.selectAll(shown);
+    const plain: string[] = [];
+    for await (const page of s.pages(shown.map(photo))) plain.push(...page.map((p) => p.id));
+    expect(plain).toEqual(['c', 'd']);
+  });
 });

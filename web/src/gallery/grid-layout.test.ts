@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayAt, layoutDays, markAt, monthMarks, photoAt, photoTop, visibleRows, type Row } from './grid-layout';
+import { dayAt, keepRows, layoutDays, markAt, monthMarks, photoAt, photoTop, visibleRows, type Row } from './grid-layout';
 
 const OPTS = { width: 1000, minTile: 180, gap: 6, headerHeight: 40, monthHeight: 50 };
 const label = (r: Row) => (r.kind === 'month' ? r.month : r.kind === 'day' ? `day ${r.day}` : `${r.day}:${r.start}-${r.end}`);
@@ -40,6 +40,26 @@ describe('layoutDays', () => {
     expect(dayAt(g, g.height + 100)).toBe(2);
     expect(dayAt(g, g.tops[1])).toBe(1);
     expect(visibleRows(layoutDays([], OPTS), 0, 100, 0)).toEqual([]);
+  });
+
+  it('keeps the objects of rows that did not change, so a scroll re-renders only the rows it brings', () => {
+    const g = layoutDays(days, OPTS);
+    const a = visibleRows(g, 0, 200, 0);
+    const b = keepRows(a, visibleRows(g, 150, 350, 0));
+    const shared = b.filter((r) => a.includes(r));
+    expect(shared.length).toBeGreaterThan(0);
+    expect(shared.length).toBeLessThan(b.length);
+    expect(b.map(label)).toEqual(visibleRows(g, 150, 350, 0).map(label));
+    // A row whose place moved (photos arrived above) is a new object.
+    const moved = layoutDays([{ key: '2026-12-01', count: 1 }, ...days], OPTS);
+    expect(keepRows(a, visibleRows(moved, 0, 200, 0)).filter((r) => a.includes(r))).toEqual([]);
+  });
+
+  it('lays out a ranked list without headers (search results by meaning)', () => {
+    const g = layoutDays([{ key: 'ranked', count: 12 }], { ...OPTS, headerHeight: 0, monthHeight: 0 });
+    expect(visibleRows(g, 0, g.height, 0).map(label)).toEqual(['0:0-5', '0:5-10', '0:10-12']);
+    expect(g.height).toBeCloseTo(3 * g.rowHeight);
+    expect(photoTop(g, 0, 5)).toBeCloseTo(g.rowHeight);
   });
 
   it('places one scrubber mark per month where its rows start', () => {

@@ -76,11 +76,12 @@ export function visibleRows(g: GridLayout, top: number, bottom: number, overscan
     const push = (row: Row) => {
       if (row.top + row.height > from && row.top < to) rows.push(row);
     };
-    if (startsMonth(g.days, i)) {
+    // A header of height 0 is no header (a ranked list of search results has none).
+    if (startsMonth(g.days, i) && o.monthHeight > 0) {
       push({ kind: 'month', key: `m:${day.key.slice(0, 7)}`, month: day.key.slice(0, 7), top: y, height: o.monthHeight });
       y += o.monthHeight;
     }
-    push({ kind: 'day', key: `d:${day.key}`, day: i, top: y, height: o.headerHeight });
+    if (o.headerHeight > 0) push({ kind: 'day', key: `d:${day.key}`, day: i, top: y, height: o.headerHeight });
     y += o.headerHeight;
     // Only this day's rows that reach the window: a 5,000-photo day is not walked row by row.
     const first = Math.max(0, Math.floor((from - y) / g.rowHeight));
@@ -91,6 +92,20 @@ export function visibleRows(g: GridLayout, top: number, bottom: number, overscan
     }
   }
   return rows;
+}
+
+/**
+ * `next`, with every row that is unchanged since `prev` (same key, place, day and photos) kept as
+ * `prev`'s object: a keyed list then updates only the rows that came into view, not all of them on
+ * every scroll event.
+ */
+export function keepRows(prev: readonly Row[], next: Row[]): Row[] {
+  const old = new Map(prev.map((r) => [r.key, r]));
+  return next.map((r) => {
+    const o = old.get(r.key);
+    return o && o.kind === r.kind && o.top === r.top && o.height === r.height && ('day' in o ? o.day === (r as typeof o).day : true)
+      && (o.kind !== 'tiles' || (o.start === (r as typeof o).start && o.end === (r as typeof o).end)) ? o : r;
+  });
 }
 
 /** Where photo `index` of day `day` starts: the top of its row. */

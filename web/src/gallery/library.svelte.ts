@@ -36,11 +36,13 @@ export class Library {
 
   constructor(private readonly api: Pick<Api, 'listTimeline' | 'timeline'>) {}
 
-  /** Total photos in the library. */
+  /** Total photos in the library (summed once per `days`: a Select all reads it from every tile). */
   get total() {
-    void this.days;
-    return this.data.total;
+    const days = this.days;
+    if (this.totalOf?.days !== days) this.totalOf = { days, n: this.data.total };
+    return this.totalOf.n;
   }
+  private totalOf: { days: readonly Day[]; n: number } | null = null;
 
   /** The photos loaded now, in order (what is around the viewport). */
   get photos(): Photo[] {
@@ -79,11 +81,30 @@ export class Library {
     this.version++;
   }
 
+  /**
+   * Every photo of the library in timeline order, a page at a time from the server: what the gallery's
+   * Select all stands for (only a window of it is ever held here).
+   */
+  async *everything(): AsyncGenerator<readonly Photo[]> {
+    let cursor: string | null = null;
+    do {
+      const page = await this.api.listTimeline(cursor ? { cursor } : {}, PAGE);
+      yield page.photos;
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+
   /** Loads the timeline (again: after a feed snapshot everything is re-read) and the shown photos. */
   async start() {
     try {
+      // On the first start the newest page is asked for beside the counts, not after them: it needs
+      // nothing from them (it starts at the newest photo), and the top of the grid needs both, so the
+      // first paint waits for one round trip instead of two.
+      const top = this.ready ? null : this.api.listTimeline({}, PAGE).catch(() => null); // else pump() asks
       const timeline = await this.api.timeline();
       this.data.reset(timeline);
+      const first = await top;
+      if (first && this.data.days.length) this.data.addPage(this.data.days[0].key, first.photos, !first.nextCursor);
       this.days = [...this.data.days];
       this.version++;
       this.ready = true;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupTimeline, markAt, photoDay, scrubberMarks, sectionLabel } from './timeline';
+import { groupTimeline, photoDay, sectionLabel } from './timeline';
 
 const photo = (id: string, takenAt: string | null, createdAt = '2026-12-01T09:00:00.000Z') => ({ id, createdAt, exif: takenAt === undefined ? null : { takenAt } });
 
@@ -33,24 +33,5 @@ describe('timeline', () => {
     expect(photoDay(photo('v', '2019-07-15T00:30:00+00:00'))).toBe('2019-07-15'); // a video's mvhd time
     expect(photoDay(photo('x', '2019:07:15 10:00:00', '2024-02-29T23:59:59.000Z'))).toBe('2024-02-29');
     expect(photoDay(photo('y', '2019-07-15', '2024-02-29T23:59:59.000Z'))).toBe('2024-02-29');
-  });
-
-  it('marks each month once, placed by the photos before it, with the year on its newest month', () => {
-    const photos = [
-      ...Array.from({ length: 6 }, (_, i) => photo(`a${i}`, `2021-03-0${i + 1}T10:00:00`)),
-      photo('b', '2021-01-05T10:00:00'),
-      photo('c', '2020-12-24T10:00:00'),
-      photo('d', '2020-12-25T10:00:00'),
-    ];
-    const marks = scrubberMarks(groupTimeline(photos));
-    expect(marks.map((m) => [m.key, m.section, m.position, m.count, m.yearStart])).toEqual([
-      ['2021-03', 0, 0, 6, true],
-      ['2021-01', 6, 6 / 9, 1, false],
-      ['2020-12', 7, 7 / 9, 2, true],
-    ]);
-    expect(markAt(marks, 0.5)?.key).toBe('2021-03');
-    expect(markAt(marks, 0.7)?.key).toBe('2021-01');
-    expect(markAt(marks, 1)?.key).toBe('2020-12');
-    expect(scrubberMarks([])).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // The timeline: photos grouped by the day (or month) they were taken, falling back to the upload day,
-// newest first, and the year/month marks of a scrubber beside them. Pure, so any grid (the gallery's,
-// search results) can lay its tiles out under these headers.
+// newest first. Pure, so any grid (the gallery's, search results) can lay its tiles out under these
+// headers (the scrubber's marks come from the grid's layout: grid-layout.ts monthMarks).
 import type { Photo } from '../../../worker/contract/photo';
 import { dayKey } from './sort-key';
 
@@ -11,20 +11,6 @@ export interface TimelineSection<P = Photo> {
   key: string;
   label: string;
   photos: P[];
-}
-
-export interface ScrubberMark {
-  /** YYYY-MM */
-  key: string;
-  year: number;
-  month: number;
-  /** Index of the first section of this month. */
-  section: number;
-  /** Where the month starts along the scrubber, 0–1, by the photos before it. */
-  position: number;
-  count: number;
-  /** The first (newest) mark of its year carries the year's label. */
-  yearStart: boolean;
 }
 
 type Dated = Pick<Photo, 'createdAt'> & { exif?: { takenAt: string | null } | null };
@@ -70,32 +56,4 @@ function formatter(kind: Grouping, locale?: string): Intl.DateTimeFormat {
     formatters.set(id, f);
   }
   return f;
-}
-
-/** One mark per month that has photos, newest first, placed by how many photos come before it. */
-export function scrubberMarks(sections: readonly TimelineSection<unknown>[]): ScrubberMark[] {
-  const total = sections.reduce((n, s) => n + s.photos.length, 0);
-  const marks: ScrubberMark[] = [];
-  let before = 0;
-  sections.forEach((section, i) => {
-    const key = section.key.slice(0, 7);
-    const last = marks.at(-1);
-    if (last?.key === key) last.count += section.photos.length;
-    else {
-      const [year, month] = key.split('-').map(Number);
-      marks.push({ key, year, month, section: i, position: total ? before / total : 0, count: section.photos.length, yearStart: last?.year !== year });
-    }
-    before += section.photos.length;
-  });
-  return marks;
-}
-
-/** The mark under a point of the scrubber (0 top – 1 bottom): the last month starting at or above it. */
-export function markAt(marks: readonly ScrubberMark[], position: number): ScrubberMark | undefined {
-  let found = marks[0];
-  for (const mark of marks) {
-    if (mark.position <= position) found = mark;
-    else break;
-  }
-  return found;
 }

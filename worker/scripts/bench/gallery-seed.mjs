@@ -1,7 +1,7 @@
 // Seeds photo rows straight into D1 (not through the pipeline) for gallery tests and benchmarks: one
 // INSERT … SELECT over a recursive counter, so 100,000 rows cost one statement. Rows are "completed",
 // 6 hours apart or closer (so day headers and years appear), with a real ThumbHash placeholder and no
-// thumbnail objects: the placeholder is what the grid paints.
+// thumbnail objects: the placeholder is what the grid paints. The timeline's day counts are set after.
 import { rgbaToThumbHash } from 'thumbhash';
 
 /** Four ThumbHashes of flat-ish colour tiles, base64, so neighbouring tiles differ. */
@@ -46,5 +46,15 @@ SELECT ${seedIdSql(time, prefix)}, '${library}', 'seed-' || n || '.jpg',
   printf('%064x', n) || '', 'image/jpeg', 'image', 131072, 1600, 1200, 'completed',
   ${time}, ${time},
   CASE n % 4 WHEN 0 THEN '${ph[0]}' WHEN 1 THEN '${ph[1]}' WHEN 2 THEN '${ph[2]}' ELSE '${ph[3]}' END, '{}', '{}'
-FROM seq;`;
+FROM seq;
+${photoDaysSql(library)}`;
+}
+
+/**
+ * SQL setting the timeline's per-day counts (migrations/0019_photo_days.sql) of `library` from its photos
+ * as they are: rows seeded straight into D1 skip the API's writes, which keep the counts.
+ */
+export function photoDaysSql(library = 'default') {
+  return `DELETE FROM photo_days WHERE library_id = '${library}';
+INSERT INTO photo_days (library_id, day, count) SELECT library_id, substr(sort_at, 1, 10), count(*) FROM photos WHERE library_id = '${library}' GROUP BY 1, 2;`;
 }
