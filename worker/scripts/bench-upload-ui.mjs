@@ -10,7 +10,7 @@
 // (6,000) is a per-minute budget both halves share. BENCH_FILES / BENCH_SMALL_FILES shrink it
 // (BENCH_SMALL_FILES=0 skips the third part).
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -37,6 +37,42 @@ function body(size) {
 }
 
 const ms = (x) => `${Math.round(x)} ms`;
+
+/** The processes now running: pid, parent and CPU ticks (user + system), from /proc. */
+function processes() {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return { pid: Number(pid), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) };
+    } catch {
+      return null; // gone meanwhile
+    }
+  }).filter(Boolean);
+}
+
+/** CPU seconds used so far by the processes under `roots` (themselves included). */
+function cpuSeconds(procs, roots) {
+  const tree = new Set(roots);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of procs) {
+      if (tree.has(p.pid) || !tree.has(p.ppid)) continue;
+      tree.add(p.pid);
+      grew = true;
+    }
+  }
+  return procs.filter((p) => tree.has(p.pid)).reduce((a, p) => a + p.ticks, 0) / 100;
+}
+
+/** CPU seconds so far: the server (wrangler and workerd), this script itself, and anything else it started (Chromium). */
+function cpu() {
+  const procs = processes();
+  const others = procs.filter((p) => p.ppid === process.pid && p.pid !== server.child.pid).map((p) => p.pid);
+  const { user, system } = process.cpuUsage();
+  return { server: cpuSeconds(procs, [server.child.pid]), 'node client': (user + system) / 1e6, chromium: cpuSeconds(procs, others) };
+}
+const cpuLine = (before, after) => Object.keys(after).map((k) => `${k} ${(after[k] - before[k]).toFixed(1)} s`).join(', ');
 const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 /** Time-weighted: how long k intervals were open at once, for each k, between the first start and the last end. */
@@ -58,8 +94,8 @@ function overlap(intervals) {
 /** Where the app's time went: its requests (Resource Timing) and its queue, relative to the pick. */
 function appReport({ reqs, samples, pickAt }, files, pageT0) {
   const rel = (t) => t - pickAt;
-  const checks = reqs.filter((r) => r.name.includes('/api/photos/check'));
-  const uploads = reqs.filter((r) => !r.name.includes('/api/photos/check'));
+  const checks = reqs.filter((r) => r.name.endsWith('/api/photos/check'));
+  const uploads = reqs.filter((r) => r.name.endsWith('/api/photos') || r.name.includes('/api/photos?filename='));
   const puts = uploads.filter((r) => r.name.includes('filename='));
   const first = Math.min(...uploads.map((r) => r.start));
   const last = Math.max(...uploads.map((r) => r.end));
@@ -77,6 +113,38 @@ function appReport({ reqs, samples, pickAt }, files, pageT0) {
   console.log(`  queue over time: ${samples.filter((_, i) => i % step === 0).map(line).join(' | ')}`);
 }
 
+/** The profile's stretches of main-thread work over 50 ms, each with the functions it spent its time in. */
+function busyRuns({ nodes, samples, timeDeltas }) {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const parent = new Map(nodes.flatMap((n) => (n.children ?? []).map((c) => [c, n.id])));
+  const label = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}`;
+  /** The innermost frame of our own code (not a library's) above a sample, for attribution. */
+  const ours = (id) => {
+    for (let n = byId.get(id); n; n = byId.get(parent.get(n.id))) if (/\/assets\/index/.test(n.callFrame.url)) return label(n);
+    return label(byId.get(id));
+  };
+  let run = null;
+  const flush = () => {
+    if (run && run.ms > 50) {
+      const top = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${k} ${v.toFixed(0)}`).join('; ');
+      console.log(`  busy ${run.ms.toFixed(0)} ms: self: ${top(run.self)}\n      in our code: ${top(run.ours)}`);
+    }
+    run = null;
+  };
+  samples.forEach((id, i) => {
+    const dt = (timeDeltas[i + 1] ?? 0) / 1000;
+    const name = byId.get(id).callFrame.functionName;
+    if (name === '(idle)') return flush();
+    run ??= { ms: 0, self: new Map(), ours: new Map() };
+    run.ms += dt;
+    const self = label(byId.get(id));
+    run.self.set(self, (run.self.get(self) ?? 0) + dt);
+    const o = ours(id);
+    run.ours.set(o, (run.ours.get(o) ?? 0) + dt);
+  });
+  flush();
+}
+
 const port = await new Promise((resolve) => {
   const probe = net.createServer().listen(0, '127.0.0.1', () => {
     const { port: free } = probe.address();
@@ -85,7 +153,9 @@ const port = await new Promise((resolve) => {
 });
 const BASE = `http://127.0.0.1:${port}`;
 const state = mkdtempSync(path.join(os.tmpdir(), 'darkroom-bench-upload-ui-'));
-run('vite', ['build', '--logLevel', 'warn']);
+// BENCH_PROFILE=1: a CPU profile of the 10,000-file pick, read against an unminified build.
+const PROFILE = !!process.env.BENCH_PROFILE;
+run('vite', ['build', '--logLevel', 'warn', ...(PROFILE ? ['--minify', 'false'] : [])]);
 run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { stdio: 'ignore' });
 const server = await startWrangler({ port, persistTo: state, extraArgs: ['--var', `API_TOKEN:${TOKEN}`], quiet: !process.env.BENCH_VERBOSE });
 
@@ -115,6 +185,7 @@ try {
     req.end(buf);
   });
   let next = 0;
+  let cpu0 = cpu();
   let t = performance.now();
   await Promise.all(Array.from({ length: 16 }, async () => {
     while (next < FILES) {
@@ -124,6 +195,7 @@ try {
   }));
   const wire = (performance.now() - t) / 1000;
   console.log(`node client, concurrency 16: ${FILES} × 128 KB in ${wire.toFixed(1)} s  (${((FILES * SIZE) / 1048576 / wire).toFixed(1)} MB/s), ${ms(mean(latencies))} per request   (load ${load()})`);
+  console.log(`  CPU used meanwhile: ${cpuLine(cpu0, cpu())}`);
 
   // 2. The app: a folder of other files, picked in Chromium.
   const dir = path.join(state, 'pick');
@@ -150,6 +222,7 @@ try {
     }, 250);
   });
   const pageT0 = await page.evaluate(() => performance.now());
+  cpu0 = cpu();
   t = performance.now();
   await page.getByTestId('folder-input').setInputFiles(dir);
   await page.waitForFunction((n) => {
@@ -157,6 +230,7 @@ try {
     return q.entries.length >= n && q.entries.every((e) => e.state === 'done' || e.state === 'duplicate' || e.state === 'failed');
   }, FILES, { timeout: 600_000, polling: 50 });
   const app = (performance.now() - t) / 1000;
+  const cpuApp = cpuLine(cpu0, cpu());
   const summary = await page.evaluate(() => {
     clearInterval(window.__sampler);
     const q = window.darkroom.queue;
@@ -171,6 +245,7 @@ try {
     return { by, why, lanes: q.concurrency, reqs, samples: window.__samples, pickAt: window.__pickAt };
   });
   console.log(`web app, folder pick:        ${FILES} × 128 KB in ${app.toFixed(1)} s  (${((FILES * SIZE) / 1048576 / app).toFixed(1)} MB/s)  ${JSON.stringify(summary.by)}, lanes at the end ${summary.lanes}   (load ${load()})`);
+  console.log(`  CPU used meanwhile: ${cpuApp}`);
   if (Object.keys(summary.why).length) console.log(`failures: ${JSON.stringify(summary.why)}`);
   appReport(summary, FILES, pageT0);
   console.log(`ratio app / wire: ${(app / wire).toFixed(2)}×  (goal ≤ 1.25×)`);
@@ -196,9 +271,16 @@ try {
       new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => [e.startTime, e.duration]))).observe({ type: 'longtask', buffered: false });
       new PerformanceObserver((list) => window.__frames.push(...list.getEntries().filter((e) => e.duration > 50).map((e) => ({
         start: e.startTime, duration: e.duration, render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
+        spans: e.scripts.map((x) => [x.startTime, x.duration]),
         scripts: e.scripts.map((s) => `${s.invoker}${s.sourceFunctionName ? ` ${s.sourceFunctionName}` : ''} ${Math.round(s.duration)} ms${s.forcedStyleAndLayoutDuration ? ` (layout ${Math.round(s.forcedStyleAndLayoutDuration)})` : ''}`),
       })))).observe({ type: 'long-animation-frame', buffered: false });
     });
+    const cdp = PROFILE ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+      await cdp.send('Profiler.start');
+    }
     t = performance.now();
     await page.getByTestId('file-input').setInputFiles(files, { timeout: 300_000 });
     await page.waitForFunction((n) => window.darkroom.queue.entries.length >= n, FILES + SMALL, { timeout: 300_000, polling: 50 });
@@ -206,12 +288,16 @@ try {
     const fromChange = await page.evaluate(() => (performance.now() - window.__changeAt) / 1000);
     await page.waitForTimeout(3000); // and the first seconds of hashing, checking and uploading
     const { long, changeAt, frames } = await page.evaluate(() => { window.darkroom.queue.pause(); return { long: window.__long, changeAt: window.__changeAt, frames: window.__frames }; });
-    const browserPart = long.map(([s, d]) => Math.max(0, Math.min(s + d, changeAt) - s));
-    const appPart = long.map(([s, d]) => Math.max(0, s + d - Math.max(s, changeAt)));
+    // The task that hands the page the files is the browser's (building the FileList) until the change
+    // event and may go on after our handler returns: of it, only the scripts that ran from the change
+    // event on (Long Animation Frames) are the app's.
+    const scriptsFrom = (from, to) => frames.flatMap((f) => f.spans).filter(([x]) => x >= from && x < to).reduce((a, [, d]) => a + d, 0);
+    const appPart = long.map(([s, d]) => (s < changeAt && s + d > changeAt ? Math.min(s + d - changeAt, scriptsFrom(changeAt, s + d)) : Math.max(0, s + d - Math.max(s, changeAt))));
     const max = (xs) => (xs.length ? Math.max(...xs) : 0).toFixed(0);
     console.log(`${SMALL} small files: queue filled ${filled.toFixed(1)} s after setInputFiles, ${fromChange.toFixed(1)} s after the page got the files   (load ${load()})`);
     console.log(`  long tasks, the app's part (from the change event on, until 3 s after the fill): ${appPart.filter((d) => d > 0).length}, max ${max(appPart)} ms, over 50 ms: ${appPart.filter((d) => d > 50).length}`);
-    console.log(`  long tasks, the browser building the ${SMALL}-file FileList before the page sees it: max ${max(browserPart)} ms`);
+    console.log(`  long tasks, the browser building the ${SMALL}-file FileList (before the change event, and after our handler in the same task): max ${max(long.map(([, d], i) => d - appPart[i]))} ms`);
+    if (cdp) busyRuns((await cdp.send('Profiler.stop')).profile);
     for (const f of frames.filter((x) => x.start + x.duration > changeAt)) {
       console.log(`  frame over 50 ms at +${ms(f.start - changeAt)}: ${ms(f.duration)} (render ${ms(f.render)}): ${f.scripts.join('; ') || 'no script'}`);
     }

@@ -163,4 +163,40 @@ describe('upload lanes', () => {
     expect(calls.slice(6)).toEqual(['b.jpg', 'b.jpg', 'c.jpg']);
     expect([b.state, c.state, failed.length]).toEqual(['done', 'done', 1]);
   });
+
+  it('starts requests a time slice per task when many lanes come free at once', async () => {
+    let started = 0;
+    const unused = async (): Promise<never> => { throw new Error('unused'); };
+    const host: LanesHost = {
+      sender: {
+        // Starting a request costs the page 3 ms here (building the form, the browser reading file details).
+        upload: () => {
+          const t = performance.now();
+          while (performance.now() - t < 3);
+          started++;
+          return new Promise<never>(() => {});
+        },
+        resumable: { create: unused, get: unused, part: unused, complete: unused },
+        resumableBytes: 1e9,
+        blob: () => new Blob(['x']),
+        sha256: () => 'h',
+        session: () => undefined,
+        opened: async () => {},
+        progress: () => {},
+      },
+      batching: false,
+      usable: (e) => e.state === 'queued',
+      setState: (e, patch) => Object.assign(e, patch),
+      done: () => {},
+      fail: () => {},
+      settled: () => {},
+      pump: () => lanes.pump(),
+    };
+    const lanes = new Lanes(host, new AdaptiveConcurrency({ start: 16, min: 16, max: 16 }));
+    for (let i = 0; i < 16; i++) lanes.push(new Entry(`e${i}`, `${i}.jpg`, 1, 'queued'));
+    lanes.pump();
+    expect(started).toBeLessThanOrEqual(4); // 8 ms of 3 ms starts, and the one that crossed it
+    for (let i = 0; i < 20 && started < 16; i++) await settle();
+    expect(started).toBe(16);
+  });
 });

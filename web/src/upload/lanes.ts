@@ -7,7 +7,10 @@ import { takeBatch } from './batch';
 import type { AdaptiveConcurrency } from './concurrency';
 import type { Entry, EntryState } from './entry.svelte';
 import { sendFiles, type SendHost } from './send';
+import { yieldToPage } from './slices';
 
+/** How long one pump may spend starting requests before it lets other work in. */
+const START_MS = 8;
 /** 503 answers one file may get before it is marked failed. A 429 is always waited out: it never fails a file. */
 const MAX_OVERLOADS = 5;
 
@@ -38,6 +41,7 @@ export class Lanes {
   private requests = 0;
   private overloads = new Map<string, number>();
   private wake: ReturnType<typeof setTimeout> | undefined;
+  private pending = false;
 
   constructor(private readonly host: LanesHost, readonly control: AdaptiveConcurrency) {}
 
@@ -55,6 +59,12 @@ export class Lanes {
     let free = this.control.free(this.requests, now);
     const usable = (e: Entry) => this.host.usable(e);
     while (free > 0 && this.ready.length) {
+      // Starting a request costs the page a few ms (the form, the browser reading each file's details);
+      // sixteen lanes freed at once (a resume, a /check answer) were a 50 ms task. The rest follow.
+      if (performance.now() - now > START_MS) {
+        this.later();
+        break;
+      }
       const batch = this.host.batching ? takeBatch(this.ready, free, usable) : [this.ready.shift()!].filter(usable);
       if (!batch.length) continue;
       void this.send(batch);
@@ -67,6 +77,16 @@ export class Lanes {
         this.host.pump();
       }, this.control.waitUntil - now);
     }
+  }
+
+  /** Runs the stages again soon, once, after other work had its turn. */
+  private later() {
+    if (this.pending) return;
+    this.pending = true;
+    void yieldToPage().then(() => {
+      this.pending = false;
+      this.host.pump();
+    });
   }
 
   /** Paused: stop every request in flight (their files go back to the head of the line). */
