@@ -1,8 +1,8 @@
 // Our image codec (WASM: libjpeg-turbo, libspng, libwebp, libtiff, dav1d from Debian; worker/scripts/build-codec.sh).
 // develop() decodes a JPEG, PNG, WebP, TIFF or AVIF once — JPEGs DCT-scaled to the smallest M/8 that
 // covers the largest output — then makes every output largest-first, each rescaled from the previous
-// pixels (never from a re-decoded lossy output; a small JPEG or WebP, up to 4 MP, has its smaller outputs
-// decoded again from the original at their own load scale, as sharp does), turned upright by the EXIF
+// pixels (never from a re-decoded lossy output; a small lossy WebP, up to 4 MP, has its smaller outputs
+// decoded again from the original by libwebp's scaled decode, as sharp does), turned upright by the EXIF
 // orientation, encoded as WebP with the source's ICC profile (unless sRGB), and finally a small upright
 // RGBA of the same pixels for ThumbHash.
 import type { CodecModule } from './codec/codec.mjs';

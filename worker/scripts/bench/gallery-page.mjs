@@ -71,17 +71,34 @@ export async function measureGallery(browser, { name, viewport, scale, base, tok
     const frames = [];
     const began = performance.now();
     let last = began;
+    const end = (extra) => resolve({ frames: frames.slice(1), seconds: (last - began) / 1000, y: window.scrollY, height: document.documentElement.scrollHeight, ...extra });
+    // Chromium (156, headless, software compositing) stops producing frames after a few thousand
+    // frames of this scroll (~1.8M px down a 4.5M px grid): requestAnimationFrame never fires again
+    // while timers still run. Without this watchdog the run waited forever.
+    const watchdog = setInterval(() => {
+      if (performance.now() - last > 3000) {
+        clearInterval(watchdog);
+        end({ stalled: true });
+      }
+    }, 500);
     const tick = (now) => {
       frames.push(now - last);
       last = now;
       window.scrollBy(0, window.innerHeight * 0.5);
       // The grid spans the whole library from the start (laid out from the day counts).
       const done = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
-      if (done || now - began > limitMs) resolve({ frames: frames.slice(1), seconds: (now - began) / 1000, reachedEnd: done, y: window.scrollY, height: document.documentElement.scrollHeight });
-      else requestAnimationFrame(tick);
+      if (done || now - began > limitMs) {
+        clearInterval(watchdog);
+        end({ reachedEnd: done });
+      } else requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
   }), scrollSeconds * 1000), scrollSeconds + 60, 'the scroll loop');
+  if (scroll.stalled) {
+    // Rendering does not come back on this page: a new document draws again, at the same place.
+    await page.reload();
+    await page.locator('li.tile img.placeholder').first().waitFor();
+  }
   const afterScroll = await metrics();
 
   // Drag the scrubber from its top to its bottom and back, 120 pointer moves, each in its own frame.
@@ -123,7 +140,7 @@ export async function measureGallery(browser, { name, viewport, scale, base, tok
   return [
     `  first paint (navigation → first tile on screen, signed in): ${ms(firstPaint)}` +
       (timeline && firstPage ? `  [timeline ${ms(timeline.start)} → ${ms(timeline.end)}, first page → ${ms(firstPage.end)}]` : ''),
-    `  scroll: ${scroll.frames.length} frames in ${scroll.seconds.toFixed(1)} s, ${scroll.reachedEnd ? 'reached the last photo' : `stopped at ${scrollSeconds} s`} (grid ${Math.round(scroll.height / 1000)}k px, at y=${Math.round(scroll.y)})`,
+    `  scroll: ${scroll.frames.length} frames in ${scroll.seconds.toFixed(1)} s, ${scroll.reachedEnd ? 'reached the last photo' : scroll.stalled ? 'CHROMIUM STOPPED PRODUCING FRAMES (no rAF for 3 s, timers alive; page reloaded)' : `stopped at ${scrollSeconds} s`} (grid ${Math.round(scroll.height / 1000)}k px, at y=${Math.round(scroll.y)})`,
     `          frame ${stats(scroll.frames)}`,
     `  scrubber drag: ${drag.length} frames, ${stats(drag)}`,
     `  long tasks (> 50 ms) while scrolling and dragging: ${long.length}${long.length ? `, max ${ms(Math.max(...long))}` : ''}`,

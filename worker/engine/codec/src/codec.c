@@ -194,7 +194,7 @@ int cx_shrink_to(int box_long, int box_short) {
   // Decoded smaller than asked (budget) or called out of order: fit what we have instead of enlarging.
   if (tw > cx.cur.width || th > cx.cur.height) cx_fit(cx.cur.width, cx.cur.height, box_long, box_short, &tw, &th);
   if (tw == cx.cur.width && th == cx.cur.height) return CX_OK;
-  int rc = cx.format == FMT_JPEG ? cx_jpeg_reload(tw, th) : cx.format == FMT_WEBP ? cx_webp_reload(tw, th) : CX_OK;
+  int rc = cx.format == FMT_WEBP ? cx_webp_reload(tw, th) : CX_OK;
   if (rc != CX_OK) return rc;
   if (tw == cx.cur.width && th == cx.cur.height) return CX_OK;
   if (!cx_resample(&cx.cur, tw, th)) return cx_fail(CX_NO_MEMORY, "out of memory resizing to %dx%d", tw, th);

@@ -37,9 +37,8 @@ typedef struct {
   int out_w, out_h;
   int out_webp, out_quality, out_method; // what cx.out holds, to reuse it for an identical output
   size_t budget;
-  uint8_t* reload;           // a small JPEG's or WebP's bytes, kept for shrink-on-load per output (cx_reload)
+  uint8_t* reload;           // a small WebP's bytes, kept for shrink-on-load per output (cx_webp_reload)
   size_t reload_len;
-  int jpeg_sub, jpeg_gray;
   char message[256];
   WebPPicture slots[CX_SLOTS]; // outputs kept as pixels (cx_keep), encoded later in any order (cx_encode)
 } Codec;
@@ -58,11 +57,10 @@ void cx_free_out(void);
 
 // Decoders fill cx.cur (and cx.src_w/h, orientation, icc) at a size covering need_w x need_h.
 int cx_decode_jpeg(const uint8_t* data, size_t len, int box_long, int box_short);
-// Shrink-on-load per output, as sharp does it, for small files (RELOAD_MAX_PIXELS; a second decode costs
-// a few ms there): replaces cx.cur with a decode of the kept bytes at the output's load scale (>= tw x th).
+// Shrink-on-load per output, as sharp does it, for small WebPs (RELOAD_MAX_PIXELS; a second decode costs
+// a few ms there): replaces cx.cur with a decode of the kept bytes scaled to the output's size.
 #define RELOAD_MAX_PIXELS (4 * 1000 * 1000)
 void cx_keep_for_reload(const uint8_t* data, size_t len);
-int cx_jpeg_reload(int tw, int th);
 int cx_webp_reload(int tw, int th);
 int cx_decode_png(const uint8_t* data, size_t len, int box_long, int box_short);
 int cx_decode_webp(const uint8_t* data, size_t len, int box_long, int box_short);

@@ -2,7 +2,6 @@
 // YUV 4:2:0 planes when the file is 4:2:0 YCbCr or grey (no colour conversion, no chroma upsampling);
 // other subsamplings decode to planes and have their chroma averaged to 4:2:0; RGB and CMYK/YCCK files
 // go through RGBA at the scaled size.
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,9 +158,13 @@ static void range_map(uint8_t* r, int n, int chroma) {
 static int decode_planes(tjhandle h, const uint8_t* d, size_t len, int sw, int sh, int sub, int gray, WebPPicture* p) {
   // Warnings (premature end, corrupt data) are failures, as with sharp; LIMITSCANS stops scan bombs.
   int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;
+  // TurboJPEG writes luma in whole MCUs: an even number of columns and rows for 4:2:0 (an odd-sized image
+  // would have its padding row written over the top of the U plane). Room for them; the picture keeps its
+  // own size, the planes their padded stride.
   WebPPictureInit(p);
-  p->use_argb = 0, p->colorspace = WEBP_YUV420, p->width = sw, p->height = sh;
+  p->use_argb = 0, p->colorspace = WEBP_YUV420, p->width = (sw + 1) & ~1, p->height = (sh + 1) & ~1;
   if (!WebPPictureAlloc(p)) return cx_fail(CX_NO_MEMORY, "out of memory for %dx%d pixels", sw, sh);
+  p->width = sw, p->height = sh;
   unsigned char* planes[3] = {p->y, p->u, p->v};
   int strides[3] = {p->y_stride, p->uv_stride, p->uv_stride};
   int pw = 0, ph = 0, sub420 = gray || sub == TJSAMP_420;
@@ -196,30 +199,6 @@ static int decode_planes(tjhandle h, const uint8_t* d, size_t len, int sw, int s
       range_map(u, cw, 1), range_map(v, cw, 1);
     }
   }
-  return CX_OK;
-}
-
-/**
- * Shrink-on-load as sharp does it for JPEG: a tw x th output of a W x H file is made from a decode at 1/2,
- * 1/4 or 1/8 (libjpeg's scaled IDCT) when the shrink leaves at least that factor — halved when the shrink's
- * integer part equals it (libjpeg's rounding) — then Lanczos-3 for the rest. Leaves cx.cur alone otherwise.
- */
-int cx_jpeg_reload(int tw, int th) {
-  if (!cx.reload) return CX_OK;
-  double shrink = fmin((double)cx.src_w / tw, (double)cx.src_h / th);
-  int f = shrink >= 8 ? 8 : shrink >= 4 ? 4 : shrink >= 2 ? 2 : 1;
-  if (f > 1 && (int)shrink == f) f /= 2;
-  if (f == 1) return CX_OK;
-  int sw = (cx.src_w + f - 1) / f, sh = (cx.src_h + f - 1) / f;
-  if (sw < tw || sh < th) return CX_OK;
-  tjhandle h = tjInitDecompress();
-  if (!h) return cx_fail(CX_NO_MEMORY, "out of memory starting the JPEG decoder");
-  WebPPicture p;
-  int rc = decode_planes(h, cx.reload, cx.reload_len, sw, sh, cx.jpeg_sub, cx.jpeg_gray, &p);
-  tjDestroy(h);
-  if (rc != CX_OK) return rc;
-  WebPPictureFree(&cx.cur);
-  cx.cur = p;
   return CX_OK;
 }
 
@@ -259,7 +238,6 @@ int cx_decode_jpeg(const uint8_t* d, size_t len, int box_long, int box_short) {
   if (direct) {
     rc = decode_planes(h, d, len, sw, sh, sub, gray, &cx.cur);
     tjDestroy(h);
-    if (rc == CX_OK) cx_keep_for_reload(d, len), cx.jpeg_sub = sub, cx.jpeg_gray = gray;
     return rc;
   }
 

@@ -2,7 +2,7 @@
 // pipeline wants the cheap thumbnails encoded and stored before the display variants. cx_keep makes an
 // output and keeps it in a slot; cx_encode encodes a slot. A 12 MP photo's slots hold ~12 MB (the 2160
 // variant is 9 MB of YUV). Each output is resized from the previous one (the cascade), except where a
-// small JPEG or WebP is decoded again at the output's own load scale, as sharp does (cx_shrink_to).
+// small WebP is decoded again at the output's own size, as sharp does (cx_shrink_to).
 #include "codec.h"
 
 /** Shrink to fit (long, short) and keep a copy in `slot`. */
