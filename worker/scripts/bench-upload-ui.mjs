@@ -145,6 +145,19 @@ function busyRuns({ nodes, samples, timeDeltas }) {
   flush();
 }
 
+/** The main thread's tasks over 50 ms in a trace, each with the events that took most of it. */
+function longTasksInTrace(events) {
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const mine = events.filter((e) => e.pid === main?.pid && e.tid === main?.tid && e.ph === 'X' && e.dur);
+  for (const task of mine.filter((e) => e.name === 'RunTask' && e.dur > 50_000)) {
+    const inside = mine.filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur);
+    const by = new Map();
+    for (const e of inside) by.set(e.name, (by.get(e.name) ?? 0) + e.dur / 1000);
+    const from = inside.map((e) => e.args?.src_func ?? e.args?.task?.posted_from?.function_name).find(Boolean) ?? JSON.stringify(task.args ?? {}).slice(0, 120);
+    console.log(`  task ${(task.dur / 1000).toFixed(0)} ms (posted from ${from}): ${[...by].sort((x, y) => y[1] - x[1]).slice(0, 8).map(([k, v]) => `${k} ${v.toFixed(0)}`).join('; ')}`);
+  }
+}
+
 const port = await new Promise((resolve) => {
   const probe = net.createServer().listen(0, '127.0.0.1', () => {
     const { port: free } = probe.address();
@@ -275,6 +288,8 @@ try {
         scripts: e.scripts.map((s) => `${s.invoker}${s.sourceFunctionName ? ` ${s.sourceFunctionName}` : ''} ${Math.round(s.duration)} ms${s.forcedStyleAndLayoutDuration ? ` (layout ${Math.round(s.forcedStyleAndLayoutDuration)})` : ''}`),
       })))).observe({ type: 'long-animation-frame', buffered: false });
     });
+    // BENCH_TRACE=1: a Chromium trace of the big pick, to name what the tasks over 50 ms did (GC, IPC…).
+    if (process.env.BENCH_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink_gc', 'toplevel'] });
     const cdp = PROFILE ? await page.context().newCDPSession(page) : null;
     if (cdp) {
       await cdp.send('Profiler.enable');
@@ -298,6 +313,7 @@ try {
     console.log(`  long tasks, the app's part (from the change event on, until 3 s after the fill): ${appPart.filter((d) => d > 0).length}, max ${max(appPart)} ms, over 50 ms: ${appPart.filter((d) => d > 50).length}`);
     console.log(`  long tasks, the browser building the ${SMALL}-file FileList (before the change event, and after our handler in the same task): max ${max(long.map(([, d], i) => d - appPart[i]))} ms`);
     if (cdp) busyRuns((await cdp.send('Profiler.stop')).profile);
+    if (process.env.BENCH_TRACE) longTasksInTrace(JSON.parse((await browser.stopTracing()).toString()).traceEvents);
     for (const f of frames.filter((x) => x.start + x.duration > changeAt)) {
       console.log(`  frame over 50 ms at +${ms(f.start - changeAt)}: ${ms(f.duration)} (render ${ms(f.render)}): ${f.scripts.join('; ') || 'no script'}`);
     }

@@ -72,9 +72,10 @@ export async function measureGallery(browser, { name, viewport, scale, base, tok
     const began = performance.now();
     let last = began;
     const end = (extra) => resolve({ frames: frames.slice(1), seconds: (last - began) / 1000, y: window.scrollY, height: document.documentElement.scrollHeight, ...extra });
-    // Chromium (156, headless, software compositing) stops producing frames after a few thousand
-    // frames of this scroll (~1.8M px down a 4.5M px grid): requestAnimationFrame never fires again
-    // while timers still run. Without this watchdog the run waited forever.
+    // Chromium (156, headless, software compositing) stops producing frames after ~4,200 frames of
+    // this scroll (~45 s; not at a place: started 1.75M px down it runs on past 2.1M px):
+    // requestAnimationFrame never fires again while timers still run. Without this watchdog the run
+    // waited forever.
     const watchdog = setInterval(() => {
       if (performance.now() - last > 3000) {
         clearInterval(watchdog);
