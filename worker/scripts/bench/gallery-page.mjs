@@ -95,12 +95,18 @@ export async function measureGallery(browser, { name, viewport, scale, base, tok
     };
     requestAnimationFrame(tick);
   }), scrollSeconds * 1000), scrollSeconds + 60, 'the scroll loop');
+  // Measured before any reload below: the page that scrolled is the one whose growth matters.
+  const afterScroll = await metrics();
+  const longScroll = await page.evaluate(() => window.__long);
   if (scroll.stalled) {
     // Rendering does not come back on this page: a new document draws again, at the same place.
     await page.reload();
     await page.locator('li.tile img.placeholder').first().waitFor();
+    await page.evaluate(() => {
+      window.__long = [];
+      new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+    });
   }
-  const afterScroll = await metrics();
 
   // Drag the scrubber from its top to its bottom and back, 120 pointer moves, each in its own frame.
   step('scrubber drag');
@@ -132,7 +138,7 @@ export async function measureGallery(browser, { name, viewport, scale, base, tok
     () => (document.querySelector('li.tile img.placeholder') && !document.querySelector('.tile-blank') ? performance.now() : 0),
     undefined, { polling: 'raf', timeout: 30_000 },
   ).catch(() => null))?.jsonValue();
-  const long = await page.evaluate(() => window.__long);
+  const long = scroll.stalled ? [...longScroll, ...(await page.evaluate(() => window.__long))] : await page.evaluate(() => window.__long);
   const end = await metrics();
   await context.close();
 
