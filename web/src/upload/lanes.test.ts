@@ -8,6 +8,28 @@ import { Lanes, type LanesHost } from './lanes';
 import { UploadQueue } from './queue.svelte';
 import { file, harness, settle, states } from './queue-harness';
 
+/** A Lanes host whose sender uploads with `upload`; `pump` lets each test decide what pumping means. */
+function laneHost(upload: LanesHost['sender']['upload'], host: Pick<LanesHost, 'done' | 'fail' | 'pump'>): LanesHost {
+  const unused = async (): Promise<never> => { throw new Error('unused'); };
+  return {
+    sender: {
+      upload,
+      resumable: { create: unused, get: unused, part: unused, complete: unused },
+      resumableBytes: 1e9,
+      blob: () => new Blob(['x']),
+      sha256: () => 'h',
+      session: () => undefined,
+      opened: async () => {},
+      progress: () => {},
+    },
+    batching: false,
+    usable: (e) => e.state === 'queued',
+    setState: (e, patch) => Object.assign(e, patch),
+    settled: () => {},
+    ...host,
+  };
+}
+
 describe('upload lanes', () => {
   it('never runs more uploads at once than its concurrency', async () => {
     const h = harness({ hold: true });
@@ -112,26 +134,11 @@ describe('upload lanes', () => {
     let answer: (name: string, signal?: AbortSignal) => Promise<UploadResponse> = async () => { throw new ApiError(503, 'unavailable', 'Busy.', 1); };
     const failed: unknown[] = [];
     let paused = false;
-    const unused = async (): Promise<never> => { throw new Error('unused'); };
-    const host: LanesHost = {
-      sender: {
-        upload: (_blob, name, o) => (calls.push(name), answer(name, o.signal)),
-        resumable: { create: unused, get: unused, part: unused, complete: unused },
-        resumableBytes: 1e9,
-        blob: () => new Blob(['x']),
-        sha256: () => 'h',
-        session: () => undefined,
-        opened: async () => {},
-        progress: () => {},
-      },
-      batching: false,
-      usable: (e) => e.state === 'queued',
-      setState: (e, patch) => Object.assign(e, patch),
+    const host = laneHost((_blob, name, o) => (calls.push(name), answer(name, o.signal)), {
       done: (e) => (e.state = 'done'),
       fail: (e, err) => ((e.state = 'failed'), failed.push(err)),
-      settled: () => {},
       pump: () => paused || lanes.pump(),
-    };
+    });
     const one = () => new AdaptiveConcurrency({ start: 1, min: 1, max: 1 });
     let lanes = new Lanes(host, one());
     const a = new Entry('a', 'a.jpg', 1, 'queued');
@@ -166,32 +173,14 @@ describe('upload lanes', () => {
 
   it('starts requests a time slice per task when many lanes come free at once', async () => {
     let started = 0;
-    const unused = async (): Promise<never> => { throw new Error('unused'); };
-    const host: LanesHost = {
-      sender: {
-        // Starting a request costs the page 3 ms here (building the form, the browser reading file details).
-        upload: () => {
-          const t = performance.now();
-          while (performance.now() - t < 3);
-          started++;
-          return new Promise<never>(() => {});
-        },
-        resumable: { create: unused, get: unused, part: unused, complete: unused },
-        resumableBytes: 1e9,
-        blob: () => new Blob(['x']),
-        sha256: () => 'h',
-        session: () => undefined,
-        opened: async () => {},
-        progress: () => {},
-      },
-      batching: false,
-      usable: (e) => e.state === 'queued',
-      setState: (e, patch) => Object.assign(e, patch),
-      done: () => {},
-      fail: () => {},
-      settled: () => {},
-      pump: () => lanes.pump(),
+    // Starting a request costs the page 3 ms here (building the form, the browser reading file details).
+    const upload = () => {
+      const t = performance.now();
+      while (performance.now() - t < 3);
+      started++;
+      return new Promise<never>(() => {});
     };
+    const host = laneHost(upload, { done: () => {}, fail: () => {}, pump: () => lanes.pump() });
     const lanes = new Lanes(host, new AdaptiveConcurrency({ start: 16, min: 16, max: 16 }));
     for (let i = 0; i < 16; i++) lanes.push(new Entry(`e${i}`, `${i}.jpg`, 1, 'queued'));
     lanes.pump();
