@@ -161,7 +161,7 @@ describe('people', () => {
 
     // Named on the People page (markup stays text).
     const page = await signedIn(browser);
-    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('link', { name: 'People', exact: true }).click();
     const card = page.locator(`li.person[data-person-id="${personId}"]`);
     await card.waitFor({ timeout: 30_000 });
     const name = `<b>Ada</b> ${run.slice(-5)}`;
@@ -186,7 +186,7 @@ describe('people', () => {
 
     // On a phone the People page keeps its cards inside the screen (a card's actions wrap).
     const phone = await signedIn(browser, { width: 390, height: 844 });
-    await phone.getByRole('link', { name: 'People' }).click();
+    await phone.getByRole('link', { name: 'People', exact: true }).click();
     await phone.locator(`li.person[data-person-id="${personId}"]`).waitFor({ timeout: 30_000 });
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const spill = await phone.locator('li.person').evaluateAll((cards) => cards.flatMap((card) => {
