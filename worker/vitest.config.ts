@@ -39,5 +39,12 @@ export default defineConfig(async () => ({
     setupFiles: [path.join(import.meta.dirname, 'test/setup.ts')],
     // Generous: a 12 MP HEIC goes through libheif WASM in the isolate (10 s alone, 30 s+ on a busy 2-core box).
     testTimeout: 90_000,
+    // Console output goes straight to workerd's stdout instead of through vitest's onUserConsoleLog RPC.
+    // @cloudflare/vitest-plugin buffers a log made from another I/O context (our queue consumer, a
+    // waitUntil, the feed Durable Object) until the runner's next message; when one lands after a file's
+    // last task update there is no next message, vitest waits for its reply forever and the whole run
+    // stalls with no output (workers-sdk#15498, #15719; it stalled CI for 90 minutes). The cost is the
+    // per-test "stdout | file > test" header above each line.
+    disableConsoleIntercept: true,
   },
 }));
