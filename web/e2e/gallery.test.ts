@@ -38,6 +38,7 @@ describe('virtual gallery', () => {
     let maxImgs = 0;
     let maxTiles = 0;
     let maxHeld = 0;
+    let lite = 0;
     for (let step = 0; step < 600; step++) {
       // After the grid has drawn the new place, the photos of its rows (overscan included) arrive by
       // cursor: blank squares until then.
@@ -50,12 +51,14 @@ describe('virtual gallery', () => {
         ids: [...document.querySelectorAll('li.tile')].map((li) => li.getAttribute('data-photo-id')!),
         imgs: document.querySelectorAll('img').length,
         held: (window as unknown as { darkroom: { library: { held: number } } }).darkroom.library.held,
+        lite: document.querySelectorAll('li.tile.lite').length,
         end: window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2,
       }));
       for (const id of s.ids) seen.add(id);
       maxImgs = Math.max(maxImgs, s.imgs);
       maxTiles = Math.max(maxTiles, s.ids.length);
       maxHeld = Math.max(maxHeld, s.held);
+      lite += s.lite;
       if (s.end) break;
     }
     expect(seen.size).toBeGreaterThanOrEqual(COUNT);
@@ -64,7 +67,10 @@ describe('virtual gallery', () => {
     // 1280×860: 6 columns, ~4.6 rows per screen, plus 600 px of overscan either side ≈ 12 rows.
     expect(maxTiles).toBeLessThanOrEqual(120);
     expect(maxImgs).toBeLessThanOrEqual(2 * 120 + 10);
-    // Every seeded tile paints its ThumbHash placeholder.
+    // Scrolled most of a screen at a time, rows came in drawn light (average colours); once the scroll
+    // stops every tile is drawn in full and paints its ThumbHash placeholder.
+    expect(lite).toBeGreaterThan(0);
+    await page.waitForFunction(() => !document.querySelector('li.tile.lite'), undefined, { timeout: 5_000 });
     expect(await page.locator('li.tile img.placeholder').count()).toBeGreaterThan(0);
 
     await page.context().close();

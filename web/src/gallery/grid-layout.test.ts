@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayAt, keepRows, layoutDays, markAt, monthMarks, photoAt, photoTop, visibleRows, type Row } from './grid-layout';
+import { dayAt, keepRows, layoutDays, markAt, monthMarks, photoAt, photoTop, slotRows, visibleRows, type Row, type SlottedRow } from './grid-layout';
 
 const OPTS = { width: 1000, minTile: 180, gap: 6, headerHeight: 40, monthHeight: 50 };
 const label = (r: Row) => (r.kind === 'month' ? r.month : r.kind === 'day' ? `day ${r.day}` : `${r.day}:${r.start}-${r.end}`);
@@ -70,5 +70,53 @@ describe('layoutDays', () => {
     expect(markAt(marks, 0)?.month).toBe('2026-11');
     expect(markAt(marks, marks[1].at)?.month).toBe('2026-10');
     expect(markAt(marks, 1)?.month).toBe('2026-10');
+  });
+});
+
+describe('slotRows', () => {
+  const many = Array.from({ length: 60 }, (_, i) => ({ key: `2026-${String(12 - Math.floor(i / 28)).padStart(2, '0')}-${String(28 - (i % 28)).padStart(2, '0')}`, count: 9 }));
+  const g = layoutDays(many, OPTS);
+  const at = (prev: SlottedRow[], y: number) => slotRows(prev, visibleRows(g, y, y + 800, 300));
+
+  it('keeps a row in its slot while it stays, and gives a row scrolling in the slot of one of its kind that left', () => {
+    const a = at([], 0);
+    expect(new Set(a.map((s) => s.slot)).size).toBe(a.length);
+    const b = at(a, 400);
+    const before = new Map(a.map((s) => [s.row.key, s.slot]));
+    for (const s of b) if (before.has(s.row.key)) expect(s.slot).toBe(before.get(s.row.key));
+    expect(new Set(b.map((s) => s.slot)).size).toBe(b.length);
+    // A row that came in takes a slot freed by a row of its kind; a new slot only when none is left.
+    const left = a.filter((s) => !b.some((t) => t.row.key === s.row.key));
+    const came = b.filter((s) => !before.has(s.row.key));
+    expect(came.length).toBeGreaterThan(0);
+    for (const kind of ['month', 'day', 'tiles'] as const) {
+      const freed = left.filter((s) => s.row.kind === kind).length;
+      const fresh = came.filter((s) => s.row.kind === kind && !a.some((x) => x.slot === s.slot));
+      expect(fresh.length).toBe(Math.max(0, came.filter((s) => s.row.kind === kind).length - freed));
+    }
+  });
+
+  it('draws rows coming in during a fast scroll light, keeps drawn rows as they are, and draws all in full once it slows', () => {
+    const a = at([], 0);
+    expect(a.every((s) => !s.lite)).toBe(true);
+    const b = slotRows(a, visibleRows(g, 600, 1400, 300), true);
+    const kept = b.filter((s) => a.some((x) => x.row.key === s.row.key));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.every((s) => !s.lite)).toBe(true);
+    expect(b.filter((s) => !kept.includes(s)).every((s) => s.lite)).toBe(true);
+    const c = slotRows(b, visibleRows(g, 1200, 2000, 300), true);
+    expect(c.filter((s) => b.some((x) => x.row.key === s.row.key && x.lite)).every((s) => s.lite)).toBe(true);
+    expect(slotRows(c, visibleRows(g, 1200, 2000, 300)).every((s) => !s.lite)).toBe(true);
+  });
+
+  it('draws a long scroll with about a screen of slots, never one per row passed', () => {
+    let s: SlottedRow[] = [];
+    const seen = new Set<string>();
+    for (let y = 0; y < g.height - 800; y += 430) {
+      s = at(s, y);
+      for (const x of s) seen.add(x.slot);
+    }
+    expect(seen.size).toBeLessThan(40);
+    expect(visibleRows(g, 0, g.height, 0).length).toBeGreaterThan(150);
   });
 });
