@@ -44,15 +44,19 @@ function processes() {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return { pid: Number(pid), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) };
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/); // Chromium rewrites its children's as one line
+      const arg = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+      // Chromium's process kinds: browser (no --type), renderer, gpu-process, utility (network service…).
+      const type = arg('utility-sub-type')?.split('.').at(-1) ?? arg('type') ?? 'browser';
+      return { pid: Number(pid), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), type };
     } catch {
       return null; // gone meanwhile
     }
   }).filter(Boolean);
 }
 
-/** CPU seconds used so far by the processes under `roots` (themselves included). */
-function cpuSeconds(procs, roots) {
+/** CPU seconds used so far by the processes under `roots` (themselves included), in all or by kind. */
+function cpuSeconds(procs, roots, byType = false) {
   const tree = new Set(roots);
   for (let grew = true; grew;) {
     grew = false;
@@ -62,7 +66,11 @@ function cpuSeconds(procs, roots) {
       grew = true;
     }
   }
-  return procs.filter((p) => tree.has(p.pid)).reduce((a, p) => a + p.ticks, 0) / 100;
+  const mine = procs.filter((p) => tree.has(p.pid));
+  if (!byType) return mine.reduce((a, p) => a + p.ticks, 0) / 100;
+  const kinds = {};
+  for (const p of mine) kinds[p.type] = (kinds[p.type] ?? 0) + p.ticks / 100;
+  return kinds;
 }
 
 /** CPU seconds so far: the server (wrangler and workerd), this script itself, and anything else it started (Chromium). */
@@ -70,9 +78,13 @@ function cpu() {
   const procs = processes();
   const others = procs.filter((p) => p.ppid === process.pid && p.pid !== server.child.pid).map((p) => p.pid);
   const { user, system } = process.cpuUsage();
-  return { server: cpuSeconds(procs, [server.child.pid]), 'node client': (user + system) / 1e6, chromium: cpuSeconds(procs, others) };
+  return { server: cpuSeconds(procs, [server.child.pid]), 'node client': (user + system) / 1e6, chromium: cpuSeconds(procs, others), kinds: cpuSeconds(procs, others, true) };
 }
-const cpuLine = (before, after) => Object.keys(after).map((k) => `${k} ${(after[k] - before[k]).toFixed(1)} s`).join(', ');
+const cpuLine = (before, after) => {
+  const kinds = Object.keys(after.kinds).map((k) => [k, after.kinds[k] - (before.kinds[k] ?? 0)]).filter(([, s]) => s >= 0.1).sort((a, b) => b[1] - a[1]);
+  return ['server', 'node client', 'chromium'].map((k) => `${k} ${(after[k] - before[k]).toFixed(1)} s`).join(', ') +
+    (kinds.length ? ` (${kinds.map(([k, s]) => `${k} ${s.toFixed(1)}`).join(', ')})` : '');
+};
 const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 /** Time-weighted: how long k intervals were open at once, for each k, between the first start and the last end. */
