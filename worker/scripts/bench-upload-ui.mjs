@@ -126,6 +126,21 @@ function appReport({ reqs, samples, pickAt }, files, pageT0) {
 }
 
 /** The profile's stretches of main-thread work over 50 ms, each with the functions it spent its time in. */
+/** BENCH_PROFILE=pick: where the page's main thread spent the 1,000-file pick, by function (self time). */
+function totals({ nodes, samples, timeDeltas }) {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let all = 0;
+  samples.forEach((id, i) => {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    const dt = (timeDeltas[i + 1] ?? 0) / 1000;
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + dt);
+    if (functionName !== '(idle)') all += dt;
+  });
+  console.log(`  page main thread busy ${all.toFixed(0)} ms; by self time: ${[...self].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, v]) => `${k} ${v.toFixed(0)}`).join('; ')}`);
+}
+
 function busyRuns({ nodes, samples, timeDeltas }) {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const parent = new Map(nodes.flatMap((n) => (n.children ?? []).map((c) => [c, n.id])));
@@ -178,9 +193,10 @@ const port = await new Promise((resolve) => {
 });
 const BASE = `http://127.0.0.1:${port}`;
 const state = mkdtempSync(path.join(os.tmpdir(), 'darkroom-bench-upload-ui-'));
-// BENCH_PROFILE=1: a CPU profile of the 10,000-file pick, read against an unminified build.
-const PROFILE = !!process.env.BENCH_PROFILE;
-run('vite', ['build', '--logLevel', 'warn', ...(PROFILE ? ['--minify', 'false'] : [])]);
+// BENCH_PROFILE=1: a CPU profile of the 10,000-file pick, read against an unminified build;
+// BENCH_PROFILE=pick: of the 1,000-file pick instead, summed by function.
+const PROFILE = !!process.env.BENCH_PROFILE && process.env.BENCH_PROFILE !== 'pick';
+run('vite', ['build', '--logLevel', 'warn', ...(process.env.BENCH_PROFILE ? ['--minify', 'false'] : [])]);
 run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { stdio: 'ignore' });
 const server = await startWrangler({ port, persistTo: state, extraArgs: ['--var', `API_TOKEN:${TOKEN}`], quiet: !process.env.BENCH_VERBOSE });
 
@@ -247,6 +263,12 @@ try {
     }, 250);
   });
   const pageT0 = await page.evaluate(() => performance.now());
+  const pickCdp = process.env.BENCH_PROFILE === 'pick' ? await page.context().newCDPSession(page) : null;
+  if (pickCdp) {
+    await pickCdp.send('Profiler.enable');
+    await pickCdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await pickCdp.send('Profiler.start');
+  }
   cpu0 = cpu();
   t = performance.now();
   await page.getByTestId('folder-input').setInputFiles(dir);
@@ -256,6 +278,7 @@ try {
   }, FILES, { timeout: 600_000, polling: 50 });
   const app = (performance.now() - t) / 1000;
   const cpuApp = cpuLine(cpu0, cpu());
+  if (pickCdp) totals((await pickCdp.send('Profiler.stop')).profile);
   const summary = await page.evaluate(() => {
     clearInterval(window.__sampler);
     const q = window.darkroom.queue;

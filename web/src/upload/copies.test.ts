@@ -8,14 +8,15 @@ const busy = (ms: number) => {
 };
 
 /** A store whose puts cost the page 0.05 ms each, in the caller's task, as IndexedDB's do in Chromium. */
-function slowStore() {
+function slowStore(cost: (transaction: number) => number = () => 0.05) {
   const stored = new Map<string, StoredEntry>();
   const puts: Array<{ n: number; ms: number }> = [];
   const store: EntryStore = {
     put(entries) {
       const t = performance.now();
+      const each = cost(puts.length);
       for (const e of entries) {
-        busy(0.05);
+        busy(each);
         stored.set(e.id, e);
       }
       puts.push({ n: entries.length, ms: performance.now() - t });
@@ -46,6 +47,15 @@ describe('Copies', () => {
     const ms = s.puts.map((p) => p.ms).sort((a, b) => a - b);
     expect(ms[Math.floor(ms.length / 2)]).toBeLessThan(12); // the median: a busy machine may stretch one
     expect(turns).toBeGreaterThanOrEqual(s.puts.length - 1);
+  });
+
+  it('keeps a transaction short when puts turn slower than the ones it was sized from', async () => {
+    // Ten times cheaper for the first three transactions, then as usual.
+    const s = slowStore((n) => (n < 3 ? 0.005 : 0.05));
+    await new Copies(s.store).write(entries(3000));
+    expect(s.stored.size).toBe(3000);
+    expect(Math.max(...s.puts.map((p) => p.n))).toBeLessThanOrEqual(250);
+    expect(Math.max(...s.puts.map((p) => p.ms))).toBeLessThan(25); // 250 × 0.05 ms; sized from the cheap ones: 1000 × 0.05
   });
 
   it('deletes a copy only once its write has landed, even from a later slice', async () => {

@@ -16,6 +16,7 @@ import type { Skipped } from './intake';
 import { Lanes, overloaded } from './lanes';
 import { Lookahead } from './lookahead';
 import type { ResumableApi } from './resumable';
+import { ProgressThrottle } from './progress';
 import { inSlices } from './slices';
 import { SpeedMeter } from './speed';
 import type { EntryStore, StoredEntry } from './store';
@@ -56,6 +57,12 @@ export class UploadQueue {
   private readonly ahead: Lookahead;
   private readonly lanes: Lanes;
   private meter = new SpeedMeter();
+  /** Progress is shown a few times a second (progress.ts); a file that is settled shows its state. */
+  private shown = new ProgressThrottle<Entry>((latest) => {
+    for (const [entry, sent] of latest) if (entry.state === 'uploading') this.list.update(entry, { sent });
+    this.speed = this.measured;
+  });
+  private measured = 0;
 
   constructor(
     private readonly deps: QueueDeps,
@@ -250,8 +257,8 @@ export class UploadQueue {
   }
 
   private progress(entry: Entry, sent: number) {
-    this.list.update(entry, { sent });
     const speed = this.meter.progress(entry.id, sent, performance.now());
-    if (speed !== null) this.speed = speed;
+    if (speed !== null) this.measured = speed;
+    this.shown.report(entry, sent);
   }
 }
