@@ -124,23 +124,21 @@ export interface SlottedRow {
  * they are; once the scroll slows every row is drawn in full.
  */
 export function slotRows(prev: readonly SlottedRow[], rows: readonly Row[], fast = false): SlottedRow[] {
-  const was = new Map(prev.map((s) => [s.row.key, s.slot]));
-  const lite = new Map(prev.map((s) => [s.row.key, s.lite]));
+  const was = new Map(prev.map((s) => [s.row.key, s]));
   const taken = new Set<string>();
   for (const r of rows) {
-    const slot = was.get(r.key);
-    if (slot !== undefined) taken.add(slot);
+    const kept = was.get(r.key);
+    if (kept) taken.add(kept.slot);
   }
-  const free = prev.filter((s) => !taken.has(s.slot));
   return rows.map((row) => {
-    let slot = was.get(row.key);
+    const kept = was.get(row.key);
+    let slot = kept?.slot;
+    // The lowest slot of its kind not in use: one that a row which left has just freed.
     if (slot === undefined) {
-      const i = free.findIndex((s) => s.row.kind === row.kind);
-      if (i >= 0) slot = free.splice(i, 1)[0].slot;
-      else for (let n = 0; taken.has((slot = `${row.kind}${n}`)); n++);
+      for (let n = 0; taken.has((slot = `${row.kind}${n}`)); n++);
       taken.add(slot);
     }
-    return { slot, row, lite: fast && (lite.get(row.key) ?? true) };
+    return { slot, row, lite: fast && (kept?.lite ?? true) };
   });
 }
 

@@ -18,7 +18,7 @@ export class ProgressThrottle<K> {
     this.timer ??= setTimeout(() => this.flush(), this.everyMs);
   }
 
-  /** Hands over what is pending now (the queue settles a file: its last progress is of no use after). */
+  /** Hands over what is pending now, without waiting for the interval. */
   flush() {
     clearTimeout(this.timer);
     this.timer = undefined;
