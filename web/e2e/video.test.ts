@@ -67,6 +67,9 @@ describe('videos', () => {
     expect(await tile.locator('img.placeholder').count()).toBe(1);
     await screenshot(page, 'video-tile');
 
+    // The thumbnails stage stores the thumbnails first; the variants stage encodes the display variant
+    // after it, so the tile can show its thumbnail while the variant is still being made.
+    await expect.poll(async () => (await photoNamed('vp9-1080p.mp4')).stages.variants?.status, { timeout: 60_000 }).toBe('completed');
     const photo = await photoNamed('vp9-1080p.mp4');
     expect(photo.video).toEqual({ durationMs: 3000, codec: 'vp09', fps: 30, audio: false });
     expect([photo.width, photo.height]).toEqual([1920, 1080]);
@@ -75,7 +78,9 @@ describe('videos', () => {
     await tile.locator('a').click();
     const player = page.locator('video.player');
     await player.waitFor({ timeout: 20_000 });
-    expect(await player.getAttribute('poster')).toContain('variant-');
+    // The page shows the library's copy of the photo, which the feed brings up to date: the variants
+    // stage can have completed (above, from the API) a moment before its event reaches this page.
+    await expect.poll(() => player.getAttribute('poster'), { timeout: 10_000 }).toContain('variant-');
     // The original loads through Range requests and is playable from its metadata.
     await page.waitForFunction(() => (document.querySelector('video.player') as HTMLVideoElement | null)?.readyState! >= 1, null, { timeout: 20_000 });
     expect(await player.evaluate((v: HTMLVideoElement) => Math.round(v.duration))).toBe(3);
