@@ -54,17 +54,17 @@ export async function screenshot(page: Page, name: string) {
 }
 
 /** Uploads through the API, as another device of the same library would. */
-export async function apiUpload(name: string, bytes = fixture(name)) {
+export async function apiUpload(name: string, bytes = fixture(name), as = token()) {
   const res = await fetch(`${baseUrl()}/api/photos?filename=${encodeURIComponent(name)}`, {
-    method: 'PUT', body: bytes, headers: { Authorization: `Bearer ${token()}` },
+    method: 'PUT', body: bytes, headers: { Authorization: `Bearer ${as}` },
   });
   return (await res.json()) as { photo: { id: string } };
 }
 
 /** A JSON request to the API with the library token (POST unless told). */
-export async function api(path: string, body?: unknown, method = 'POST') {
+export async function api(path: string, body?: unknown, method = 'POST', as = token()) {
   const res = await fetch(`${baseUrl()}${path}`, {
-    method, body: body === undefined ? undefined : JSON.stringify(body), headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' },
+    method, body: body === undefined ? undefined : JSON.stringify(body), headers: { Authorization: `Bearer ${as}`, 'Content-Type': 'application/json' },
   });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return (await res.json()) as any;
@@ -74,10 +74,10 @@ export async function api(path: string, body?: unknown, method = 'POST') {
 export const freshBytes = (name: string, tag: string) => Buffer.concat([fixture(name), Buffer.from(`${tag}-${Date.now()}-${Math.random()}`)]);
 
 /** Polls the API until a photo has been developed. */
-export async function developed(photoId: string, timeoutMs = 120_000) {
+export async function developed(photoId: string, timeoutMs = 120_000, as = token()) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const { photo } = await api(`/api/photos/${photoId}`, undefined, 'GET');
+    const { photo } = await api(`/api/photos/${photoId}`, undefined, 'GET', as);
     if (photo?.status === 'completed') return photo;
     await new Promise((r) => setTimeout(r, 500));
   }

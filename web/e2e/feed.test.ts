@@ -84,15 +84,27 @@ function expectConsecutive(events: Array<{ seq?: number }>) {
 }
 
 describe('live feed client', () => {
-  it('reconnects with a growing backoff while the server is unreachable, then resumes from its seq and loses nothing', async () => {
-    const { page, line } = await feedPage();
+  /** A token of a library of its own: its log is empty, so the page is greeted with seq 0. */
+  async function newLibraryToken() {
+    const token = `drk_e2e_${crypto.randomUUID()}`;
+    d1(createTokenSql({ tokenHash: await hashToken(token), libraryId: `feed-${crypto.randomUUID().slice(0, 8)}`, label: 'feed e2e', now: Date.now() }));
+    return token;
+  }
+
+  // Once in a library with no events yet (seq 0 is a position too: resuming without it would skip what
+  // happened while cut off), and once in the shared library, whose log other tests may have filled.
+  it.each([['a new library', true], ['the shared library', false]] as const)(
+    'reconnects with a growing backoff while the server is unreachable, then resumes from its seq and loses nothing (%s)', async (_, fresh) => {
+    const token = fresh ? await newLibraryToken() : undefined;
+    const { page, line } = await feedPage(token);
+    if (fresh) expect((await feed(page)).seq).toBe(0);
     line.refuse = true;
     const cutAt = Date.now();
     cut(line);
     const before = (await feed(page)).seq;
     const mark = (await seen(page)).length;
-    const { photo } = await apiUpload('photo-pixel-gps.jpg', freshBytes('photo-pixel-gps.jpg', 'feed-backoff'));
-    await developed(photo.id); // all of its events happen while the page is cut off
+    const { photo } = await apiUpload('photo-pixel-gps.jpg', freshBytes('photo-pixel-gps.jpg', 'feed-backoff'), token);
+    await developed(photo.id, undefined, token); // all of its events happen while the page is cut off
     await expect.poll(() => line.attempts.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(4); // the first, then 3 refused
     const at = [cutAt, ...line.attempts.slice(1).map((a) => a.at)];
     const waits = at.slice(1).map((t, i) => t - at[i]);

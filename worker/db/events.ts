@@ -74,9 +74,16 @@ export async function latestSeq(db: D1Database, libraryId: string): Promise<{ la
   return row!;
 }
 
-/** Keeps a week of events: a client away longer gets a snapshot instead. */
+/**
+ * Keeps a week of events: a client away longer gets a snapshot instead. Each library keeps its newest
+ * event whatever its age: seq is MAX(seq) + 1, so an emptied log would number from 1 again, and a tab
+ * holding an old seq would take the new events for ones it had already applied.
+ */
 export async function pruneEvents(db: D1Database, before: number) {
-  await db.prepare(`DELETE FROM events WHERE created_at < ?1`).bind(before).run();
+  await db
+    .prepare(`DELETE FROM events WHERE created_at < ?1 AND seq < (SELECT MAX(seq) FROM events newest WHERE newest.library_id = events.library_id)`)
+    .bind(before)
+    .run();
 }
 
 /** Rows returned by the event statements of a batch result. */

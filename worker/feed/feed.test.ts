@@ -1,9 +1,10 @@
 // The live feed: auth on upgrade, isolation between libraries, event shapes, resume after a disconnect.
-import { SELF } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import type { FeedFrame, FeedMessage } from '../contract/feed';
 import type { UploadResponse } from '../contract/http';
+import { pruneEvents } from '../db/events';
 import { api, fixture, newLibrary, put, settled, waitForPhoto } from '../test/helpers';
 
 class Socket {
@@ -133,6 +134,30 @@ describe('GET /api/live', () => {
     const snapshot = (await again.until((m) => m.some((e) => e.type === 'snapshot'))).find((e) => e.type === 'snapshot')!;
     expect(snapshot).toMatchObject({ type: 'snapshot', counts: { completed: 1 }, reason: 'unknown seq' });
     again.close();
+  });
+
+  it('keeps numbering after a week-old log is pruned, and sends a snapshot to a client the prune left behind', async () => {
+    const { libraryId, token } = await newLibrary();
+    const first = await (await put(await fixture('photo-noexif.jpg'), 'a.jpg', token)).json<UploadResponse>();
+    await waitForPhoto(first.photo.id, token, settled);
+    const seqs = () => env.DB.prepare('SELECT seq FROM events WHERE library_id = ?1 ORDER BY seq').bind(libraryId).all<{ seq: number }>().then((r) => r.results.map((e) => e.seq));
+    const latest = (await seqs()).at(-1)!;
+    expect(latest).toBeGreaterThan(2);
+    await env.DB.prepare('UPDATE events SET created_at = 0 WHERE library_id = ?1').bind(libraryId).run(); // a week passes
+    await pruneEvents(env.DB, Date.now());
+    expect(await seqs()).toEqual([latest]); // the newest stays, so the next event is latest + 1, not 1
+
+    // A tab greeted while the log was empty (seq 0) missed events that are gone: it must reload.
+    const behind = await open(token, 0);
+    const [snapshot] = await behind.until((m) => m.length > 0);
+    expect(snapshot).toMatchObject({ type: 'snapshot', seq: latest, reason: 'too far behind' });
+    // A tab that had seen everything just carries on.
+    const current = await open(token, latest);
+    expect((await current.until((m) => m.length > 0))[0]).toEqual({ type: 'hello', seq: latest });
+    const second = await (await put(await fixture('photo-pixel-gps.jpg'), 'b.jpg', token)).json<UploadResponse>();
+    const events = await current.until(completedFor(second.photo.id));
+    expect(events.filter((e) => e.type !== 'hello')[0].seq).toBe(latest + 1);
+    for (const s of [behind, current]) s.close();
   });
 
   it('announces deletions', async () => {

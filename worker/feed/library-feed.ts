@@ -142,7 +142,9 @@ export class LibraryFeed extends DurableObject<Bindings> {
   private async replay(ws: WebSocket, libraryId: string, since: number) {
     const { latest, oldest } = await latestSeq(this.env.DB, libraryId);
     const missed = latest - since;
-    if (missed > MAX_REPLAY || (since > 0 && since < oldest - 1) || since > latest) {
+    // Events after `since` were pruned (even from 0: a client greeted while the log was empty), or the
+    // seq is from the future: the client cannot be brought up to date one event at a time.
+    if (missed > MAX_REPLAY || (oldest > 0 && since < oldest - 1) || since > latest) {
       send(ws, { type: 'snapshot', seq: latest, counts: await countsFor(this.env.DB, libraryId), reason: since > latest ? 'unknown seq' : 'too far behind' });
       return;
     }

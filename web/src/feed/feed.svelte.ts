@@ -31,6 +31,11 @@ export class Feed {
   /** When this socket last asked to resume, and whether its hello or snapshot is still owed. */
   private resumeAt = 0;
   private resumeOpen = false;
+  /**
+   * Whether a hello or snapshot has told us where the log is. Until then `seq` means nothing; after it,
+   * even 0 is a position (a library with no events yet) that a reconnect must resume from.
+   */
+  private greeted = false;
 
   constructor(private readonly token: string) {}
 
@@ -50,7 +55,7 @@ export class Feed {
     clearTimeout(this.retryTimer);
     const url = new URL('/api/live', location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    if (this.seq > 0) url.searchParams.set('since', String(this.seq));
+    if (this.greeted) url.searchParams.set('since', String(this.seq));
     this.state = 'connecting';
     const ws = new WebSocket(url, [FEED_PROTOCOL, `bearer.${this.token}`]);
     this.socket = ws;
@@ -98,10 +103,12 @@ export class Feed {
     if (message.type === 'hello' || message.type === 'snapshot') this.resumeOpen = false;
     if (message.type === 'hello') {
       // On a fresh connection the server tells us where the log is; nothing older is owed to us.
-      if (this.seq === 0) this.seq = message.seq;
+      if (!this.greeted) this.seq = message.seq;
+      this.greeted = true;
       return;
     }
     if (message.type === 'snapshot') {
+      this.greeted = true;
       this.seq = message.seq;
       this.held.clear();
       for (const l of this.resyncListeners) l();
