@@ -2,6 +2,7 @@
 // token's sockets are closed (on resume, and by the periodic check).
 import { env, runInDurableObject, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { eventStatement } from '../db/events';
 import { sha256Hex } from '../hash';
 import { newLibrary } from '../test/helpers';
 import { CLOSE_FLOOD, CLOSE_REVOKED, MIN_RESUME_INTERVAL_MS } from '../contract/feed';
@@ -90,6 +91,19 @@ describe('revoked tokens lose their feed (M8)', () => {
     expect(keptClosed).toBe(false);
     expect(await runInDurableObject(env.FEED.getByName(libraryId), (_feed: LibraryFeed, state) => state.storage.getAlarm())).not.toBeNull();
     kept.ws.close(1000, 'done');
+  });
+
+  it('tells every socket where the log ends on the periodic check, so an event whose fan-out was lost is noticed', async () => {
+    const { libraryId, token } = await newLibrary();
+    const s = await open(token);
+    await within(new Promise<void>((resolve) => s.ws.addEventListener('message', () => resolve(), { once: true })));
+    expect(JSON.parse(s.frames[0])).toEqual({ type: 'hello', seq: 0 });
+    // Committed, never broadcast: the consumer died between its D1 batch and the fan-out.
+    await env.DB.batch([eventStatement(env.DB, libraryId, 'photo.deleted', 'gone', {}, Date.now())]);
+    await runInDurableObject(env.FEED.getByName(libraryId), (feed: LibraryFeed) => feed.alarm());
+    await within((async () => { while (s.frames.length < 2) await new Promise((r) => setTimeout(r, 10)); })());
+    expect(JSON.parse(s.frames[1])).toEqual({ type: 'hello', seq: 1 });
+    s.ws.close(1000, 'done');
   });
 
   it('takes its socket cap from FEED_MAX_SOCKETS when that is a positive integer', () => {

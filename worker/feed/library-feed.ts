@@ -95,7 +95,11 @@ export class LibraryFeed extends DurableObject<Bindings> {
     }
   }
 
-  /** The periodic token check (M8): sockets of revoked tokens are closed; the alarm repeats while any are open. */
+  /**
+   * The periodic check, repeated while any socket is open: sockets of revoked tokens are closed (M8), and
+   * the others hear where the log ends. A broadcast is best effort (feed/publish.ts): one lost after its
+   * commit would otherwise go unnoticed until a later event showed the gap; a client behind the tip resumes.
+   */
   async alarm(): Promise<void> {
     const sockets = this.ctx.getWebSockets();
     const valid = new Map<string, Promise<boolean>>();
@@ -105,7 +109,12 @@ export class LibraryFeed extends DurableObject<Bindings> {
       if (!ok) valid.set(a.tokenHash, (ok = this.tokenValid(a)));
       if (!(await ok)) ws.close(CLOSE_REVOKED, 'token revoked');
     }
-    if (this.ctx.getWebSockets().length) await this.ctx.storage.setAlarm(Date.now() + TOKEN_CHECK_MS);
+    const open = this.ctx.getWebSockets();
+    if (!open.length) return;
+    const { libraryId } = open[0].deserializeAttachment() as Attachment; // one object per library
+    const { latest } = await latestSeq(this.env.DB, libraryId);
+    for (const ws of open) send(ws, { type: 'hello', seq: latest });
+    await this.ctx.storage.setAlarm(Date.now() + TOKEN_CHECK_MS);
   }
 
   private async tokenValid(a: Attachment): Promise<boolean> {

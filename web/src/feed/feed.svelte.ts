@@ -36,6 +36,8 @@ export class Feed {
    * even 0 is a position (a library with no events yet) that a reconnect must resume from.
    */
   private greeted = false;
+  /** The log's end as the server last announced it; below it, something was not delivered. */
+  private tip = 0;
 
   constructor(private readonly token: string) {}
 
@@ -105,6 +107,10 @@ export class Feed {
       // On a fresh connection the server tells us where the log is; nothing older is owed to us.
       if (!this.greeted) this.seq = message.seq;
       this.greeted = true;
+      // Later hellos (the end of a replay, the server's periodic one) say where the log ends now: an
+      // event before that which never came (a fan-out lost after its commit) is asked for like a gap.
+      this.tip = Math.max(this.tip, message.seq);
+      this.drain();
       return;
     }
     if (message.type === 'snapshot') {
@@ -120,6 +126,8 @@ export class Feed {
   }
 
   private drain() {
+    // Held events the seq has passed (a broadcast that overtook the greeting that counted it) are done.
+    for (const seq of this.held.keys()) if (seq <= this.seq) this.held.delete(seq);
     while (this.held.has(this.seq + 1)) {
       const next = this.held.get(this.seq + 1)!;
       this.held.delete(this.seq + 1);
@@ -127,10 +135,14 @@ export class Feed {
       for (const l of this.listeners) l(next);
     }
     clearTimeout(this.gapTimer);
-    if (this.held.size) {
+    if (this.behind()) {
       // Something in between is missing (a concurrent writer's broadcast still in flight, or lost).
       this.gapTimer = setTimeout(() => this.askForGap(), GAP_WAIT_MS);
     }
+  }
+
+  private behind() {
+    return this.held.size > 0 || this.tip > this.seq;
   }
 
   /**
@@ -138,8 +150,9 @@ export class Feed {
    * asking, CLOSE_FLOOD): while one is unanswered or too recent, look again later.
    */
   private askForGap() {
-    if (!this.held.size) return;
-    if (this.socket?.readyState !== WebSocket.OPEN) return this.skipGap();
+    if (!this.behind()) return;
+    // The reconnect resumes from seq anyway; only held events are worth applying meanwhile.
+    if (this.socket?.readyState !== WebSocket.OPEN) return this.held.size ? this.skipGap() : undefined;
     // A margin over the server's interval: the two clocks start at different ends of the network. An
     // answer that has not come in 5 s is taken as lost (the server ignores a resume it refuses).
     const now = Date.now();

@@ -1,7 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Feed } from './feed.svelte';
 
 const at = 1;
+const deleted = (seq: number) => ({ type: 'photo.deleted' as const, seq, at, photoId: `p${seq}` });
+
+/** A feed on an open socket that records what the client sends. */
+function openFeed() {
+  const feed = new Feed('t');
+  const sent: unknown[] = [];
+  feed.socket = { readyState: WebSocket.OPEN, send: (m: string) => sent.push(JSON.parse(m)) } as unknown as WebSocket;
+  return { feed, sent };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('Feed', () => {
   it('applies events in seq order, ignores duplicates, and holds one that arrives early', () => {
@@ -25,5 +38,35 @@ describe('Feed', () => {
     feed.receive({ type: 'snapshot', seq: 500, counts: { pending: 0, processing: 0, completed: 3, failed: 0 }, reason: 'too far behind' });
     expect(resynced).toBe(1);
     expect(feed.seq).toBe(500);
+  });
+
+  it('asks for what a later hello says it missed (a fan-out lost after its commit), once it has waited for it', () => {
+    vi.useFakeTimers();
+    const { feed, sent } = openFeed();
+    const seen: number[] = [];
+    feed.subscribe((e) => seen.push(e.seq));
+    feed.receive({ type: 'hello', seq: 10 });
+    feed.receive({ type: 'hello', seq: 12 }); // the server's periodic hello: 11 and 12 were never delivered
+    vi.advanceTimersByTime(999);
+    expect(sent).toEqual([]); // a broadcast in flight gets its second
+    vi.advanceTimersByTime(1);
+    expect(sent).toEqual([{ type: 'resume', since: 10 }]);
+    for (const m of [deleted(11), deleted(12), { type: 'hello' as const, seq: 12 }]) feed.receive(m); // the replay
+    expect(seen).toEqual([11, 12]);
+    vi.advanceTimersByTime(30_000);
+    expect(sent).toHaveLength(1); // caught up: nothing more to ask
+  });
+
+  it('drops a held event that the greeting already counted, instead of asking for it forever', () => {
+    vi.useFakeTimers();
+    const { feed, sent } = openFeed();
+    const seen: number[] = [];
+    feed.subscribe((e) => seen.push(e.seq));
+    feed.receive(deleted(5)); // broadcast before the greeting that already counts it
+    feed.receive({ type: 'hello', seq: 5 });
+    feed.receive(deleted(6));
+    expect(seen).toEqual([6]);
+    vi.advanceTimersByTime(30_000);
+    expect(sent).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
 import type { FeedEvent } from '../../../worker/contract/feed';
 import type { Photo } from '../../../worker/contract/photo';
 import { errorMessage, type Api } from '../lib/api';
+import { LateEvents, type PhotoFeedEvent } from './late-events';
 import { timelineCursor } from './sort-key';
 import { TimelineDays, type Change, type Day } from './timeline-days';
 
@@ -33,6 +34,7 @@ export class Library {
   private wanted: [number, number] = [0, 0];
   private pumping = false;
   private refresh: ReturnType<typeof setTimeout> | null = null;
+  private readonly late = new LateEvents();
 
   constructor(private readonly api: Pick<Api, 'listTimeline' | 'timeline'>) {}
 
@@ -100,11 +102,16 @@ export class Library {
       // On the first start the newest page is asked for beside the counts, not after them: it needs
       // nothing from them (it starts at the newest photo), and the top of the grid needs both, so the
       // first paint waits for one round trip instead of two.
+      const landed = this.late.begin();
       const top = this.ready ? null : this.api.listTimeline({}, PAGE).catch(() => null); // else pump() asks
-      const timeline = await this.api.timeline();
+      const timeline = await this.api.timeline().catch((err) => {
+        landed([]);
+        throw err;
+      });
       this.data.reset(timeline);
       const first = await top;
       if (first && this.data.days.length) this.data.addPage(this.data.days[0].key, first.photos, !first.nextCursor);
+      this.overlay(landed(first?.photos ?? []));
       this.days = [...this.data.days];
       this.version++;
       this.ready = true;
@@ -156,10 +163,12 @@ export class Library {
   private async loadFrom(day: Day): Promise<boolean> {
     this.loading = true;
     const last = day.photos.at(-1);
+    const landed = this.late.begin();
     try {
       const page = await this.api.listTimeline(last ? { cursor: timelineCursor(last) } : { at: day.key }, PAGE);
       const change = this.data.addPage(day.key, page.photos, !page.nextCursor);
       this.changed(change);
+      this.overlay(landed(page.photos));
       const [keepFrom, keepTo] = this.padded(KEEP);
       if (this.data.evict(keepFrom, keepTo)) this.version++;
       this.error = null;
@@ -168,6 +177,7 @@ export class Library {
       this.error = errorMessage(err, 'Could not load photos.');
       return false;
     } finally {
+      landed([]);
       this.loading = false;
     }
   }
@@ -215,6 +225,7 @@ export class Library {
   }
 
   apply(event: FeedEvent) {
+    this.late.note(event);
     if (!this.ready) return; // the timeline, when it comes, already counts it
     switch (event.type) {
       case 'photo.created':
@@ -228,26 +239,38 @@ export class Library {
         this.repin(event.photo);
         this.changed(this.data.place(event.photo, false));
         break;
-      case 'photo.stage': {
-        const photo = this.data.get(event.photoId) ?? this.pinned.get(event.photoId);
-        if (!photo) break;
-        const stage = {
-          status: event.status,
-          attempts: event.attempts,
-          ...(event.ms !== undefined && { ms: event.ms }),
-          ...(event.error !== undefined && { error: event.error }),
-        };
-        const status = event.status === 'running' && photo.status === 'pending' ? 'processing' : photo.status;
-        const next = { ...photo, status, stages: { ...photo.stages, [event.stage]: stage } };
-        this.repin(next);
-        if (this.data.get(event.photoId)) this.changed(this.data.place(next, false));
+      case 'photo.stage':
+        this.stage(event);
         break;
-      }
       case 'photo.deleted':
         this.changed(this.data.remove(event.photoId));
         break;
       case 'stats':
         break;
+    }
+  }
+
+  private stage(event: Extract<FeedEvent, { type: 'photo.stage' }>) {
+    const photo = this.data.get(event.photoId) ?? this.pinned.get(event.photoId);
+    if (!photo) return;
+    const stage = {
+      status: event.status,
+      attempts: event.attempts,
+      ...(event.ms !== undefined && { ms: event.ms }),
+      ...(event.error !== undefined && { error: event.error }),
+    };
+    const status = event.status === 'running' && photo.status === 'pending' ? 'processing' : photo.status;
+    const next = { ...photo, status, stages: { ...photo.stages, [event.stage]: stage } };
+    this.repin(next);
+    if (this.data.get(event.photoId)) this.changed(this.data.place(next, false));
+  }
+
+  /** A landed page's photos brought up to the events that came while it was on its way (late-events.ts). */
+  private overlay(events: readonly PhotoFeedEvent[]) {
+    for (const event of events) {
+      if (event.type === 'photo.stage') this.stage(event);
+      else if (event.type === 'photo.deleted') this.changed(this.data.remove(event.photoId));
+      else this.changed(this.data.place(event.photo, false)); // counted already: the page brought it
     }
   }
 }

@@ -183,6 +183,31 @@ describe('Library (windowed timeline)', () => {
     expect(lib.total).toBe(3);
   });
 
+  it('lays the events that came while a page was on its way over the copies it read before them', async () => {
+    const v = photo('v', '2026-11-03T10:00:00.000Z', null, { status: 'processing', thumbnails: { 600: 't600' } });
+    const w = photo('w', '2026-11-02T10:00:00.000Z');
+    const x = photo('x', '2026-11-01T10:00:00.000Z');
+    const api = server([v, w, x]);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // The server reads the page at once; the answer is slow to arrive.
+    const lib = new Library({ ...api, listTimeline: async (start, limit) => { const page = await api.listTimeline(start, limit); await gate; return page; } });
+    const started = lib.start();
+    // Meanwhile the variants stage of v completes, and x is deleted.
+    const done = { ...v, status: 'completed' as const, variants: { 1080: 'v1080' }, updatedAt: '2026-11-03T10:00:05.000Z' };
+    const at = Date.parse(done.updatedAt);
+    lib.apply({ type: 'photo.stage', seq: 1, at, photoId: 'v', stage: 'variants', status: 'completed', attempts: 1 });
+    lib.apply({ type: 'photo.completed', seq: 2, at, photoId: 'v', photo: done });
+    lib.apply({ type: 'photo.deleted', seq: 3, at, photoId: 'x' });
+    // An event older than the page's copy of w (the page read w after it): the page's copy stays.
+    lib.apply({ type: 'photo.updated', seq: 4, at: Date.parse(w.updatedAt) - 1000, photoId: 'w', photo: { ...w, filename: 'older.jpg' } });
+    release();
+    await started;
+    expect(lib.get('v')).toMatchObject({ status: 'completed', variants: { 1080: 'v1080' } });
+    expect(lib.get('w')?.filename).toBe('w.jpg');
+    expect(ids(lib.photos)).toEqual(['v', 'w']);
+  });
+
   it('keeps a pinned photo (an open photo page far from the window) live from feed events until unpinned', async () => {
     const all = big();
     const lib = new Library(server(all));
