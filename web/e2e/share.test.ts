@@ -116,6 +116,26 @@ describe('share target', () => {
   });
 });
 
+describe('service worker', () => {
+  it('leaves the API to the network: uploads, thumbnails and the feed never wait on its thread', async () => {
+    const page = await signedIn(browser);
+    await withServiceWorker(page);
+    await page.reload(); // now loaded under the worker's control
+    await page.getByRole('link', { name: 'Gallery' }).waitFor();
+    // Resource Timing names the static route a request took ('network'), or '' for the fetch handler.
+    const sources = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => {
+      const t = e as PerformanceResourceTiming & { workerMatchedSourceType?: string };
+      return [new URL(t.name).pathname, t.workerMatchedSourceType] as const;
+    }));
+    const api = sources.filter(([p]) => p.startsWith('/api/'));
+    expect(api.length).toBeGreaterThan(0);
+    for (const [p, source] of api) expect(source, p).toBe('network');
+    // The app shell still comes through the worker (precached, offline).
+    expect(sources.find(([p]) => p.startsWith('/assets/'))?.[1]).toBe('');
+    await page.context().close();
+  });
+});
+
 describe('content security policy (review L1)', () => {
   it('is sent with the app, on every route the browser may open first', async () => {
     for (const path of ['/', '/upload', '/photos/abc', '/index.html']) {
