@@ -116,6 +116,7 @@ export class Feed {
     if (message.type === 'snapshot') {
       this.greeted = true;
       this.seq = message.seq;
+      this.tip = message.seq; // the log may have gone back (an unknown seq): the old tip means nothing
       this.held.clear();
       for (const l of this.resyncListeners) l();
       return;

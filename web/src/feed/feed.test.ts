@@ -69,4 +69,15 @@ describe('Feed', () => {
     vi.advanceTimersByTime(30_000);
     expect(sent).toEqual([]);
   });
+
+  it('takes a snapshot as the new tip, so a log that went back does not keep it asking', () => {
+    vi.useFakeTimers();
+    const { feed, sent } = openFeed();
+    feed.receive({ type: 'hello', seq: 20 });
+    feed.receive({ type: 'hello', seq: 30 }); // behind: it asks once the grace is over
+    feed.receive({ type: 'snapshot', seq: 5, counts: { pending: 0, processing: 0, completed: 5, failed: 0 }, reason: 'unknown seq' });
+    vi.advanceTimersByTime(30_000);
+    expect(sent).toEqual([]);
+    expect(feed.seq).toBe(5);
+  });
 });
