@@ -8,6 +8,7 @@ import type { Photo } from '../../../worker/contract/photo';
 import { errorMessage, type Api } from '../lib/api';
 import { LateEvents, type PhotoFeedEvent } from './late-events';
 import { timelineCursor } from './sort-key';
+import { withStage, type StageEvent } from './stage-event';
 import { TimelineDays, type Change, type Day } from './timeline-days';
 
 /** Photos loaded beyond the shown days, each way, before the user gets there. */
@@ -250,17 +251,10 @@ export class Library {
     }
   }
 
-  private stage(event: Extract<FeedEvent, { type: 'photo.stage' }>) {
+  private stage(event: StageEvent) {
     const photo = this.data.get(event.photoId) ?? this.pinned.get(event.photoId);
     if (!photo) return;
-    const stage = {
-      status: event.status,
-      attempts: event.attempts,
-      ...(event.ms !== undefined && { ms: event.ms }),
-      ...(event.error !== undefined && { error: event.error }),
-    };
-    const status = event.status === 'running' && photo.status === 'pending' ? 'processing' : photo.status;
-    const next = { ...photo, status, stages: { ...photo.stages, [event.stage]: stage } };
+    const next = withStage(photo, event);
     this.repin(next);
     if (this.data.get(event.photoId)) this.changed(this.data.place(next, false));
   }
