@@ -61,9 +61,10 @@ export class Feed {
     this.state = 'connecting';
     const ws = new WebSocket(url, [FEED_PROTOCOL, `bearer.${this.token}`]);
     this.socket = ws;
+    // Live once greeted (handle), not on open: until the hello or snapshot says where the log is, a socket
+    // that drops leaves nothing to resume from.
     ws.onopen = () => {
       this.attempts = 0;
-      this.state = 'live';
     };
     ws.onmessage = (e) => this.receive(JSON.parse(e.data as string) as FeedFrame);
     ws.onclose = (e) => {
@@ -102,7 +103,10 @@ export class Feed {
   }
 
   private handle(message: FeedMessage) {
-    if (message.type === 'hello' || message.type === 'snapshot') this.resumeOpen = false;
+    if (message.type === 'hello' || message.type === 'snapshot') {
+      this.resumeOpen = false;
+      this.state = 'live';
+    }
     if (message.type === 'hello') {
       // On a fresh connection the server tells us where the log is; nothing older is owed to us.
       if (!this.greeted) this.seq = message.seq;

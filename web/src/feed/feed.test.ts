@@ -80,4 +80,11 @@ describe('Feed', () => {
     expect(sent).toEqual([]);
     expect(feed.seq).toBe(5);
   });
+
+  it('is live once greeted, not when the socket opens: a drop before the hello has nothing to resume from', () => {
+    const { feed } = openFeed();
+    expect(feed.state).toBe('connecting');
+    feed.receive({ type: 'hello', seq: 0 });
+    expect(feed.state).toBe('live');
+  });
 });
