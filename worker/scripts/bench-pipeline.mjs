@@ -6,6 +6,9 @@
 // darkroom's engine for JPEG/PNG/WebP is our WASM codec inside the Worker (worker/engine), so its CPU is
 // measured as the CPU of every process of the local stack (wrangler's Node, both workerd processes) from
 // upload to the photo's `photo.completed` feed event, minus the upload alone. Nothing polls meanwhile.
+// That includes the local R2/D1/Queues/DO simulators, so the same wasm module is also timed on its own in
+// this process ("engine"). Each round runs darkroom, sharp and the engine back to back: this machine's
+// speed drifts by a quarter over minutes, and a ratio of runs made minutes apart drifted with it.
 // Binding calls are counted, not assumed: every call logs `images binding:` (pipeline/engine.ts), and
 // wrangler's output is read here; /api/status `engineFallbacks` is compared before and after. A HEIC
 // (which the binding develops by design) is the control that shows the counter counts.
@@ -14,13 +17,13 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { sharpCascade } from './bench-codec.mjs';
+import { developNode, nodeCodec, sharpCascade } from './bench-codec.mjs';
 import { root, run, startWrangler } from './lib.mjs';
 
 const TOKEN = 'bench-token';
 const PORT = 8796;
 const BASE = `http://127.0.0.1:${PORT}`;
-const RUNS = Number(process.env.RUNS ?? 3);
+const RUNS = Number(process.env.RUNS ?? 5);
 const auth = { Authorization: `Bearer ${TOKEN}` };
 const CLK_TCK = 100;
 // What the pipeline asks for (pipeline/engine-session.ts): WebP q80, effort 2 for the display variants
@@ -89,30 +92,22 @@ function openFeed() {
   });
 }
 
-async function sharpCpu(bytes, methodFor) {
-  await sharpCascade(bytes, { methodFor }); // warm
-  const cpu = [];
+/** One sharp cascade in this process: its CPU and how far the process's RSS rose meanwhile. */
+async function sharpOnce(bytes, methodFor) {
   let peak = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const before = process.memoryUsage.rss();
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss() - before)), 5);
-    const start = process.cpuUsage();
-    await sharpCascade(bytes, { methodFor });
-    const used = process.cpuUsage(start);
-    clearInterval(sampler);
-    cpu.push((used.user + used.system) / 1000);
-  }
-  return { cpu: median(cpu), peak };
+  const before = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss() - before)), 5);
+  const start = process.cpuUsage();
+  await sharpCascade(bytes, { methodFor });
+  const used = process.cpuUsage(start);
+  clearInterval(sampler);
+  return { cpu: (used.user + used.system) / 1000, peak };
 }
 
 const state = mkdtempSync(path.join(os.tmpdir(), 'darkroom-bench-pipeline-'));
 const twelve = photo('photo-galaxy-s9-12mp.jpg');
 const twentyFour = await sharp(twelve).resize(6000, 4000).jpeg({ quality: 92 }).toBuffer();
 const images = [['12 MP', twelve], ['24 MP', twentyFour]];
-
-// Reference first, in a clean process state.
-const reference = {};
-for (const [label, bytes] of images) reference[label] = { same: await sharpCpu(bytes, OUR_METHODS), m4: await sharpCpu(bytes, () => 4) };
 
 let bindingCalls = 0, wasmPeak = 0;
 run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { stdio: 'ignore' });
@@ -152,14 +147,18 @@ try {
   }
   await setAuto(true);
 
-  console.log(`\nFull set (thumbnails 600/300/150 + variants 2160/1080, WebP q80), CPU ms per photo, median of ${RUNS}`);
+  console.log(`\nFull set (thumbnails 600/300/150 + variants 2160/1080, WebP q80), CPU ms per photo, median of ${RUNS} rounds (darkroom, then sharp, in each)`);
   console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log('darkroom: effort 2 variants, 4 thumbnails.  sharp "same": the same efforts;  sharp "m4": effort 4 everywhere (its default)');
-  console.log('image   darkroom   sharp same   ratio   sharp m4   ratio   darkroom RSS peak   sharp RSS peak   binding calls/photo');
+  console.log('engine: the same wasm module run in this process on the same bytes (the codec\'s own CPU, without the local stack)');
+  console.log('image   darkroom   sharp same   ratio   sharp m4   ratio   engine   ratio   darkroom RSS peak   sharp RSS peak   binding calls/photo');
+  const engine = await nodeCodec();
+  // Side by side: each round develops the photo in darkroom, then runs sharp's two cascades and the engine.
   for (const [label, bytes] of images) {
     await develop(bytes, 'warm.jpg'); // warm the isolate and sharp
-    const cpu = [], calls = [];
-    let peak = 0;
+    await sharpOnce(bytes, OUR_METHODS), await sharpOnce(bytes, () => 4), developNode(engine, bytes, { methodFor: OUR_METHODS });
+    const cpu = [], calls = [], same = [], m4 = [], codec = [];
+    let peak = 0, sharpPeak = 0;
     for (let i = 0; i < RUNS; i++) {
       await sleep(300); // let the previous photo's last writes and log lines settle
       const before = groupStats(pgid);
@@ -169,12 +168,20 @@ try {
       cpu.push(groupStats(pgid).cpu - before.cpu - uploadCpu[label]);
       await sleep(300);
       calls.push(r.calls());
+      const a = await sharpOnce(bytes, OUR_METHODS), b = await sharpOnce(bytes, () => 4);
+      same.push(a.cpu), m4.push(b.cpu), (sharpPeak = Math.max(sharpPeak, a.peak));
+      const start = process.cpuUsage();
+      developNode(engine, bytes, { methodFor: OUR_METHODS });
+      const used = process.cpuUsage(start);
+      codec.push((used.user + used.system) / 1000);
     }
-    const ours = median(cpu), ref = reference[label];
+    const ours = median(cpu), ref = { same: median(same), m4: median(m4) }, own = median(codec);
     console.log(
-      `${label}   ${ours.toFixed(0).padStart(5)} ms   ${ref.same.cpu.toFixed(0).padStart(7)} ms   ${(ours / ref.same.cpu).toFixed(2)}×   ` +
-        `${ref.m4.cpu.toFixed(0).padStart(5)} ms   ${(ours / ref.m4.cpu).toFixed(2)}×   +${mb(peak).padStart(4)} MB          +${mb(ref.same.peak).padStart(4)} MB          ${calls.join(', ')}`,
+      `${label}   ${ours.toFixed(0).padStart(5)} ms   ${ref.same.toFixed(0).padStart(7)} ms   ${(ours / ref.same).toFixed(2)}×   ` +
+        `${ref.m4.toFixed(0).padStart(5)} ms   ${(ours / ref.m4).toFixed(2)}×   ${own.toFixed(0).padStart(4)} ms   ${(own / ref.same).toFixed(2)}×   +${mb(peak).padStart(4)} MB          +${mb(sharpPeak).padStart(4)} MB          ${calls.join(', ')}`,
     );
+    const list = (xs) => xs.map((x) => x.toFixed(0)).join(', ');
+    console.log(`         rounds: darkroom ${list(cpu)}; sharp same ${list(same)}; engine ${list(codec)} ms`);
   }
   console.log(`(darkroom: CPU of the whole local stack from upload to photo.completed, minus the upload alone (${Object.entries(uploadCpu).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')});`);
   console.log(' it still includes R2 simulator reads/writes, D1 stage updates and the feed. RSS is the whole local stack.)');
