@@ -6,17 +6,10 @@ import * as Comlink from 'comlink';
 import type { Photo } from '../../../worker/contract/photo';
 import type { ExportOptions, ModelSet } from './options';
 import { exportItems } from './items';
-import { OPFS_DIR, type ExportEvent, type ExportItem, type ExportJob, type ExportSummary, type ExportWorkerApi, type ItemStep } from './protocol';
+import { OPFS_DIR, type ExportEvent, type ExportItem, type ExportJob, type ExportSummary, type ExportWorkerApi } from './protocol';
+import { RunItems } from './run-items.svelte';
 
 const IDLE_MS = 120_000;
-
-export interface RunItem {
-  photoId: string;
-  filename: string;
-  step: ItemStep;
-  outputs: number;
-  error?: string;
-}
 
 export interface RunSetup {
   token: () => string;
@@ -25,7 +18,6 @@ export interface RunSetup {
 
 export class ExportRun {
   state = $state<'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error'>('idle');
-  items = $state<RunItem[]>([]);
   /** Photos that cannot be exported (videos, nothing to read yet). */
   skipped = $state<string[]>([]);
   model = $state<{ file: string; loaded: number; total: number } | null>(null);
@@ -34,8 +26,7 @@ export class ExportRun {
   summary = $state<ExportSummary | null>(null);
   error = $state<string | null>(null);
   zipName = $state('');
-  readonly finished = $derived(this.items.filter((i) => i.step === 'done' || i.step === 'failed').length);
-  readonly failedCount = $derived(this.items.filter((i) => i.step === 'failed').length);
+  private readonly progress = new RunItems();
 
   private worker: Worker | null = null;
   private remote: Comlink.Remote<ExportWorkerApi> | null = null;
@@ -43,6 +34,19 @@ export class ExportRun {
   private last: { job: ExportJob } | null = null;
 
   constructor(private readonly setup: RunSetup) {}
+
+  /** The photos of the run, each at its step. */
+  get items() {
+    return this.progress.list;
+  }
+
+  get finished() {
+    return this.progress.finished;
+  }
+
+  get failedCount() {
+    return this.progress.failed;
+  }
 
   /**
    * `pages`: the selected photos a page at a time (a Select all of the whole library is read from the
@@ -115,7 +119,7 @@ export class ExportRun {
   private async runJob(items: ExportItem[], options: ExportOptions, set: ModelSet, target: FileSystemFileHandle | null, zipName: string) {
     clearTimeout(this.idle);
     await ExportRun.clearStored().catch(() => {}); // a previous download is long done by now
-    this.items = items.map((i) => ({ photoId: i.photoId, filename: i.filename, step: 'queued', outputs: 0 }));
+    this.progress.reset(items);
     this.summary = null;
     this.error = null;
     this.model = null;
@@ -149,11 +153,7 @@ export class ExportRun {
       this.model = e.loaded >= e.total ? null : e;
       return;
     }
-    const item = this.items[e.index];
-    if (!item) return;
-    item.step = e.step;
-    if (e.outputs !== undefined) item.outputs = e.outputs;
-    if (e.error) item.error = e.error;
+    this.progress.apply(e.index, e.step, e.outputs, e.error);
   }
 
   private async download(name: string) {
