@@ -209,6 +209,7 @@ describe('export studio', () => {
     await page.getByRole('button', { name: 'Export ZIP' }).click();
     const first = unzipSync(new Uint8Array(readFileSync(await (await download).path())));
     expect(await page.locator(`.export-panel li[data-photo-id="${ids[1]}"]`).getAttribute('data-step')).toBe('failed');
+    await expect.poll(() => page.getByTestId('export-progress').locator('p').first().textContent()).toMatch(/^3 of 3 photos · 1 failed\s+· ZIP ready/);
     const sources = (files: Record<string, Uint8Array>) => strFromU8(files['manifest.csv']).trim().split('\r\n').slice(1).map((l) => l.split(',')[0]);
     expect(sources(first).sort()).toEqual([ids[0], ids[2]].sort());
     expect(Object.keys(first)).toHaveLength(3);
@@ -219,6 +220,8 @@ describe('export studio', () => {
     const retried = unzipSync(new Uint8Array(readFileSync(await (await download).path())));
     expect(sources(retried)).toEqual([ids[1]]);
     expect(Object.keys(retried)).toHaveLength(2);
+    // The counts start again for the retry's own run.
+    await expect.poll(() => page.getByTestId('export-progress').locator('p').first().textContent()).toMatch(/^1 of 1 photos\s+· ZIP ready/);
     await page.context().close();
   }, 900_000);
 });

@@ -60,7 +60,7 @@ describe('a library larger than the page holds', () => {
     expect(await page.locator('.export-panel .items li').count()).toBeLessThanOrEqual(30);
     const listed = await page.locator('.export-panel .items').evaluate(async (list) => {
       const ids = new Set<string>();
-      for (let top = 0; top <= list.scrollHeight; top += list.clientHeight / 2) {
+      for (let top = 0; top <= list.scrollHeight; top += Math.max(24, list.clientHeight / 2)) {
         list.scrollTop = top;
         await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
         for (const li of list.querySelectorAll('li')) ids.add(li.getAttribute('data-photo-id')!);

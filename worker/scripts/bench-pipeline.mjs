@@ -147,7 +147,7 @@ try {
   }
   await setAuto(true);
 
-  console.log(`\nFull set (thumbnails 600/300/150 + variants 2160/1080, WebP q80), CPU ms per photo, median of ${RUNS} rounds (darkroom, then sharp, in each)`);
+  console.log(`\nFull set (thumbnails 600/300/150 + variants 2160/1080, WebP q80), CPU ms per photo, median of ${RUNS} rounds (darkroom, then sharp, then the engine alone, in each)`);
   console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log('darkroom: effort 2 variants, 4 thumbnails.  sharp "same": the same efforts;  sharp "m4": effort 4 everywhere (its default)');
   console.log('engine: the same wasm module run in this process on the same bytes (the codec\'s own CPU, without the local stack)');
@@ -175,10 +175,12 @@ try {
       const used = process.cpuUsage(start);
       codec.push((used.user + used.system) / 1000);
     }
+    // Each ratio is the median of the rounds' own ratios (a round's two sides ran together).
+    const ratio = (a, b) => median(a.map((x, i) => x / b[i])).toFixed(2);
     const ours = median(cpu), ref = { same: median(same), m4: median(m4) }, own = median(codec);
     console.log(
-      `${label}   ${ours.toFixed(0).padStart(5)} ms   ${ref.same.toFixed(0).padStart(7)} ms   ${(ours / ref.same).toFixed(2)}×   ` +
-        `${ref.m4.toFixed(0).padStart(5)} ms   ${(ours / ref.m4).toFixed(2)}×   ${own.toFixed(0).padStart(4)} ms   ${(own / ref.same).toFixed(2)}×   +${mb(peak).padStart(4)} MB          +${mb(sharpPeak).padStart(4)} MB          ${calls.join(', ')}`,
+      `${label}   ${ours.toFixed(0).padStart(5)} ms   ${ref.same.toFixed(0).padStart(7)} ms   ${ratio(cpu, same)}×   ` +
+        `${ref.m4.toFixed(0).padStart(5)} ms   ${ratio(cpu, m4)}×   ${own.toFixed(0).padStart(4)} ms   ${ratio(codec, same)}×   +${mb(peak).padStart(4)} MB          +${mb(sharpPeak).padStart(4)} MB          ${calls.join(', ')}`,
     );
     const list = (xs) => xs.map((x) => x.toFixed(0)).join(', ');
     console.log(`         rounds: darkroom ${list(cpu)}; sharp same ${list(same)}; engine ${list(codec)} ms`);

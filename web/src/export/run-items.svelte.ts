@@ -33,6 +33,6 @@ export class RunItems {
     this.finished += over(step) - over(was);
     this.failed += (step === 'failed' ? 1 : 0) - (was === 'failed' ? 1 : 0);
     if (outputs !== undefined) item.outputs = outputs;
-    if (error) item.error = error;
+    item.error = error; // a later step of the photo clears an earlier failure's reason
   }
 }

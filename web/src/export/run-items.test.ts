@@ -27,8 +27,10 @@ describe('RunItems', () => {
     run.apply(1, 'failed');
     run.apply(7, 'done');
     expect([run.finished, run.failed]).toEqual([2, 1]);
+    run.apply(1, 'failed', undefined, 'Timed out.');
     run.apply(1, 'done', 1); // a failure overtaken by a later answer for the same photo
     expect([run.finished, run.failed]).toEqual([2, 0]);
+    expect(run.list[1].error).toBeUndefined();
   });
 
   it('starts from zero for the next run (Retry failed)', () => {
