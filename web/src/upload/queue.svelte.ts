@@ -11,6 +11,7 @@ import { BATCH } from './batch';
 import { AdaptiveConcurrency } from './concurrency';
 import { Copies } from './copies';
 import { Entry } from './entry.svelte';
+import { Held } from './held';
 import { EntryList, finished } from './entry-list.svelte';
 import type { Skipped } from './intake';
 import { Lanes, overloaded } from './lanes';
@@ -19,7 +20,7 @@ import type { ResumableApi } from './resumable';
 import { ProgressThrottle } from './progress';
 import { inSlices } from './slices';
 import { SpeedMeter } from './speed';
-import type { EntryStore, StoredEntry } from './store';
+import type { EntryStore } from './store';
 
 export { Entry, type EntryState } from './entry.svelte';
 
@@ -51,9 +52,7 @@ export class UploadQueue {
 
   private readonly list = new EntryList();
   private readonly copies: Copies;
-  private blobs = new Map<string, Blob>();
-  private hashes = new Map<string, string>();
-  private sessions = new Map<string, string>();
+  private readonly held = new Held();
   private readonly ahead: Lookahead;
   private readonly lanes: Lanes;
   private meter = new SpeedMeter();
@@ -78,20 +77,20 @@ export class UploadQueue {
         uploadBatch: deps.uploadBatch,
         resumable: deps.resumable,
         resumableBytes: options.resumableBytes ?? RESUMABLE_BYTES,
-        blob: (e) => this.blobs.get(e.id)!,
-        sha256: (e) => this.hashes.get(e.id)!,
-        session: (e) => this.sessions.get(e.id),
+        blob: (e) => this.held.blobs.get(e.id)!,
+        sha256: (e) => this.held.hashes.get(e.id)!,
+        session: (e) => this.held.sessions.get(e.id),
         opened: async (e, id) => {
-          this.sessions.set(e.id, id);
-          await this.copies.write([{ ...this.copy(e, Date.now()), uploadId: id }]);
+          this.held.sessions.set(e.id, id);
+          await this.copies.write([{ ...this.held.copy(e, Date.now()), uploadId: id }]);
         },
         progress: (e, sent) => this.progress(e, sent),
       },
       batching: !!deps.uploadBatch,
-      usable: (e) => e.state === 'queued' && this.blobs.has(e.id),
+      usable: (e) => e.state === 'queued' && this.held.blobs.has(e.id),
       setState: (e, patch) => this.list.update(e, patch),
       done: (e, photo, duplicate) => {
-        this.deps.uploaded?.(this.blobs.get(e.id)!, photo);
+        this.deps.uploaded?.(this.held.blobs.get(e.id)!, photo);
         this.finish(e, duplicate ? 'duplicate' : 'done', photo.id);
       },
       fail: (e, err) => this.fail(e, err),
@@ -101,8 +100,8 @@ export class UploadQueue {
     this.ahead = new Lookahead({
       hash: deps.hash,
       check: deps.check,
-      blob: (e) => this.blobs.get(e.id),
-      hashes: this.hashes,
+      blob: (e) => this.held.blobs.get(e.id),
+      hashes: this.held.hashes,
       setState: (e, state) => this.list.update(e, { state }),
       ready: (e) => this.lanes.push(e),
       duplicate: (e, photoId) => this.finish(e, 'duplicate', photoId),
@@ -137,8 +136,8 @@ export class UploadQueue {
     const fresh: Entry[] = [];
     for (const stored of await this.deps.store.all()) {
       if (this.list.has(stored.id)) continue;
-      this.blobs.set(stored.id, stored.blob);
-      if (stored.uploadId) this.sessions.set(stored.id, stored.uploadId);
+      this.held.blobs.set(stored.id, stored.blob);
+      if (stored.uploadId) this.held.sessions.set(stored.id, stored.uploadId);
       // Shared from elsewhere: it waits for the user's Confirm (see StoredEntry.shared).
       fresh.push(new Entry(stored.id, stored.name, stored.size, stored.shared ? 'shared' : 'queued'));
     }
@@ -150,9 +149,9 @@ export class UploadQueue {
   /** The user accepts a shared file: from now on it is an ordinary queued upload. */
   async confirm(id: string) {
     const entry = this.list.get(id);
-    if (!entry || entry.state !== 'shared' || !this.blobs.has(id)) return;
+    if (!entry || entry.state !== 'shared' || !this.held.blobs.has(id)) return;
     this.list.update(entry, { state: 'queued' });
-    await this.copies.write([{ ...this.copy(entry, Date.now()), shared: false }]);
+    await this.copies.write([{ ...this.held.copy(entry, Date.now()), shared: false }]);
     this.ahead.add([entry]);
     this.pump();
   }
@@ -174,12 +173,12 @@ export class UploadQueue {
     const now = Date.now();
     await inSlices(files, ({ name, blob }) => {
       const entry = new Entry(newId(), name, blob.size, 'queued');
-      this.blobs.set(entry.id, blob);
+      this.held.blobs.set(entry.id, blob);
       return entry;
     }, (chunk, from) => {
       this.list.append(chunk);
       // Work starts while the copies are written (a finished file's copy is deleted only once written).
-      writes.push(this.copies.write(chunk.map((e, i) => this.copy(e, now + from + i))));
+      writes.push(this.copies.write(chunk.map((e, i) => this.held.copy(e, now + from + i))));
       this.ahead.add(chunk);
       this.pump();
     });
@@ -210,7 +209,7 @@ export class UploadQueue {
 
   retry(id: string) {
     const entry = this.list.get(id);
-    if (!entry || (entry.state !== 'failed' && entry.state !== 'cancelled') || !this.blobs.has(id)) return;
+    if (!entry || (entry.state !== 'failed' && entry.state !== 'cancelled') || !this.held.blobs.has(id)) return;
     this.list.update(entry, { state: 'queued', error: undefined, sent: 0 });
     this.lanes.forget(id);
     // The hash still holds; the verdict may not (the file may have arrived from elsewhere meanwhile).
@@ -224,10 +223,6 @@ export class UploadQueue {
 
   clearFinished() {
     this.list.clearFinished();
-  }
-
-  private copy(e: Entry, addedAt: number): StoredEntry {
-    return { id: e.id, name: e.name, size: e.size, blob: this.blobs.get(e.id)!, addedAt };
   }
 
   private pump() {
@@ -249,9 +244,7 @@ export class UploadQueue {
   }
 
   private forget(entry: Entry) {
-    this.blobs.delete(entry.id);
-    this.hashes.delete(entry.id);
-    this.sessions.delete(entry.id);
+    this.held.forget(entry.id);
     this.lanes.forget(entry.id);
     this.copies.drop(entry.id);
   }
