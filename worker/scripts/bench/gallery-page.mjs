@@ -5,6 +5,9 @@
 // Frames are not capped at 60 Hz (no vsync, no frame-rate limit: see CHROMIUM_FLAGS below): a frame then
 // takes as long as its work, so the interval between two animation frames is what that frame cost, and
 // "p95 ≤ 16 ms" means 95 % of frames could have made a 60 Hz display.
+// "CPU ms per frame" (chromium-cpu.mjs) is each Chromium thread's CPU time over the scroll: unlike the
+// percentiles it does not move with the machine's load.
+import { chromiumThreadCpu, perFrame } from './chromium-cpu.mjs';
 
 /** Flags for frame timing, beside chromium.mjs's. */
 export const FRAME_FLAGS = ['--enable-precise-memory-info', '--disable-frame-rate-limit', '--disable-gpu-vsync'];
@@ -67,6 +70,7 @@ export async function measureGallery(browser, { name, viewport, scale, base, tok
 
   // Scroll top to bottom, half a screen per frame (a brisk flick, never a jump past unrendered rows).
   step('scroll');
+  const cpuBefore = chromiumThreadCpu();
   const scroll = await within(page.evaluate((limitMs) => new Promise((resolve) => {
     const frames = [];
     const began = performance.now();
@@ -95,6 +99,7 @@ export async function measureGallery(browser, { name, viewport, scale, base, tok
     };
     requestAnimationFrame(tick);
   }), scrollSeconds * 1000), scrollSeconds + 60, 'the scroll loop');
+  const scrollCpu = perFrame(cpuBefore, chromiumThreadCpu(), scroll.frames.length);
   // Measured before any reload below: the page that scrolled is the one whose growth matters.
   const afterScroll = await metrics();
   const longScroll = await page.evaluate(() => window.__long);
@@ -169,6 +174,7 @@ export async function measureGallery(browser, { name, viewport, scale, base, tok
       (timeline && firstPage ? `  [timeline ${ms(timeline.start)} → ${ms(timeline.end)}, first page → ${ms(firstPage.end)}]` : ''),
     `  scroll: ${scroll.frames.length} frames in ${scroll.seconds.toFixed(1)} s, ${scroll.reachedEnd ? 'reached the last photo' : scroll.stalled ? 'CHROMIUM STOPPED PRODUCING FRAMES (no rAF for 3 s, timers alive; page reloaded)' : `stopped at ${scrollSeconds} s`} (grid ${Math.round(scroll.height / 1000)}k px, at y=${Math.round(scroll.y)})`,
     `          frame ${stats(scroll.frames)}`,
+    `          CPU ms per frame, by Chromium thread: ${scrollCpu}`,
     `  scrubber drag: ${drag.length} frames, ${stats(drag)}  (real mouse through CDP: paced at ~58 Hz)`,
     `  scrubber drag, a pointer move per frame from the page: ${inPage.length} frames, ${stats(inPage)}`,
     `  long tasks (> 50 ms) while scrolling and dragging: ${long.length}${long.length ? `, max ${ms(Math.max(...long))}` : ''}`,
