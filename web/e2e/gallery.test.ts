@@ -76,6 +76,15 @@ describe('virtual gallery', () => {
     await page.context().close();
   });
 
+  it('puts no backdrop filter over the scrolling grid (without a GPU Chromium redraws one on every frame)', async () => {
+    const page = await signedIn(browser);
+    await page.locator('li.tile').first().waitFor({ timeout: 20_000 });
+    const filtered = await page.evaluate(() =>
+      [...document.querySelectorAll('*')].filter((e) => getComputedStyle(e).backdropFilter !== 'none').map((e) => `${e.tagName.toLowerCase()}.${e.className}`));
+    expect(filtered).toEqual([]);
+    await page.context().close();
+  });
+
   it('groups by date taken: photos uploaded today but taken in 1901 are under their own days, at the end', async () => {
     const page = await signedIn(browser);
     await page.locator('li.tile').first().waitFor({ timeout: 20_000 });
