@@ -19,6 +19,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../web/e2e/chromium.mjs';
 import { root, run, startWrangler } from './lib.mjs';
+import { chromiumThreadCpu, perFrame } from './bench/chromium-cpu.mjs';
 
 const TOKEN = 'bench-token';
 const FILES = Number(process.env.BENCH_FILES ?? 1000);
@@ -279,6 +280,7 @@ try {
       await pickCdp.send('Profiler.start');
     }
     const cpu0 = cpu();
+    const threads0 = chromiumThreadCpu();
     const t = performance.now();
     await page.getByTestId('folder-input').setInputFiles(dir);
     await page.waitForFunction((n) => {
@@ -287,6 +289,7 @@ try {
     }, FILES, { timeout: 600_000, polling: 50 });
     const app = (performance.now() - t) / 1000;
     const cpuApp = cpuLine(cpu0, cpu());
+    const threads = perFrame(threads0, chromiumThreadCpu(), 1000);
     if (pickCdp) totals((await pickCdp.send('Profiler.stop')).profile);
     const summary = await page.evaluate(() => {
       clearInterval(window.__sampler);
@@ -303,6 +306,7 @@ try {
     });
     console.log(`web app, folder pick:        ${FILES} × 128 KB in ${app.toFixed(1)} s  (${((FILES * SIZE) / 1048576 / app).toFixed(1)} MB/s)  ${JSON.stringify(summary.by)}, lanes at the end ${summary.lanes}   (load ${load()})`);
     console.log(`  CPU used meanwhile: ${cpuApp}`);
+    console.log(`  Chromium's CPU s by thread: ${threads}`);
     if (Object.keys(summary.why).length) console.log(`failures: ${JSON.stringify(summary.why)}`);
     if (round === 1 || process.env.BENCH_VERBOSE) appReport(summary, FILES, pageT0);
     return app;

@@ -48,10 +48,10 @@ export function chromiumThreadCpu(parent = process.pid) {
   return out;
 }
 
-/** The CPU ms per frame of each thread between two readings, busiest first, those over 0.1 ms. */
-export function perFrame(before, after, frames) {
+/** Each thread's CPU between two readings divided by `per` (frames; 1000 for seconds), busiest first, those ≥ 0.1. */
+export function perFrame(before, after, per) {
   return [...after]
-    .map(([k, v]) => [k, (v - (before.get(k) ?? 0)) / Math.max(1, frames)])
+    .map(([k, v]) => [k, (v - (before.get(k) ?? 0)) / Math.max(1, per)])
     .filter(([, v]) => v >= 0.1)
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => `${k} ${v.toFixed(2)}`)
