@@ -19,7 +19,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../web/e2e/chromium.mjs';
 import { root, run, startWrangler } from './lib.mjs';
-import { chromiumThreadCpu, perFrame } from './bench/chromium-cpu.mjs';
+import { chromiumThreadCpu, cpuPer } from './bench/chromium-cpu.mjs';
 
 const TOKEN = 'bench-token';
 const FILES = Number(process.env.BENCH_FILES ?? 1000);
@@ -289,7 +289,7 @@ try {
     }, FILES, { timeout: 600_000, polling: 50 });
     const app = (performance.now() - t) / 1000;
     const cpuApp = cpuLine(cpu0, cpu());
-    const threads = perFrame(threads0, chromiumThreadCpu(), 1000);
+    const threads = cpuPer(threads0, chromiumThreadCpu(), 1000);
     if (pickCdp) totals((await pickCdp.send('Profiler.stop')).profile);
     const summary = await page.evaluate(() => {
       clearInterval(window.__sampler);

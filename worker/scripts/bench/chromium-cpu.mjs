@@ -5,7 +5,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const CLK_TCK = 100;
 
-/** → Map of "kind thread" (e.g. "renderer main", "gpu-process VizCompositorThread") to CPU ms so far. */
+/**
+ * → Map of "kind thread" to CPU ms so far, e.g. "renderer main", "gpu-process VizCompositorTh" (the kernel
+ * keeps 15 characters of a thread's name).
+ */
 export function chromiumThreadCpu(parent = process.pid) {
   const procs = [];
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -49,7 +52,7 @@ export function chromiumThreadCpu(parent = process.pid) {
 }
 
 /** Each thread's CPU between two readings divided by `per` (frames; 1000 for seconds), busiest first, those ≥ 0.1. */
-export function perFrame(before, after, per) {
+export function cpuPer(before, after, per) {
   return [...after]
     .map(([k, v]) => [k, (v - (before.get(k) ?? 0)) / Math.max(1, per)])
     .filter(([, v]) => v >= 0.1)

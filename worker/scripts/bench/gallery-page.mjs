@@ -7,7 +7,7 @@
 // "p95 ≤ 16 ms" means 95 % of frames could have made a 60 Hz display.
 // "CPU ms per frame" (chromium-cpu.mjs) is each Chromium thread's CPU time over the scroll: unlike the
 // percentiles it does not move with the machine's load.
-import { chromiumThreadCpu, perFrame } from './chromium-cpu.mjs';
+import { chromiumThreadCpu, cpuPer } from './chromium-cpu.mjs';
 
 /** Flags for frame timing, beside chromium.mjs's. */
 export const FRAME_FLAGS = ['--enable-precise-memory-info', '--disable-frame-rate-limit', '--disable-gpu-vsync'];
@@ -99,7 +99,7 @@ export async function measureGallery(browser, { name, viewport, scale, base, tok
     };
     requestAnimationFrame(tick);
   }), scrollSeconds * 1000), scrollSeconds + 60, 'the scroll loop');
-  const scrollCpu = perFrame(cpuBefore, chromiumThreadCpu(), scroll.frames.length);
+  const scrollCpu = cpuPer(cpuBefore, chromiumThreadCpu(), scroll.frames.length);
   // Measured before any reload below: the page that scrolled is the one whose growth matters.
   const afterScroll = await metrics();
   const longScroll = await page.evaluate(() => window.__long);
