@@ -11,7 +11,7 @@
 // (6,000) is a per-minute budget both halves share. BENCH_FILES / BENCH_SMALL_FILES shrink it
 // (BENCH_SMALL_FILES=0 skips the third part).
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -20,6 +20,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../web/e2e/chromium.mjs';
 import { root, run, startWrangler } from './lib.mjs';
 import { chromiumThreadCpu, cpuPer } from './bench/chromium-cpu.mjs';
+import { CLK_TCK, processes, under } from './bench/proc.mjs';
 
 const TOKEN = 'bench-token';
 const FILES = Number(process.env.BENCH_FILES ?? 1000);
@@ -42,38 +43,13 @@ function body(size) {
 
 const ms = (x) => `${Math.round(x)} ms`;
 
-/** The processes now running: pid, parent and CPU ticks (user + system), from /proc. */
-function processes() {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/); // Chromium rewrites its children's as one line
-      const arg = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-      // Chromium's process kinds: browser (no --type), renderer, gpu-process, utility (network service…).
-      const type = arg('utility-sub-type')?.split('.').at(-1) ?? arg('type') ?? 'browser';
-      return { pid: Number(pid), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), type };
-    } catch {
-      return null; // gone meanwhile
-    }
-  }).filter(Boolean);
-}
-
 /** CPU seconds used so far by the processes under `roots` (themselves included), in all or by kind. */
 function cpuSeconds(procs, roots, byType = false) {
-  const tree = new Set(roots);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const p of procs) {
-      if (tree.has(p.pid) || !tree.has(p.ppid)) continue;
-      tree.add(p.pid);
-      grew = true;
-    }
-  }
+  const tree = under(procs, roots);
   const mine = procs.filter((p) => tree.has(p.pid));
-  if (!byType) return mine.reduce((a, p) => a + p.ticks, 0) / 100;
+  if (!byType) return mine.reduce((a, p) => a + p.ticks, 0) / CLK_TCK;
   const kinds = {};
-  for (const p of mine) kinds[p.type] = (kinds[p.type] ?? 0) + p.ticks / 100;
+  for (const p of mine) kinds[p.type] = (kinds[p.type] ?? 0) + p.ticks / CLK_TCK;
   return kinds;
 }
 

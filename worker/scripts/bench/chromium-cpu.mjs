@@ -2,38 +2,22 @@
 // frame times on this 2-core machine swing with whatever else runs; a thread's CPU time per frame does
 // not, so it shows where a frame's work goes (and whether a change moved it) when the percentiles cannot.
 import { readdirSync, readFileSync } from 'node:fs';
-
-const CLK_TCK = 100;
+import { CLK_TCK, processes, under } from './proc.mjs';
 
 /**
  * → Map of "kind thread" to CPU ms so far, e.g. "renderer main", "gpu-process VizCompositorTh" (the kernel
- * keeps 15 characters of a thread's name).
+ * keeps 15 characters of a thread's name), for the Chromium launched by `parent` and everything under it.
  */
 export function chromiumThreadCpu(parent = process.pid) {
-  const procs = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      procs.push({ pid: Number(pid), ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), cmd });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  // Chromium's processes: the launched browser (a child of this process) and everything under it.
-  const tree = new Set(procs.filter((p) => p.ppid === parent && /chrom/i.test(p.cmd)).map((p) => p.pid));
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of procs) if (!tree.has(p.pid) && tree.has(p.ppid)) tree.add(p.pid), (grew = true);
-  }
+  const procs = processes();
+  const tree = under(procs, procs.filter((p) => p.ppid === parent && /chrom/i.test(p.cmd)).map((p) => p.pid));
   const out = new Map();
   for (const p of procs.filter((x) => tree.has(x.pid))) {
-    const kind = p.cmd.match(/--type=([a-z-]+)/)?.[1] ?? 'browser';
     let tids = [];
     try {
       tids = readdirSync(`/proc/${p.pid}/task`);
     } catch {
-      continue;
+      continue; // gone meanwhile
     }
     for (const tid of tids) {
       try {
@@ -41,7 +25,7 @@ export function chromiumThreadCpu(parent = process.pid) {
         const f = t.slice(t.lastIndexOf(')') + 2).split(' ');
         // Pools name their threads with a number; they are counted as one.
         const name = Number(tid) === p.pid ? 'main' : t.slice(t.indexOf('(') + 1, t.lastIndexOf(')')).replace(/\d+$/, '');
-        const key = `${kind} ${name}`;
+        const key = `${p.type} ${name}`;
         out.set(key, (out.get(key) ?? 0) + ((Number(f[11]) + Number(f[12])) / CLK_TCK) * 1000);
       } catch {
         // thread gone
