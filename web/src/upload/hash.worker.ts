@@ -1,4 +1,4 @@
-// SHA-256 off the main thread: small files in one read, big ones streamed in chunks (never held whole).
+// SHA-256 off the main thread: small files a group per read, big ones streamed in chunks (never held whole).
 import * as Comlink from 'comlink';
 import { createSHA256, type IHasher } from 'hash-wasm';
 
@@ -16,25 +16,42 @@ let shared: Promise<IHasher> | undefined;
 
 const hex = (digest: ArrayBuffer) => Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 
+async function digest(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  if (subtle) return hex(await subtle.digest('SHA-256', bytes));
+  const h = await (shared ??= createSHA256());
+  h.init();
+  h.update(bytes);
+  return h.digest('hex');
+}
+
+async function streamed(blob: Blob): Promise<string> {
+  const h = await createSHA256();
+  h.init();
+  const reader = blob.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    h.update(value);
+  }
+  return h.digest('hex');
+}
+
 const api = {
-  async sha256(blob: Blob): Promise<string> {
-    if (blob.size <= WHOLE_BYTES) {
-      const bytes = await blob.arrayBuffer();
-      if (subtle) return hex(await subtle.digest('SHA-256', bytes));
-      const h = await (shared ??= createSHA256());
-      h.init();
-      h.update(new Uint8Array(bytes));
-      return h.digest('hex');
+  /**
+   * The hashes of `blobs`, in order: one big file streamed, or small ones read as one Blob. In Chromium
+   * each read costs about 2 ms of CPU on three threads whatever its size (4.6 s for 1,000 128 KB
+   * photos, 1.8 s read 32 at a time), far more than the digest itself.
+   */
+  async sha256(blobs: Blob[]): Promise<string[]> {
+    if (blobs.length === 1 && blobs[0].size > WHOLE_BYTES) return [await streamed(blobs[0])];
+    const bytes = await new Blob(blobs).arrayBuffer();
+    const out: string[] = [];
+    let at = 0;
+    for (const b of blobs) {
+      out.push(await digest(new Uint8Array(bytes, at, b.size)));
+      at += b.size;
     }
-    const h = await createSHA256();
-    h.init();
-    const reader = blob.stream().getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      h.update(value);
-    }
-    return h.digest('hex');
+    return out;
   },
 };
 

@@ -15,7 +15,7 @@ let pool: Slot[] | undefined;
 const workers = () => Math.min(4, Math.max(2, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
 
 /**
- * Hashes in flight: several per worker. A small file's hash mostly waits (for its bytes from the
+ * Hash calls in flight (each a group of small files or one big file): several per worker. A call mostly waits (for its bytes from the
  * browser process, and for the messages to and from the worker, behind whatever the page is doing):
  * one at a time hashed about 80 files a second on a busy 2-core machine, behind the network, and the
  * native digest leaves the CPU to spare for a second worker.
@@ -30,11 +30,12 @@ function slots(): Slot[] {
   return pool;
 }
 
-export async function sha256(blob: Blob): Promise<string> {
+/** The hashes of a group of small files (read at once) or of one big file, in order (hash.worker.ts). */
+export async function sha256(blobs: Blob[]): Promise<string[]> {
   const slot = slots().reduce((a, b) => (b.busy < a.busy ? b : a));
   slot.busy++;
   try {
-    return await slot.remote.sha256(blob);
+    return await slot.remote.sha256(blobs);
   } finally {
     slot.busy--;
   }

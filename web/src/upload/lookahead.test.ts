@@ -36,7 +36,7 @@ describe('lookahead', () => {
     };
     let checked = false;
     const ahead = new Lookahead({
-      hash: async () => 'unused',
+      hash: async () => [],
       check: async (h) => ((checked = true), { existing: { [h[0]]: 'known' } }),
       blob: () => new Blob(['x']),
       hashes,
@@ -61,5 +61,53 @@ describe('lookahead', () => {
     expect(ready).toHaveLength(999);
     expect(entries[0].state).toBe('duplicate');
     expect(longest).toBeLessThan(35); // slices of 8 ms (a busy machine stretches some); one 50 ms loop would show here
+  });
+});
+
+describe('hashing in groups', () => {
+  function host(sizes: number[], unreadable = -1) {
+    const entries = sizes.map((size, i) => new Entry(`e${i}`, `${i}.jpg`, size, 'queued'));
+    const blobs = sizes.map((size) => ({ size }) as Blob); // the lookahead reads only their size
+    const calls: number[][] = [];
+    const failed: string[] = [];
+    const hashes = new Map<string, string>();
+    const ahead = new Lookahead({
+      hash: async (bs) => {
+        const ids = bs.map((b) => blobs.indexOf(b));
+        calls.push(ids);
+        if (ids.includes(unreadable)) throw new DOMException('The file could not be read.', 'NotReadableError');
+        return ids.map((i) => `h${i}`);
+      },
+      check: async () => ({ existing: {} }),
+      blob: (e) => blobs[Number(e.id.slice(1))],
+      hashes,
+      setState: (e, state) => (e.state = state),
+      ready: () => {},
+      duplicate: () => {},
+      fail: (e) => failed.push(e.id),
+      waiting: () => 0,
+      lanes: () => 8,
+      pump: () => ahead.pump(),
+    }, 2);
+    ahead.add(entries);
+    return { ahead, calls, failed, hashes, entries };
+  }
+
+  it('reads small files 32 at a time within 4 MB, and a bigger file alone', async () => {
+    const KB = 1024;
+    const h = host([...Array(40).fill(128 * KB), 5 * 1024 * KB, ...Array(3).fill(2000 * KB)]);
+    h.ahead.pump();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.calls.map((c) => c.length)).toEqual([32, 8, 1, 2, 1]);
+    expect(h.hashes.get('e40')).toBe('h40');
+    expect(h.hashes.size).toBe(44);
+  });
+
+  it('fails only the unreadable file of a group', async () => {
+    const h = host(Array(5).fill(100), 3);
+    h.ahead.pump();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.failed).toEqual(['e3']);
+    expect([...h.hashes.keys()].sort()).toEqual(['e0', 'e1', 'e2', 'e4']);
   });
 });

@@ -8,9 +8,16 @@ import { inSlices } from './slices';
 export const CHECK_BATCH = 1000;
 /** Files hashed but not yet sent, at most: enough to fill a /check batch while the lanes are busy. */
 const LOOKAHEAD = 2 * CHECK_BATCH;
+/**
+ * Small files are hashed in groups of up to this many files and bytes, one read per group: Chromium's
+ * cost per read (hash.worker.ts) was most of hashing a folder of photos. A bigger file goes alone.
+ */
+const GROUP_FILES = 32;
+const GROUP_BYTES = 4 * 1024 * 1024;
 
 export interface LookaheadHost {
-  hash(blob: Blob): Promise<string>;
+  /** The hashes of the blobs, in order. */
+  hash(blobs: Blob[]): Promise<string[]>;
   check(sha256: string[]): Promise<{ existing: Record<string, string> }>;
   blob(entry: Entry): Blob | undefined;
   hashes: Map<string, string>;
@@ -30,7 +37,9 @@ export class Lookahead {
   // Files to hash (a head index, as 10,000 shifts would be quadratic), then hashed files to check.
   private toHash: Entry[] = [];
   private head = 0;
+  /** Hash calls in flight, and the files they carry. */
   private hashing = 0;
+  private hashingFiles = 0;
   private toCheck: Entry[] = [];
   private checking = 0;
 
@@ -51,30 +60,48 @@ export class Lookahead {
 
   private pumpHashes() {
     while (this.hashing < this.hashLanes && this.head < this.toHash.length) {
-      if (this.toCheck.length + this.checking + this.host.waiting() >= LOOKAHEAD) break;
-      const entry = this.toHash[this.head++];
-      if (this.head > 4096) {
-        this.toHash = this.toHash.slice(this.head);
-        this.head = 0;
+      const group: Entry[] = [];
+      const blobs: Blob[] = [];
+      let bytes = 0;
+      while (group.length < GROUP_FILES && this.head < this.toHash.length) {
+        if (this.toCheck.length + this.checking + this.hashingFiles + group.length + this.host.waiting() >= LOOKAHEAD) break;
+        const entry = this.toHash[this.head];
+        const blob = this.host.blob(entry);
+        if (entry.state === 'queued' && blob) {
+          if (group.length && bytes + blob.size > GROUP_BYTES) break;
+          group.push(entry);
+          blobs.push(blob);
+          bytes += blob.size;
+        }
+        if (++this.head > 4096) {
+          this.toHash = this.toHash.slice(this.head);
+          this.head = 0;
+        }
       }
-      const blob = this.host.blob(entry);
-      if (entry.state === 'queued' && blob) void this.hash(entry, blob);
+      if (!group.length) break;
+      void this.hash(group, blobs);
     }
   }
 
-  private async hash(entry: Entry, blob: Blob) {
+  private async hash(group: Entry[], blobs: Blob[]) {
     this.hashing++;
-    this.host.setState(entry, 'hashing');
+    this.hashingFiles += group.length;
+    for (const e of group) this.host.setState(e, 'hashing');
     try {
-      const sha256 = await this.host.hash(blob);
-      if (entry.state !== 'hashing') return; // cancelled meanwhile
-      this.host.hashes.set(entry.id, sha256);
-      this.host.setState(entry, 'queued');
-      this.toCheck.push(entry);
+      const sha256 = await this.host.hash(blobs);
+      group.forEach((entry, i) => {
+        if (entry.state !== 'hashing') return; // cancelled meanwhile
+        this.host.hashes.set(entry.id, sha256[i]);
+        this.host.setState(entry, 'queued');
+        this.toCheck.push(entry);
+      });
     } catch (err) {
-      if (entry.state === 'hashing') this.host.fail(entry, err);
+      // One unreadable file (moved or changed since the pick) fails the group's read: each is tried alone.
+      if (group.length > 1) group.forEach((e, i) => e.state === 'hashing' && void this.hash([e], [blobs[i]]));
+      else if (group[0].state === 'hashing') this.host.fail(group[0], err);
     } finally {
       this.hashing--;
+      this.hashingFiles -= group.length;
       this.host.pump();
     }
   }

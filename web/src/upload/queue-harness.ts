@@ -21,7 +21,7 @@ export function harness(opts: { existing?: string[]; refuse?: Record<string, Api
   let maxInFlight = 0;
   const releases: Array<() => void> = [];
   const deps: QueueDeps = {
-    hash: async (blob) => `sha-${await blob.text()}`,
+    hash: (blobs) => Promise.all(blobs.map(async (b) => `sha-${await b.text()}`)),
     check: async (hashes) => ({ existing: Object.fromEntries(hashes.filter((h) => opts.existing?.includes(h)).map((h) => [h, `photo-of-${h}`])) }),
     upload: async (blob: Blob, name: string, o: UploadOptions): Promise<UploadResponse> => {
       uploads.push(name);

@@ -25,7 +25,8 @@ import type { EntryStore } from './store';
 export { Entry, type EntryState } from './entry.svelte';
 
 export interface QueueDeps {
-  hash(blob: Blob): Promise<string>;
+  /** The hashes of the blobs, in order (a group of small files is read at once). */
+  hash(blobs: Blob[]): Promise<string[]>;
   check(sha256: string[]): Promise<{ existing: Record<string, string> }>;
   upload(blob: Blob, name: string, options: UploadOptions): Promise<UploadResponse>;
   /** Small files in one request (batch.ts); without it every file is PUT alone. */
