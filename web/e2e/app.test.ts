@@ -118,7 +118,10 @@ describe('upload and gallery', () => {
 describe('a 10,000-file queue', () => {
   it('renders only the rows in view (virtualised), from the top to the very end', async () => {
     const page = await signedIn(browser);
+    expect(page.workers()).toHaveLength(0);
     await page.getByRole('navigation').getByRole('link', { name: /^Upload/ }).click();
+    // The hash workers start with the page, before any pick (a cold one took up to a second to load).
+    await expect.poll(() => page.workers().length).toBeGreaterThanOrEqual(2);
     await page.evaluate(async () => {
       type Q = { pause(): void; add(f: Array<{ name: string; blob: Blob }>): Promise<void> };
       const queue = (window as unknown as { darkroom: { queue: Q } }).darkroom.queue;

@@ -7,7 +7,7 @@ import { Feed } from '../feed/feed.svelte';
 import { Library } from '../gallery/library.svelte';
 import { People } from '../people/people.svelte';
 import { QueryEncoder } from '../search/query-encoder.svelte';
-import { hashLanes, sha256 } from '../upload/hasher';
+import { hashLanes, sha256, warmHashers } from '../upload/hasher';
 import { posterAfterUpload } from '../video/poster-jobs';
 import { UploadQueue } from '../upload/queue.svelte';
 import { idbStore } from '../upload/store';
@@ -32,6 +32,7 @@ export class Services {
     this.library = new Library(api);
     this.queue = new UploadQueue({
       hash: sha256,
+      warm: warmHashers,
       check: api.check,
       upload: (b, n, o) => api.upload(b, n, o),
       uploadBatch: (files, o) => api.uploadBatch(files, o),

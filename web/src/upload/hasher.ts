@@ -30,6 +30,14 @@ function slots(): Slot[] {
   return pool;
 }
 
+/**
+ * Starts the workers before the first pick: a module worker took 0.5 s and more to load on a busy
+ * machine, and the first hashes, then the first /check and upload, waited for it.
+ */
+export function warmHashers() {
+  slots();
+}
+
 /** The hashes of a group of small files (read at once) or of one big file, in order (hash.worker.ts). */
 export async function sha256(blobs: Blob[]): Promise<string[]> {
   const slot = slots().reduce((a, b) => (b.busy < a.busy ? b : a));

@@ -18,7 +18,7 @@ import { Lanes, overloaded } from './lanes';
 import { Lookahead } from './lookahead';
 import type { ResumableApi } from './resumable';
 import { ProgressThrottle } from './progress';
-import { inSlices } from './slices';
+import { inSlices, nextTurn } from './slices';
 import { SpeedMeter } from './speed';
 import type { EntryStore } from './store';
 
@@ -28,6 +28,8 @@ export interface QueueDeps {
   /** The hashes of the blobs, in order (a group of small files is read at once). */
   hash(blobs: Blob[]): Promise<string[]>;
   check(sha256: string[]): Promise<{ existing: Record<string, string> }>;
+  /** Gets hashing ready ahead of a pick (the upload page is open). */
+  warm?(): void;
   upload(blob: Blob, name: string, options: UploadOptions): Promise<UploadResponse>;
   /** Small files in one request (batch.ts); without it every file is PUT alone. */
   uploadBatch?(files: Array<{ blob: Blob; name: string; sha256: string }>, options: Omit<UploadOptions, 'sha256'>): Promise<MultipartUploadResponse>;
@@ -132,6 +134,11 @@ export class UploadQueue {
     return this.list.busy;
   }
 
+  /** The upload page is open: a pick may come at any moment. */
+  prepare() {
+    this.deps.warm?.();
+  }
+
   /** Restores entries a previous page load left unfinished, then carries on. */
   async restore() {
     const fresh: Entry[] = [];
@@ -182,7 +189,7 @@ export class UploadQueue {
       writes.push(this.copies.write(chunk.map((e, i) => this.held.copy(e, now + from + i))));
       this.ahead.add(chunk);
       this.pump();
-    });
+    }, { turn: nextTurn });
     this.list.append(skipped.map((s) => {
       const { name, reason } = typeof s === 'string' ? { name: s, reason: 'Not a photo or video' } : s;
       return new Entry(newId(), name, 0, 'skipped', reason);

@@ -1,5 +1,5 @@
 // The queue as the page uses it: add, dedupe, refusals, pause/resume/cancel, retry, reload, shares.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../lib/api';
 import { UploadQueue } from './queue.svelte';
 import { file, harness, settle, states } from './queue-harness';
@@ -143,4 +143,33 @@ describe('UploadQueue', () => {
     expect(turns).toBeGreaterThanOrEqual(10); // 200 ms of reads, 8 ms per task; one task of 200 ms before
     q.pause();
   });
+
+  describe('taking in a big pick', () => {
+    afterEach(() => vi.unstubAllGlobals());
+
+    it('lets the tasks it started (the hash workers\' answers) in between its slices', async () => {
+      // Chromium's scheduler: yield() resumes ahead of every waiting task, postTask() takes its turn.
+      vi.stubGlobal('scheduler', {
+        yield: () => Promise.resolve(),
+        postTask: (f: () => void) => new Promise<void>((resolve) => setTimeout(() => (f(), resolve()), 0)),
+      });
+      const h = harness({ hold: true });
+      const q = new UploadQueue(h.deps);
+      q.pause();
+      let inWhenATaskRan = -1;
+      setTimeout(() => (inWhenATaskRan = q.entries.length), 0);
+      await q.add(Array.from({ length: 5000 }, (_, i) => file(`${i}.jpg`)));
+      expect(q.entries).toHaveLength(5000);
+      expect(inWhenATaskRan).toBeGreaterThan(0);
+      expect(inWhenATaskRan).toBeLessThan(5000);
+    });
+  });
+
+  it('starts the hash workers when the upload page opens', () => {
+    const h = harness();
+    let warmed = 0;
+    new UploadQueue({ ...h.deps, warm: () => warmed++ }).prepare();
+    expect(warmed).toBe(1);
+  });
 });
+
