@@ -18,7 +18,7 @@ import { Lanes, overloaded } from './lanes';
 import { Lookahead } from './lookahead';
 import type { ResumableApi } from './resumable';
 import { ProgressThrottle } from './progress';
-import { inSlices, nextTurn } from './slices';
+import { inSlices, sharedTurns } from './slices';
 import { SpeedMeter } from './speed';
 import type { EntryStore } from './store';
 
@@ -189,7 +189,7 @@ export class UploadQueue {
       writes.push(this.copies.write(chunk.map((e, i) => this.held.copy(e, now + from + i))));
       this.ahead.add(chunk);
       this.pump();
-    }, { turn: nextTurn });
+    }, { turn: sharedTurns() });
     this.list.append(skipped.map((s) => {
       const { name, reason } = typeof s === 'string' ? { name: s, reason: 'Not a photo or video' } : s;
       return new Entry(newId(), name, 0, 'skipped', reason);
