@@ -4,10 +4,10 @@ import { hashLanes } from './hasher';
 describe('hashLanes', () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it('keeps several hashes in flight per worker, and two workers even on a 2-core device', () => {
+  it('keeps two hash calls in flight per worker, and two workers even on a 2-core device', () => {
     vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
-    expect(hashLanes()).toBe(8);
+    expect(hashLanes()).toBe(4);
     vi.stubGlobal('navigator', { hardwareConcurrency: 16 });
-    expect(hashLanes()).toBe(16); // four workers at most
+    expect(hashLanes()).toBe(8); // four workers at most
   });
 });

@@ -15,12 +15,12 @@ let pool: Slot[] | undefined;
 const workers = () => Math.min(4, Math.max(2, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
 
 /**
- * Hash calls in flight (each a group of small files or one big file): several per worker. A call mostly waits (for its bytes from the
- * browser process, and for the messages to and from the worker, behind whatever the page is doing):
- * one at a time hashed about 80 files a second on a busy 2-core machine, behind the network, and the
- * native digest leaves the CPU to spare for a second worker.
+ * Hash calls in flight: two per worker, so one worker's next read is on its way while it digests. A
+ * call carries a group of small files (up to 4 MB) or one big file; with one file per call it took
+ * four per worker to keep ahead of the network, as each mostly waited for its bytes from the browser
+ * process. Two bound what is held in flight to about 8 MB per worker.
  */
-export const hashLanes = () => 4 * workers();
+export const hashLanes = () => 2 * workers();
 
 function slots(): Slot[] {
   pool ??= Array.from({ length: workers() }, () => ({
@@ -35,7 +35,11 @@ function slots(): Slot[] {
  * machine, and the first hashes, then the first /check and upload, waited for it.
  */
 export function warmHashers() {
-  slots();
+  try {
+    slots();
+  } catch {
+    // No module workers here: the first hash reports it, on the files it concerns.
+  }
 }
 
 /** The hashes of a group of small files (read at once) or of one big file, in order (hash.worker.ts). */

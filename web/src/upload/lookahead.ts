@@ -2,6 +2,7 @@
 // hashes, so by the time a lane is free the next new file is known and files the library already has
 // are never sent. It runs a bounded distance ahead (a 10,000-file pick is not hashed all at once).
 import type { Entry, EntryState } from './entry.svelte';
+import { WHOLE_BYTES } from './sha256-group';
 import { inSlices } from './slices';
 
 /** The API checks up to this many hashes per call. */
@@ -9,11 +10,10 @@ export const CHECK_BATCH = 1000;
 /** Files hashed but not yet sent, at most: enough to fill a /check batch while the lanes are busy. */
 const LOOKAHEAD = 2 * CHECK_BATCH;
 /**
- * Small files are hashed in groups of up to this many files and bytes, one read per group: Chromium's
- * cost per read (hash.worker.ts) was most of hashing a folder of photos. A bigger file goes alone.
+ * Small files are hashed in groups of up to this many files and WHOLE_BYTES, one read per group:
+ * Chromium's cost per read (sha256-group.ts) was most of hashing a folder of photos. A bigger file goes alone.
  */
 const GROUP_FILES = 32;
-const GROUP_BYTES = 4 * 1024 * 1024;
 
 export interface LookaheadHost {
   /** The hashes of the blobs, in order. */
@@ -68,7 +68,7 @@ export class Lookahead {
         const entry = this.toHash[this.head];
         const blob = this.host.blob(entry);
         if (entry.state === 'queued' && blob) {
-          if (group.length && bytes + blob.size > GROUP_BYTES) break;
+          if (group.length && bytes + blob.size > WHOLE_BYTES) break;
           group.push(entry);
           blobs.push(blob);
           bytes += blob.size;
@@ -88,17 +88,27 @@ export class Lookahead {
     this.hashingFiles += group.length;
     for (const e of group) this.host.setState(e, 'hashing');
     try {
-      const sha256 = await this.host.hash(blobs);
+      let results: Array<{ sha256: string } | { err: unknown }>;
+      try {
+        results = (await this.host.hash(blobs)).map((sha256) => ({ sha256 }));
+      } catch (err) {
+        // One unreadable file (moved or changed since the pick) fails the group's read: each is tried
+        // alone, one after another in this call's lane, so only that file fails.
+        results = [];
+        for (const [i, blob] of blobs.entries()) {
+          if (group.length === 1) results.push({ err });
+          else if (group[i].state !== 'hashing') results.push({ err: 'cancelled' });
+          else results.push(await this.host.hash([blob]).then(([sha256]) => ({ sha256 }), (e: unknown) => ({ err: e })));
+        }
+      }
       group.forEach((entry, i) => {
         if (entry.state !== 'hashing') return; // cancelled meanwhile
-        this.host.hashes.set(entry.id, sha256[i]);
+        const r = results[i];
+        if ('err' in r) return this.host.fail(entry, r.err);
+        this.host.hashes.set(entry.id, r.sha256);
         this.host.setState(entry, 'queued');
         this.toCheck.push(entry);
       });
-    } catch (err) {
-      // One unreadable file (moved or changed since the pick) fails the group's read: each is tried alone.
-      if (group.length > 1) group.forEach((e, i) => e.state === 'hashing' && void this.hash([e], [blobs[i]]));
-      else if (group[0].state === 'hashing') this.host.fail(group[0], err);
     } finally {
       this.hashing--;
       this.hashingFiles -= group.length;
