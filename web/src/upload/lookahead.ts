@@ -96,9 +96,8 @@ export class Lookahead {
         // alone, one after another in this call's lane, so only that file fails.
         results = [];
         for (const [i, blob] of blobs.entries()) {
-          if (group.length === 1) results.push({ err });
-          else if (group[i].state !== 'hashing') results.push({ err: 'cancelled' });
-          else results.push(await this.host.hash([blob]).then(([sha256]) => ({ sha256 }), (e: unknown) => ({ err: e })));
+          const alone = group.length === 1 || group[i].state !== 'hashing' ? Promise.reject(err) : this.host.hash([blob]);
+          results.push(await alone.then(([sha256]) => ({ sha256 }), (e: unknown) => ({ err: e })));
         }
       }
       group.forEach((entry, i) => {

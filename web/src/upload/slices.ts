@@ -12,13 +12,18 @@ export const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve,
  * 100 ms: still no long task.)
  */
 export function yieldToPage(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  const scheduler = pageScheduler();
   return scheduler?.yield ? scheduler.yield() : nextTask();
 }
 
+/** The Prioritized Task Scheduling API where the browser has it (Chromium; not Node). */
+const pageScheduler = () => (globalThis as {
+  scheduler?: { yield?: () => Promise<void>; postTask?: (f: () => void, o: { priority: string }) => Promise<void> };
+}).scheduler;
+
 /** A turn among the page's other tasks at their own priority: `scheduler.postTask`, else a task. */
 export function nextTurn(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: { postTask?: (f: () => void, o: object) => Promise<void> } }).scheduler;
+  const scheduler = pageScheduler();
   return scheduler?.postTask ? scheduler.postTask(() => {}, { priority: 'user-visible' }) : nextTask();
 }
 
