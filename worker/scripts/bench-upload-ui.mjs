@@ -9,7 +9,7 @@
 // app's half runs against the pipeline's backlog of the Node half's 1,000 photos, which is not the
 // upload path (BENCH_PROCESS=1 keeps it on). uploadsPerMinute is raised to its maximum, as the default
 // (6,000) is a per-minute budget both halves share. BENCH_FILES / BENCH_SMALL_FILES shrink it
-// (BENCH_SMALL_FILES=0 skips the third part).
+// (BENCH_SMALL_FILES=0 skips the third part). BENCH_VIEWPORT=phone runs the page at a phone's size.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -28,6 +28,10 @@ const SMALL = Number(process.env.BENCH_SMALL_FILES ?? 10_000);
 /** Rounds of the two halves, alternating which goes first (BENCH_ROUNDS). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SIZE = 128 * 1024;
+/** The page's viewport: desktop, or BENCH_VIEWPORT=phone (390×844 at 3× device pixels, as bench:gallery's phone). */
+const VIEWPORT = process.env.BENCH_VIEWPORT === 'phone'
+  ? { name: 'phone 390×844 @3x', context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 } }
+  : { name: 'desktop 1280×860', context: { viewport: { width: 1280, height: 860 } } };
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const jpegHead = readFileSync(path.join(root, 'worker/test/fixtures/photos/photo-noexif.jpg')).subarray(0, 4096);
 let counter = 0;
@@ -184,7 +188,7 @@ try {
   const settings = { uploadsPerMinute: 100_000, ...(!process.env.BENCH_PROCESS && { autoProcessOnUpload: false, scheduledProcessing: false }) };
   const res = await fetch(`${BASE}/api/settings`, { method: 'PUT', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify(settings) });
   if (!res.ok) throw new Error(`PUT /api/settings → ${res.status} ${await res.text()}`);
-  console.log(`library settings for the run: ${JSON.stringify(settings)}`);
+  console.log(`library settings for the run: ${JSON.stringify(settings)}; viewport ${VIEWPORT.name}`);
 
   // 1. The wire: a plain client, 16 requests in flight, 1,000 new files each time.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -229,7 +233,7 @@ try {
     mkdirSync(dir);
     for (let i = 0; i < FILES; i++) writeFileSync(path.join(dir, `ui-${round}-${i}.jpg`), body(SIZE));
     await page?.context().close();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+    page = await (await browser.newContext(VIEWPORT.context)).newPage();
     await page.goto(BASE);
     await page.getByLabel('Library token').fill(TOKEN);
     await page.getByRole('button', { name: 'Open library' }).click();
