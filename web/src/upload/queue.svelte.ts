@@ -122,7 +122,7 @@ export class UploadQueue {
   }
 
   /** In pick order; the page renders the rows in view. */
-  get entries(): Entry[] {
+  get entries(): readonly Entry[] {
     return this.list.entries;
   }
 
