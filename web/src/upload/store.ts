@@ -1,7 +1,7 @@
 // The upload queue survives a reload: each pending file is kept in IndexedDB (a copy of the Blob, which
 // browsers store on disk) until it is uploaded, skipped or cancelled. Writes and deletes take a list:
 // one transaction per batch, as 10,000 single-record transactions keep the page busy for seconds.
-import { openDB, type IDBPDatabase } from 'idb';
+import { openDB, unwrap, type IDBPDatabase } from 'idb';
 
 export interface StoredEntry {
   id: string;
@@ -35,14 +35,19 @@ const open = () => (opening ??= openDB(DB, 1, { upgrade: (d) => d.createObjectSt
 export const idbStore: EntryStore = {
   // Once the database is open the puts run in the caller's task (no await before them), so what they
   // cost there is measured by the caller, which cuts a big write into slices (copies.ts).
+  // The requests go to the raw store: idb would wrap each in a promise nobody reads (10,000 promises and
+  // their listeners for a big pick, garbage the page's thread then collects while the queue fills). A
+  // failed request aborts the transaction, and tx.done rejects with it.
   async put(entries) {
     const tx = (db ?? (await open())).transaction(STORE, 'readwrite');
-    for (const e of entries) void tx.store.put(e);
+    const store = unwrap(tx.store);
+    for (const e of entries) store.put(e);
     await tx.done;
   },
   async delete(ids) {
     const tx = (await open()).transaction(STORE, 'readwrite');
-    for (const id of ids) void tx.store.delete(id);
+    const store = unwrap(tx.store);
+    for (const id of ids) store.delete(id);
     await tx.done;
   },
   async all() {
