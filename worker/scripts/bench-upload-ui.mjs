@@ -156,16 +156,33 @@ function busyRuns({ nodes, samples, timeDeltas }) {
   flush();
 }
 
-/** The main thread's tasks over 50 ms in a trace, each with the events that took most of it. */
+/**
+ * The main thread's tasks over 50 ms in a trace of the big pick, after the task that handed the page the
+ * files, each with the thread's own CPU time in it and the events that took most of it. A task's wall
+ * time far above its CPU time is the thread waiting — descheduled on this 2-core machine that the server
+ * and the browser share, or blocked on the browser — not work of the page.
+ */
 function longTasksInTrace(events) {
   const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   const mine = events.filter((e) => e.pid === main?.pid && e.tid === main?.tid && e.ph === 'X' && e.dur);
-  for (const task of mine.filter((e) => e.name === 'RunTask' && e.dur > 50_000)) {
+  const change = mine.find((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'change');
+  const pickTask = change && mine.find((e) => e.name === 'RunTask' && e.ts <= change.ts && e.ts + e.dur >= change.ts + change.dur);
+  const after = pickTask ? pickTask.ts + pickTask.dur : 0;
+  const long = mine.filter((e) => e.name === 'RunTask' && e.dur > 50_000 && e.ts >= after);
+  const cpu = long.map((t) => (t.tdur ?? t.dur) / 1000);
+  const max = (xs) => (xs.length ? Math.max(...xs) : 0).toFixed(0);
+  if (pickTask) console.log(`  the task that handed the page the files (the browser's FileList): ${(pickTask.dur / 1000).toFixed(0)} ms, ${((pickTask.tdur ?? pickTask.dur) / 1000).toFixed(0)} ms of it on the CPU`);
+  console.log(`  traced tasks over 50 ms after it: ${long.length} (max ${max(long.map((t) => t.dur / 1000))} ms); the page's thread on the CPU in them: max ${max(cpu)} ms, over 50 ms: ${cpu.filter((c) => c > 50).length}`);
+  const gc = (name) => mine.filter((e) => e.name === name && e.ts >= after);
+  const sum = (xs) => xs.reduce((a, e) => a + e.dur / 1000, 0).toFixed(0);
+  console.log(`  collections on the page's thread after it: ${gc('MinorGC').length} young (${sum(gc('MinorGC'))} ms), ${gc('MajorGC').length} full (${sum(gc('MajorGC'))} ms)`);
+  for (const task of long) {
     const inside = mine.filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur);
     const by = new Map();
     for (const e of inside) by.set(e.name, (by.get(e.name) ?? 0) + e.dur / 1000);
     const from = inside.map((e) => e.args?.src_func ?? e.args?.task?.posted_from?.function_name).find(Boolean) ?? JSON.stringify(task.args ?? {}).slice(0, 120);
-    console.log(`  task ${(task.dur / 1000).toFixed(0)} ms (posted from ${from}): ${[...by].sort((x, y) => y[1] - x[1]).slice(0, 8).map(([k, v]) => `${k} ${v.toFixed(0)}`).join('; ')}`);
+    const onCpu = task.tdur === undefined ? '' : `, ${(task.tdur / 1000).toFixed(0)} ms of it on the CPU`;
+    console.log(`  task ${(task.dur / 1000).toFixed(0)} ms${onCpu} (posted from ${from}): ${[...by].sort((x, y) => y[1] - x[1]).slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(0)}`).join('; ')}`);
   }
 }
 
@@ -339,8 +356,10 @@ try {
         scripts: e.scripts.map((s) => `${s.invoker}${s.sourceFunctionName ? ` ${s.sourceFunctionName}` : ''} ${Math.round(s.duration)} ms${s.forcedStyleAndLayoutDuration ? ` (layout ${Math.round(s.forcedStyleAndLayoutDuration)})` : ''}`),
       })))).observe({ type: 'long-animation-frame', buffered: false });
     });
-    // BENCH_TRACE=1: a Chromium trace of the big pick, to name what the tasks over 50 ms did (GC, IPC…).
-    if (process.env.BENCH_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink_gc', 'toplevel'] });
+    // A Chromium trace of the big pick names what each task over 50 ms did (GC, IPC…) and how much of it
+    // the page's thread spent on the CPU (BENCH_TRACE=0 leaves it out).
+    const tracing = process.env.BENCH_TRACE !== '0';
+    if (tracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink_gc', 'toplevel'] });
     const cdp = PROFILE ? await page.context().newCDPSession(page) : null;
     if (cdp) {
       await cdp.send('Profiler.enable');
@@ -364,7 +383,7 @@ try {
     console.log(`  long tasks, the app's part (from the change event on, until 3 s after the fill): ${appPart.filter((d) => d > 0).length}, max ${max(appPart)} ms, over 50 ms: ${appPart.filter((d) => d > 50).length}`);
     console.log(`  long tasks, the browser building the ${SMALL}-file FileList (before the change event, and after our handler in the same task): max ${max(long.map(([, d], i) => d - appPart[i]))} ms`);
     if (cdp) busyRuns((await cdp.send('Profiler.stop')).profile);
-    if (process.env.BENCH_TRACE) longTasksInTrace(JSON.parse((await browser.stopTracing()).toString()).traceEvents);
+    if (tracing) longTasksInTrace(JSON.parse((await browser.stopTracing()).toString()).traceEvents);
     for (const f of frames.filter((x) => x.start + x.duration > changeAt)) {
       console.log(`  frame over 50 ms at +${ms(f.start - changeAt)}: ${ms(f.duration)} (render ${ms(f.render)}): ${f.scripts.join('; ') || 'no script'}`);
     }
