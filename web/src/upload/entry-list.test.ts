@@ -31,5 +31,8 @@ describe('EntryList', () => {
     expect(list.entries).toBe(array);
     expect(list.entries.map((e) => e.id)).toEqual(Array.from({ length: 100 }, (_, i) => `e${i}`));
     expect(list.get('e99')?.name).toBe('e99.jpg');
+    // A restored queue comes in one append: 200,000 entries must not overflow the stack.
+    list.append(Array.from({ length: 200_000 }, (_, i) => new Entry(`r${i}`, 'r.jpg', 1, 'queued')));
+    expect(list.entries).toHaveLength(200_100);
   });
 });
