@@ -26,8 +26,9 @@ export async function filesFromList(list: Iterable<File>): Promise<Intake> {
     if (isZip(file)) {
       const inner = await unzip(file);
       if (inner.refused) out.skipped.push({ name: file.name, reason: inner.refused });
-      out.files.push(...inner.files);
-      out.skipped.push(...inner.skipped.map((n) => `${file.name}: ${n}`));
+      // One by one: an archive of 200,000 small photos would overflow push(...inner.files).
+      for (const f of inner.files) out.files.push(f);
+      for (const n of inner.skipped) out.skipped.push(`${file.name}: ${n}`);
     } else if (file.name.startsWith('.')) {
       continue; // .DS_Store and friends from folder picks
     } else {
