@@ -40,21 +40,24 @@ export function photoEventStatement(db: D1Database, libraryId: string, type: Pho
     .bind(libraryId, type, photoId, now);
 }
 
-const COUNTS_JSON = `json_object('pending', COALESCE(SUM(status = 'pending'), 0), 'processing', COALESCE(SUM(status = 'processing'), 0),
-  'completed', COALESCE(SUM(status = 'completed'), 0), 'failed', COALESCE(SUM(status = 'failed'), 0))`;
+// Over library_counts (a row per status, kept by triggers: migration 0020), not the photos: the counts
+// are written after every upload and stage transition, and counting a 100,000-photo library each time
+// read all of it.
+const COUNTS_JSON = `json_object('pending', COALESCE(SUM(n * (status = 'pending')), 0), 'processing', COALESCE(SUM(n * (status = 'processing')), 0),
+  'completed', COALESCE(SUM(n * (status = 'completed')), 0), 'failed', COALESCE(SUM(n * (status = 'failed')), 0))`;
 
 /** The library's counts after the earlier statements of the batch. */
 export function statsEventStatement(db: D1Database, libraryId: string, now: number) {
   return db
     .prepare(
       `INSERT INTO events (library_id, seq, type, photo_id, payload, created_at)
-       SELECT ?1, ${NEXT_SEQ}, '${'stats' satisfies FeedEvent['type']}', NULL, json_object('counts', json(${COUNTS_JSON})), ?2 FROM photos WHERE library_id = ?1 ${RETURNING}`,
+       SELECT ?1, ${NEXT_SEQ}, '${'stats' satisfies FeedEvent['type']}', NULL, json_object('counts', json(${COUNTS_JSON})), ?2 FROM library_counts WHERE library_id = ?1 ${RETURNING}`,
     )
     .bind(libraryId, now);
 }
 
 export async function countsFor(db: D1Database, libraryId: string): Promise<Counts> {
-  const row = await db.prepare(`SELECT ${COUNTS_JSON} AS counts FROM photos WHERE library_id = ?1`).bind(libraryId).first<{ counts: string }>();
+  const row = await db.prepare(`SELECT ${COUNTS_JSON} AS counts FROM library_counts WHERE library_id = ?1`).bind(libraryId).first<{ counts: string }>();
   return JSON.parse(row!.counts);
 }
 

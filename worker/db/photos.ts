@@ -36,7 +36,7 @@ export async function insertPhoto(db: D1Database, p: NewPhoto, now: number, queu
         // becomes NULL instead of failing the foreign key.
         `INSERT INTO photos (id, library_id, filename, sha256, mime, kind, bytes, width, height, exif, created_at, updated_at, queued_at, derived_from)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, (SELECT s.id FROM photos s WHERE s.id = ?13 AND s.library_id = ?2))
-         ON CONFLICT (library_id, sha256) DO NOTHING`,
+         ON CONFLICT (library_id, sha256) DO NOTHING RETURNING id`,
       )
       .bind(p.id, p.libraryId, p.filename, p.sha256, p.mime, p.kind, p.bytes, p.width, p.height,
         p.exif ? JSON.stringify(p.exif) : null, now, queued ? now : null, p.derivedFrom ?? null),
@@ -50,7 +50,7 @@ export async function insertPhoto(db: D1Database, p: NewPhoto, now: number, queu
     // Its day in the timeline's counts (nothing for a duplicate: no row has this new id).
     countPhotoDay(db, p.libraryId, p.id),
   ]);
-  const inserted = results[0].meta.changes === 1;
+  const inserted = results[0].results.length === 1;
   const created = eventRows(results.slice(2, 3));
   // Counts only move when the photo is new; a separate statement keeps the duplicate path event-free.
   const stats = inserted ? eventRows(await db.batch([statsEventStatement(db, p.libraryId, now)])) : [];
@@ -107,8 +107,8 @@ export async function deletePhotoRow(db: D1Database, libraryId: string, id: stri
     db.prepare(`DELETE FROM photo_stages WHERE photo_id = (SELECT id FROM photos WHERE library_id = ?1 AND id = ?2)`).bind(libraryId, id),
     db.prepare(`DELETE FROM photo_analysis WHERE library_id = ?1 AND photo_id = ?2`).bind(libraryId, id),
     uncountPhotoDay(db, libraryId, id), // while the row still says which day it was on
-    db.prepare(`DELETE FROM photos WHERE library_id = ?1 AND id = ?2`).bind(libraryId, id),
+    db.prepare(`DELETE FROM photos WHERE library_id = ?1 AND id = ?2 RETURNING id`).bind(libraryId, id),
   ]);
-  if (results[3].meta.changes < 1) return [];
+  if (!results[3].results.length) return [];
   return eventRows(await db.batch([eventStatement(db, libraryId, 'photo.deleted', id, {}, now), statsEventStatement(db, libraryId, now)]));
 }

@@ -37,18 +37,22 @@ export async function claimRun(db: D1Database, libraryId: string, id: string, to
       .prepare(
         `UPDATE photos SET status = 'processing', run_token = ?3, updated_at = ?4
           WHERE library_id = ?1 AND id = ?2 AND status IN ('pending', 'processing')
-            AND (run_token IS NULL OR updated_at < ?5)`,
+            AND (run_token IS NULL OR updated_at < ?5)
+          RETURNING id`,
       )
       .bind(libraryId, id, token, now, staleBefore),
     statsEventStatement(db, libraryId, now),
   ]);
-  return { claimed: claim.meta.changes === 1, events: eventRows(events) };
+  return { claimed: claim.results.length === 1, events: eventRows(events) };
 }
 
 /** SQL condition: the run holding `?T` still owns photo `?1` (T is the parameter number). */
 export const OWNS = (t: number) => `EXISTS (SELECT 1 FROM photos WHERE id = ?1 AND run_token = ?${t})`;
 
-/** Throws LostClaim unless the statement changed the run's own row. */
+/**
+ * Throws LostClaim unless the statement changed the run's own row, which it returns (RETURNING): a
+ * status change also writes library_counts by trigger, and D1 counts those writes in meta.changes.
+ */
 export function owned(result: D1Result) {
-  if (result.meta.changes !== 1) throw new LostClaim('the photo was deleted, cancelled or taken over by another run');
+  if (result.results.length !== 1) throw new LostClaim('the photo was deleted, cancelled or taken over by another run');
 }

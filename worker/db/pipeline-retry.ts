@@ -63,7 +63,8 @@ export async function cancelPending(db: D1Database, libraryId: string, id: strin
       .prepare(
         `UPDATE photos SET status = 'failed', error = 'Cancelled before processing started.', queued_at = NULL, updated_at = ?3
           WHERE library_id = ?1 AND id = ?2 AND status = 'pending'
-            AND NOT EXISTS (SELECT 1 FROM photo_stages WHERE photo_id = ?2 AND (attempts > 0 OR status != 'pending'))`,
+            AND NOT EXISTS (SELECT 1 FROM photo_stages WHERE photo_id = ?2 AND (attempts > 0 OR status != 'pending'))
+          RETURNING id`,
       )
       .bind(libraryId, id, now),
     db
@@ -71,5 +72,5 @@ export async function cancelPending(db: D1Database, libraryId: string, id: strin
                   AND (SELECT status FROM photos WHERE id = ?1) = 'failed'`)
       .bind(id, now),
   ]);
-  return photo.meta.changes === 1;
+  return photo.results.length === 1;
 }

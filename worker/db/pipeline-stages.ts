@@ -33,7 +33,7 @@ export async function startStage(db: D1Database, libraryId: string, id: string, 
           WHERE photo_id = ?1 AND stage = ?2 AND ${OWNS(4)} RETURNING attempts`,
       )
       .bind(id, stage, now, token),
-    db.prepare(`UPDATE photos SET updated_at = ?2 WHERE id = ?1 AND run_token = ?3`).bind(id, now, token),
+    db.prepare(`UPDATE photos SET updated_at = ?2 WHERE id = ?1 AND run_token = ?3 RETURNING id`).bind(id, now, token),
     stageEventStatement(db, libraryId, id, stage, now),
   ]);
   owned(results[1]);
@@ -59,7 +59,7 @@ export async function completeStage(db: D1Database, libraryId: string, id: strin
         `UPDATE photos SET exif = COALESCE(?2, exif), placeholder = COALESCE(?3, placeholder),
                 thumbnails = COALESCE(?4, thumbnails), variants = COALESCE(?5, variants), updated_at = ?6,
                 width = COALESCE(width, ?7), height = COALESCE(height, ?8), video = COALESCE(?10, video)
-          WHERE id = ?1 AND run_token = ?9`,
+          WHERE id = ?1 AND run_token = ?9 RETURNING id`,
       )
       .bind(id, json(result.exif), result.placeholder ?? null, json(result.thumbnails), json(result.variants), now,
         result.size?.width ?? null, result.size?.height ?? null, token, json(result.video)),
@@ -77,7 +77,7 @@ export async function stageWillRetry(db: D1Database, libraryId: string, id: stri
       .prepare(`UPDATE photo_stages SET status = 'pending', error = ?3, updated_at = ?4 WHERE photo_id = ?1 AND stage = ?2 AND ${OWNS(5)}`)
       .bind(id, stage, error, now, token),
     // The retried message claims the photo afresh.
-    db.prepare(`UPDATE photos SET run_token = NULL, updated_at = ?2 WHERE id = ?1 AND run_token = ?3`).bind(id, now, token),
+    db.prepare(`UPDATE photos SET run_token = NULL, updated_at = ?2 WHERE id = ?1 AND run_token = ?3 RETURNING id`).bind(id, now, token),
     stageEventStatement(db, libraryId, id, stage, now),
   ]);
   owned(results[1]);
@@ -89,7 +89,7 @@ export async function failStage(db: D1Database, libraryId: string, id: string, s
     db
       .prepare(`UPDATE photo_stages SET status = 'failed', error = ?3, finished_at = ?4, updated_at = ?4 WHERE photo_id = ?1 AND stage = ?2 AND ${OWNS(5)}`)
       .bind(id, stage, error, now, token),
-    db.prepare(`UPDATE photos SET status = 'failed', error = ?2, run_token = NULL, updated_at = ?3 WHERE id = ?1 AND run_token = ?4`).bind(id, error, now, token),
+    db.prepare(`UPDATE photos SET status = 'failed', error = ?2, run_token = NULL, updated_at = ?3 WHERE id = ?1 AND run_token = ?4 RETURNING id`).bind(id, error, now, token),
     stageEventStatement(db, libraryId, id, stage, now),
     photoEventStatement(db, libraryId, 'photo.failed', id, now),
     statsEventStatement(db, libraryId, now),
@@ -100,7 +100,7 @@ export async function failStage(db: D1Database, libraryId: string, id: string, s
 
 export async function completePhoto(db: D1Database, libraryId: string, id: string, now: number, token: string) {
   const results = await db.batch([
-    db.prepare(`UPDATE photos SET status = 'completed', error = NULL, run_token = NULL, updated_at = ?2 WHERE id = ?1 AND run_token = ?3`).bind(id, now, token),
+    db.prepare(`UPDATE photos SET status = 'completed', error = NULL, run_token = NULL, updated_at = ?2 WHERE id = ?1 AND run_token = ?3 RETURNING id`).bind(id, now, token),
     ...openAnalysisStatements(db, libraryId, id, now),
     photoEventStatement(db, libraryId, 'photo.completed', id, now),
     statsEventStatement(db, libraryId, now),

@@ -28,7 +28,7 @@ export async function recordPoster(db: D1Database, libraryId: string, id: string
         // queued_at stays NULL until enqueuePhotos marks it: with video auto-processing off, the batch takes it.
         `UPDATE photos SET poster = ?3, status = 'pending', error = NULL, retryable = 1, run_token = NULL, queued_at = NULL,
                 width = COALESCE(width, ?5), height = COALESCE(height, ?6), updated_at = ?4
-          WHERE library_id = ?2 AND id = ?1 AND kind = 'video'`,
+          WHERE library_id = ?2 AND id = ?1 AND kind = 'video' RETURNING id`,
       )
       .bind(id, libraryId, JSON.stringify(poster), now, poster.width, poster.height),
     db
@@ -45,6 +45,6 @@ export async function recordPoster(db: D1Database, libraryId: string, id: string
                  WHERE photo_id = ?1 AND library_id = ?2`)
       .bind(id, libraryId, now),
   ]);
-  if (results[0].meta.changes !== 1) return null;
+  if (results[0].results.length !== 1) return null;
   return eventRows(await db.batch([photoEventStatement(db, libraryId, 'photo.updated', id, now), statsEventStatement(db, libraryId, now)]));
 }
