@@ -2,7 +2,8 @@
 // ThumbHash placeholders, no pipeline), the built app served by `wrangler dev`, and headless Chromium on
 // a desktop and a phone viewport (bench/gallery-page.mjs): first paint, frame times while scrolling top
 // to bottom and while dragging the scrubber, long tasks, DOM nodes and JS heap at the start and the end;
-// and GET /api/photos latency at depth 0 and 90,000, and /timeline with the D1 rows it read.
+// and GET /api/photos latency at depth 0 and 90,000, and /timeline with the D1 rows it read; last, the
+// server's CPU per upload into this library against an empty one (bench/upload-depth.mjs).
 // BENCH_PHOTOS and BENCH_SCROLL_S shrink it for a quick run; BENCH_VERBOSE=1 logs each step.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -12,6 +13,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../web/e2e/chromium.mjs';
 import { measureGallery, FRAME_FLAGS } from './bench/gallery-page.mjs';
 import { gallerySeedSql, seedId, seedTime } from './bench/gallery-seed.mjs';
+import { EMPTY_TOKEN, emptyLibrarySql, uploadDepth } from './bench/upload-depth.mjs';
 import { run, startWrangler } from './lib.mjs';
 
 const TOKEN = 'bench-token';
@@ -43,7 +45,7 @@ run('vite', ['build', '--logLevel', 'warn']);
 run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { stdio: 'ignore' });
 const seedFile = path.join(state, 'seed.sql');
 const NOW = Date.now();
-writeFileSync(seedFile, gallerySeedSql(TOTAL, { now: NOW }));
+writeFileSync(seedFile, gallerySeedSql(TOTAL, { now: NOW }) + (await emptyLibrarySql(NOW)));
 let t = performance.now();
 run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', seedFile], { stdio: 'ignore' });
 console.log(`seeded ${TOTAL.toLocaleString()} photos into D1 in ${((performance.now() - t) / 1000).toFixed(1)} s   (load ${load()})`);
@@ -88,6 +90,13 @@ try {
   } finally {
     await browser.close();
   }
+
+  console.log(`\nuploads into a big library   (load ${load()})`);
+  const lines = await uploadDepth({
+    base: BASE, serverPid: server.child.pid,
+    libraries: [{ name: `the ${TOTAL.toLocaleString()}-photo library`, token: TOKEN }, { name: 'an empty library', token: EMPTY_TOKEN }],
+  });
+  console.log(lines.join('\n'));
 } finally {
   server.stop();
   rmSync(state, { recursive: true, force: true });
