@@ -91,11 +91,13 @@ export async function reopenOtherModels(db: D1Database, libraryId: string, model
     .prepare(
       `UPDATE photo_stages SET status = 'pending', attempts = 0, error = NULL, updated_at = ?3
         WHERE stage = 'analysis' AND status IN ('completed', 'failed', 'running')
-          AND photo_id IN (SELECT photo_id FROM photo_analysis WHERE library_id = ?1 AND embedding_model IS NOT NULL AND embedding_model <> ?2)`,
+          AND photo_id IN (SELECT photo_id FROM photo_analysis WHERE library_id = ?1 AND embedding_model IS NOT NULL AND embedding_model <> ?2)
+        RETURNING 1`,
     )
     .bind(libraryId, model, now)
     .run();
-  return res.meta.changes;
+  // Rows, not meta.changes: D1 counts the stage_counts trigger's writes there too.
+  return res.results.length;
 }
 
 export async function countOtherModels(db: D1Database, libraryId: string, model: string): Promise<number> {
@@ -157,11 +159,12 @@ export async function failAnalysis(db: D1Database, libraryId: string, photoId: s
     .prepare(
       `UPDATE photo_stages SET status = 'failed', error = ?5, finished_at = ?4, updated_at = ?4
         WHERE photo_id = ?1 AND stage = 'analysis' AND status = 'running'
-          AND EXISTS (SELECT 1 FROM photo_analysis WHERE photo_id = ?1 AND library_id = ?2 AND lease = ?3 AND lease_expires_at >= ?4)`,
+          AND EXISTS (SELECT 1 FROM photo_analysis WHERE photo_id = ?1 AND library_id = ?2 AND lease = ?3 AND lease_expires_at >= ?4)
+        RETURNING 1`,
     )
     .bind(photoId, libraryId, lease, now, error)
     .run();
-  if (res.meta.changes !== 1) return null;
+  if (res.results.length !== 1) return null;
   return releaseWithEvents(db, libraryId, photoId, now, false);
 }
 

@@ -1,14 +1,12 @@
 // The queries behind GET /api/status. Each is one indexed read over the library's recent rows.
 import type { StageName, StageStatus } from '../contract/photo';
 
+/** From stage_counts (kept by triggers: migration 0021), not a count over the library's stages. */
+export const stageCountsStatement = (db: D1Database, libraryId: string) =>
+  db.prepare(`SELECT stage, status, n FROM stage_counts WHERE library_id = ?1 AND n > 0`).bind(libraryId);
+
 export async function stageCounts(db: D1Database, libraryId: string) {
-  const { results } = await db
-    .prepare(
-      `SELECT s.stage, s.status, COUNT(*) AS n FROM photo_stages s JOIN photos p ON p.id = s.photo_id
-        WHERE p.library_id = ?1 GROUP BY s.stage, s.status`,
-    )
-    .bind(libraryId)
-    .all<{ stage: StageName; status: StageStatus; n: number }>();
+  const { results } = await stageCountsStatement(db, libraryId).all<{ stage: StageName; status: StageStatus; n: number }>();
   return results;
 }
 
@@ -37,15 +35,20 @@ export async function recentlyFinished(db: D1Database, libraryId: string, status
 }
 
 /** Stage timings finished since `since` (capped, newest first). */
-export async function stageTimings(db: D1Database, libraryId: string, since: number) {
-  const { results } = await db
+export const stageTimingsStatement = (db: D1Database, libraryId: string, since: number) =>
+  db
     .prepare(
-      `SELECT s.photo_id, s.stage, s.ms, s.finished_at FROM photo_stages s JOIN photos p ON p.id = s.photo_id
+      // CROSS JOIN keeps the stages outside, read by finished_at from its index (newest first, which is
+      // also the order): SQLite otherwise starts from the library's photos and looks up each one's
+      // stages, all of them, ~220 ms at 100,000 photos, for the few that finished in the last hour.
+      `SELECT s.photo_id, s.stage, s.ms, s.finished_at FROM photo_stages s CROSS JOIN photos p ON p.id = s.photo_id
         WHERE p.library_id = ?1 AND s.status = 'completed' AND s.finished_at > ?2 AND s.ms IS NOT NULL
         ORDER BY s.finished_at DESC LIMIT 20000`,
     )
-    .bind(libraryId, since)
-    .all<{ photo_id: string; stage: StageName; ms: number; finished_at: number }>();
+    .bind(libraryId, since);
+
+export async function stageTimings(db: D1Database, libraryId: string, since: number) {
+  const { results } = await stageTimingsStatement(db, libraryId, since).all<{ photo_id: string; stage: StageName; ms: number; finished_at: number }>();
   return results;
 }
 
