@@ -2,7 +2,8 @@
 // ThumbHash placeholders, no pipeline), the built app served by `wrangler dev`, and headless Chromium on
 // a desktop and a phone viewport (bench/gallery-page.mjs): first paint, frame times while scrolling top
 // to bottom and while dragging the scrubber, long tasks, DOM nodes and JS heap at the start and the end;
-// and GET /api/photos latency at depth 0 and 90,000, and /timeline with the D1 rows it read; last, the
+// and GET /api/photos latency at depth 0 and 90,000, /timeline with the D1 rows it read, and GET
+// /api/status (the seed gives each photo three finished stages); last, the
 // server's CPU per upload into this library against an empty one (bench/upload-depth.mjs).
 // BENCH_PHOTOS and BENCH_SCROLL_S shrink it for a quick run; BENCH_VERBOSE=1 logs each step.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../web/e2e/chromium.mjs';
 import { measureGallery, FRAME_FLAGS } from './bench/gallery-page.mjs';
-import { gallerySeedSql, seedId, seedTime } from './bench/gallery-seed.mjs';
+import { gallerySeedSql, galleryStagesSql, seedId, seedTime } from './bench/gallery-seed.mjs';
 import { EMPTY_TOKEN, emptyLibrarySql, uploadDepth } from './bench/upload-depth.mjs';
 import { run, startWrangler } from './lib.mjs';
 
@@ -45,7 +46,7 @@ run('vite', ['build', '--logLevel', 'warn']);
 run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { stdio: 'ignore' });
 const seedFile = path.join(state, 'seed.sql');
 const NOW = Date.now();
-writeFileSync(seedFile, gallerySeedSql(TOTAL, { now: NOW }) + (await emptyLibrarySql(NOW)));
+writeFileSync(seedFile, `${gallerySeedSql(TOTAL, { now: NOW })}\n${galleryStagesSql()}\n${await emptyLibrarySql(NOW)}`);
 let t = performance.now();
 run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', seedFile], { stdio: 'ignore' });
 console.log(`seeded ${TOTAL.toLocaleString()} photos into D1 in ${((performance.now() - t) / 1000).toFixed(1)} s   (load ${load()})`);
@@ -80,6 +81,16 @@ try {
       : '';
     console.log(`GET /api/photos${q.startsWith('/') ? q : ''} ${label.padEnd(22)} p50 ${ms(pct(times, 50))}  p95 ${ms(pct(times, 95))}${size}   (load ${load()})`);
   }
+  // The dashboard's and the analysis tab's snapshot, read up to once a second while photos move.
+  const statusTimes = [];
+  for (let i = 0; i < 25; i++) {
+    const s = performance.now();
+    const res = await fetch(`${BASE}/api/status`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const body = await res.json();
+    if (!res.ok || body.counts?.completed !== TOTAL) throw new Error(`GET /api/status: ${res.status} ${JSON.stringify(body.counts)}`);
+    statusTimes.push(performance.now() - s);
+  }
+  console.log(`GET /api/status (${TOTAL.toLocaleString()} photos, ${(3 * TOTAL).toLocaleString()} stages)  p50 ${ms(pct(statusTimes, 50))}  p95 ${ms(pct(statusTimes, 95))}   (load ${load()})`);
 
   const browser = await chromium.launch({ executablePath: chromiumExecutable().path, headless: true, args: [...CHROMIUM_ARGS, ...FRAME_FLAGS] });
   try {

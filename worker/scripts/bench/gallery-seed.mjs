@@ -50,6 +50,12 @@ FROM seq;
 ${photoDaysSql(library)}`;
 }
 
+/** SQL giving `library`'s photos their three completed stages, finished when the photo was uploaded (GET /api/status reads them). */
+export function galleryStagesSql(library = 'default') {
+  return `INSERT INTO photo_stages (photo_id, stage, status, ms, finished_at, updated_at)
+SELECT p.id, s.value, 'completed', 40, p.updated_at, p.updated_at FROM photos p, json_each('["exif","thumbnails","variants"]') s WHERE p.library_id = '${library}';`;
+}
+
 /**
  * SQL setting the timeline's per-day counts (migrations/0019_photo_days.sql) of `library` from its photos
  * as they are: rows seeded straight into D1 skip the API's writes, which keep the counts.
