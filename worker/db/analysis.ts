@@ -100,11 +100,15 @@ export async function reopenOtherModels(db: D1Database, libraryId: string, model
   return res.results.length;
 }
 
+// Two ranges of the (library_id, embedding_model) index, either side of the library's model: `<>` is not
+// a range, and SQLite read every analysed photo of the library for it (migration 0022).
+const OTHER_MODELS = (op: '<' | '>') =>
+  `(SELECT COUNT(*) FROM photo_analysis WHERE library_id = ?1 AND embedding_model IS NOT NULL AND embedding_model ${op} ?2)`;
+export const countOtherModelsStatement = (db: D1Database, libraryId: string, model: string) =>
+  db.prepare(`SELECT ${OTHER_MODELS('<')} + ${OTHER_MODELS('>')} AS n`).bind(libraryId, model);
+
 export async function countOtherModels(db: D1Database, libraryId: string, model: string): Promise<number> {
-  const row = await db
-    .prepare(`SELECT COUNT(*) AS n FROM photo_analysis WHERE library_id = ?1 AND embedding_model IS NOT NULL AND embedding_model <> ?2`)
-    .bind(libraryId, model)
-    .first<{ n: number }>();
+  const row = await countOtherModelsStatement(db, libraryId, model).first<{ n: number }>();
   return row?.n ?? 0;
 }
 
