@@ -1,7 +1,8 @@
 // The timeline's photos per day (migrations/0019_photo_days.sql), kept by the batches that write a
 // photo's day: a new photo counts on its day, a deleted one leaves it, and a stage that brings EXIF moves
-// the photo from the day it had to the day it has now. Statements, not triggers: D1 counts a trigger's
-// writes in meta.changes, which the pipeline's ownership checks read. Each statement finds the photo by
+// the photo from the day it had to the day it has now. Statements, not triggers, because the pipeline's
+// ownership checks read meta.changes when this was written (D1 counts a trigger's writes there); they
+// read RETURNING rows now (library_counts, migration 0020, is kept by triggers). Each statement finds the photo by
 // id (and, for a run, by its token), so a duplicate that was never inserted, a photo already gone or a
 // run that lost its claim counts nothing.
 
