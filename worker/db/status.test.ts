@@ -5,16 +5,20 @@ import { countOtherModelsStatement } from './analysis';
 import { stageTimingsStatement } from './status';
 import { newLibrary, testEnv } from '../test/helpers';
 
+/** 2,000 completed photos of `libraryId`, ids `<prefix><n, 8 digits><library>`. */
+const seedPhotos = (libraryId: string, prefix: string) =>
+  testEnv.DB.prepare(
+    `WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 2000)
+     INSERT INTO photos (id, library_id, filename, sha256, mime, kind, bytes, status, created_at, updated_at)
+     SELECT ?2 || printf('%08d', n) || ?1, ?1, 'seed.jpg', printf('%064d', n), 'image/jpeg', 'image', 1, 'completed', 0, 0 FROM c`,
+  ).bind(libraryId, prefix);
+
 describe('the status queries', () => {
   it('read the last hour’s stage timings from the finished_at index, not every stage of the library', async () => {
     const { libraryId } = await newLibrary();
     const now = Date.now();
     await testEnv.DB.batch([
-      testEnv.DB.prepare(
-        `WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 2000)
-         INSERT INTO photos (id, library_id, filename, sha256, mime, kind, bytes, status, created_at, updated_at)
-         SELECT printf('st%08d', n) || ?1, ?1, 'seed.jpg', printf('%064d', n), 'image/jpeg', 'image', 1, 'completed', 0, 0 FROM c`,
-      ).bind(libraryId),
+      seedPhotos(libraryId, 'st'),
       // Every stage finished long ago, but three of one photo in the last minute.
       testEnv.DB.prepare(
         `INSERT INTO photo_stages (photo_id, stage, status, ms, finished_at, updated_at)
@@ -34,11 +38,7 @@ describe('photos awaiting re-analysis', () => {
   it('are counted from the photos of other models only, not every analysed photo', async () => {
     const { libraryId } = await newLibrary();
     await testEnv.DB.batch([
-      testEnv.DB.prepare(
-        `WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 2000)
-         INSERT INTO photos (id, library_id, filename, sha256, mime, kind, bytes, status, created_at, updated_at)
-         SELECT printf('am%08d', n) || ?1, ?1, 'seed.jpg', printf('%064d', n), 'image/jpeg', 'image', 1, 'completed', 0, 0 FROM c`,
-      ).bind(libraryId),
+      seedPhotos(libraryId, 'am'),
       // Three photos of an older model, two of a newer one, one not analysed yet, the rest of the library's model.
       testEnv.DB.prepare(
         `INSERT INTO photo_analysis (photo_id, library_id, embedding_model, updated_at)
