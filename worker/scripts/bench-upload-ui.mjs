@@ -11,16 +11,17 @@
 // (6,000) is a per-minute budget both halves share. BENCH_FILES / BENCH_SMALL_FILES shrink it
 // (BENCH_SMALL_FILES=0 skips the third part). BENCH_VIEWPORT=phone runs the page at a phone's size.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../web/e2e/chromium.mjs';
-import { root, run, startWrangler } from './lib.mjs';
+import { run, startWrangler } from './lib.mjs';
 import { chromiumThreadCpu, cpuPer } from './bench/chromium-cpu.mjs';
 import { CLK_TCK, processes, under } from './bench/proc.mjs';
+import { jpegBody as body } from './bench/jpeg-body.mjs';
 
 const TOKEN = 'bench-token';
 const FILES = Number(process.env.BENCH_FILES ?? 1000);
@@ -33,17 +34,7 @@ const VIEWPORT = process.env.BENCH_VIEWPORT === 'phone'
   ? { name: 'phone 390×844 @3x', context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 } }
   : { name: 'desktop 1280×860', context: { viewport: { width: 1280, height: 860 } } };
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-const jpegHead = readFileSync(path.join(root, 'worker/test/fixtures/photos/photo-noexif.jpg')).subarray(0, 4096);
-let counter = 0;
 
-/** A JPEG-headed body, unique per call so dedupe never short-cuts it. */
-function body(size) {
-  const buf = Buffer.allocUnsafe(size);
-  jpegHead.copy(buf, 0, 0, Math.min(jpegHead.length, size));
-  for (let i = jpegHead.length; i + 4 <= size; i += 4) buf.writeUInt32LE((i * 2654435761) >>> 0, i);
-  buf.writeDoubleLE(++counter + Math.random(), size - 8);
-  return buf;
-}
 
 const ms = (x) => `${Math.round(x)} ms`;
 

@@ -5,22 +5,13 @@ import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { root, run, startWrangler } from './lib.mjs';
+import { run, startWrangler } from './lib.mjs';
+import { jpegBody as body } from './bench/jpeg-body.mjs';
 
 const TOKEN = 'bench-token';
 const state = mkdtempSync(path.join(os.tmpdir(), 'darkroom-bench-'));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-const jpegHead = readFileSync(path.join(root, 'worker/test/fixtures/photos/photo-noexif.jpg')).subarray(0, 4096);
-let counter = 0;
 
-/** A JPEG-headed body of `size` bytes, unique per call so darkroom's dedupe never short-cuts it. */
-function body(size) {
-  const buf = Buffer.allocUnsafe(size);
-  jpegHead.copy(buf, 0, 0, Math.min(jpegHead.length, size));
-  for (let i = jpegHead.length; i < size; i += 4) buf.writeUInt32LE((i * 2654435761) >>> 0, i);
-  buf.writeDoubleLE(++counter + Math.random(), size - 8);
-  return buf;
-}
 
 function request(url, { method = 'PUT', headers = {}, payload }) {
   return new Promise((resolve, reject) => {

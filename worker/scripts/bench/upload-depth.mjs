@@ -3,9 +3,7 @@
 // of one server, with the server's CPU per upload read from /proc. Every upload writes the library's
 // counts into the feed; they used to be counted over all its photos (migration 0020).
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { root } from '../lib.mjs';
+import { jpegBody as body } from './jpeg-body.mjs';
 import { hashToken, createTokenSql } from '../token-sql.mjs';
 import { CLK_TCK, processes, under } from './proc.mjs';
 
@@ -17,16 +15,6 @@ export async function emptyLibrarySql(now) {
   return `${createTokenSql({ tokenHash: await hashToken(EMPTY_TOKEN), libraryId: EMPTY_LIBRARY, label: 'bench', now })};\n`;
 }
 
-const jpegHead = readFileSync(path.join(root, 'worker/test/fixtures/photos/photo-noexif.jpg')).subarray(0, 4096);
-let counter = 0;
-/** A JPEG-headed body, unique per call so dedupe never short-cuts it. */
-function body(size) {
-  const buf = Buffer.allocUnsafe(size);
-  jpegHead.copy(buf);
-  for (let i = jpegHead.length; i + 4 <= size; i += 4) buf.writeUInt32LE((i * 2654435761) >>> 0, i);
-  buf.writeDoubleLE(++counter + Math.random(), size - 8);
-  return buf;
-}
 
 const serverCpu = (pid) => {
   const procs = processes();
@@ -51,9 +39,10 @@ export async function uploadDepth({ base, serverPid, libraries, rounds = 3, file
       let next = 0;
       await Promise.all(Array.from({ length: 8 }, async () => {
         while (next < files) {
-          const buf = payloads[next++];
+          const n = next++;
+          const buf = payloads[n];
           const began = performance.now();
-          const res = await fetch(`${base}/api/photos?filename=depth-${counter}.jpg`, {
+          const res = await fetch(`${base}/api/photos?filename=depth-${round}-${i}-${n}.jpg`, {
             method: 'PUT', body: buf,
             headers: { Authorization: `Bearer ${token}`, 'X-Content-SHA256': createHash('sha256').update(buf).digest('hex') },
           });
