@@ -340,7 +340,10 @@ try {
       window.__frames = [];
       window.__changeAt = null;
       addEventListener('change', () => (window.__changeAt ??= performance.now()), { capture: true });
+      window.__keys = [];
       new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => [e.startTime, e.duration]))).observe({ type: 'longtask', buffered: false });
+      // Event Timing: from a key press to the next frame painted after its handlers (what a user waits for).
+      new PerformanceObserver((list) => window.__keys.push(...list.getEntries().filter((e) => e.name === 'keydown').map((e) => [e.startTime, e.duration]))).observe({ type: 'event', durationThreshold: 16, buffered: false });
       new PerformanceObserver((list) => window.__frames.push(...list.getEntries().filter((e) => e.duration > 50).map((e) => ({
         start: e.startTime, duration: e.duration, render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
         spans: e.scripts.map((x) => [x.startTime, x.duration]),
@@ -359,11 +362,23 @@ try {
     }
     const t = performance.now();
     await page.getByTestId('file-input').setInputFiles(files, { timeout: 300_000 });
+    // A key press every 100 ms while the list fills (Shift: no effect on the page), as a user typing would.
+    let filling = true;
+    const presses = (async () => {
+      let sent = 0;
+      for (; filling; sent++) {
+        await page.keyboard.press('Shift');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return sent;
+    })();
     await page.waitForFunction((n) => window.darkroom.queue.entries.length >= n, FILES + SMALL, { timeout: 300_000, polling: 50 });
     const filled = (performance.now() - t) / 1000;
+    filling = false;
+    const pressed = await presses;
     const fromChange = await page.evaluate(() => (performance.now() - window.__changeAt) / 1000);
     await page.waitForTimeout(3000); // and the first seconds of hashing, checking and uploading
-    const { long, changeAt, frames } = await page.evaluate(() => { window.darkroom.queue.pause(); return { long: window.__long, changeAt: window.__changeAt, frames: window.__frames }; });
+    const { long, changeAt, frames, keys } = await page.evaluate(() => { window.darkroom.queue.pause(); return { long: window.__long, changeAt: window.__changeAt, frames: window.__frames, keys: window.__keys }; });
     // The task that hands the page the files is the browser's (building the FileList) until the change
     // event and may go on after our handler returns: of it, only the scripts that ran from the change
     // event on (Long Animation Frames) are the app's.
@@ -373,6 +388,10 @@ try {
     console.log(`${SMALL} small files: queue filled ${filled.toFixed(1)} s after setInputFiles, ${fromChange.toFixed(1)} s after the page got the files   (load ${load()})`);
     console.log(`  long tasks, the app's part (from the change event on, until 3 s after the fill): ${appPart.filter((d) => d > 0).length}, max ${max(appPart)} ms, over 50 ms: ${appPart.filter((d) => d > 50).length}`);
     console.log(`  long tasks, the browser building the ${SMALL}-file FileList (before the change event, and after our handler in the same task): max ${max(long.map(([, d], i) => d - appPart[i]))} ms`);
+    const fillFrames = frames.filter((f) => f.start > changeAt && f.start < changeAt + fromChange * 1000);
+    const slow = keys.filter(([s]) => s > changeAt).map(([, d]) => d).sort((a, b) => a - b);
+    console.log(`  while it filled: ${fillFrames.length} frames over 50 ms (longest ${max(fillFrames.map((f) => f.duration))} ms); ` +
+      `${pressed} key presses, ${slow.length} of them painted later than 16 ms (longest ${max(slow)} ms)`);
     if (cdp) busyRuns((await cdp.send('Profiler.stop')).profile);
     if (tracing) longTasksInTrace(JSON.parse((await browser.stopTracing()).toString()).traceEvents);
     for (const f of frames.filter((x) => x.start + x.duration > changeAt)) {

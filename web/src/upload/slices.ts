@@ -9,7 +9,7 @@ export const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve,
  * is one. For work the uploads wait on (settling a /check answer): with a plain task (setTimeout,
  * clamped to 4 ms when nested) a /check answer or a pick reached the queue at ~80 files a second behind
  * the upload callbacks on a busy machine, and the lanes starved. (Chromium then paints about every
- * 100 ms: still no long task.)
+ * 100 ms: still no long task; see sharedTurns.)
  */
 export function yieldToPage(): Promise<void> {
   const scheduler = pageScheduler();
@@ -35,8 +35,11 @@ export function nextTurn(): Promise<void> {
  * with these turns. The work the pick started now runs in between, not after it: a 10,000-file pick
  * is listed in 9-10 s, not 4-4.6 s, while its first files are already being sent, and what piled up
  * behind the yields no longer runs as one task (82-107 ms in the bench with yields alone, 14 ms now).
+ * The turn is also where Chromium paints: with one every 50 ms, 38 frames took over 50 ms (up to
+ * ~100 ms) while a 10,000-file pick was listed; with one every 16 ms, 4-8 frames (up to 76 ms), and
+ * the pick was listed in 10.8 s against 10.0 s (bench:upload-ui).
  */
-export function sharedTurns(ms = 50): () => Promise<void> {
+export function sharedTurns(ms = 16): () => Promise<void> {
   let last = performance.now();
   return () => {
     const now = performance.now();
