@@ -35,7 +35,7 @@ export function nextTurn(): Promise<void> {
  * with these turns. The work the pick started now runs in between, not after it: a 10,000-file pick
  * is listed in 9-10 s, not 4-4.6 s, while its first files are already being sent, and what piled up
  * behind the yields no longer runs as one task (82-107 ms in the bench with yields alone, 14 ms now).
- * The turn is also where Chromium paints: with one every 50 ms, 38-91 frames took over 50 ms (up to
+ * The turn is also where Chromium paints: with one every 50 ms, 37-91 frames took over 50 ms (up to
  * 150 ms) while a 10,000-file pick was listed (three runs); with one every 16 ms, 4-13 (up to 97 ms,
  * four runs), the pick listed in 10.8-12.2 s against 7.3-10.0 s (bench:upload-ui): a little slower, while
  * its uploads go on meanwhile.
