@@ -122,6 +122,8 @@ describe('service worker', () => {
     await withServiceWorker(page);
     await page.reload(); // now loaded under the worker's control
     await page.getByRole('link', { name: 'Gallery' }).waitFor();
+    // A resource entry is added when its response ends, which may be after the nav is drawn.
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname.startsWith('/api/')));
     // Resource Timing names the static route a request took ('network'), or '' for the fetch handler.
     const sources = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => {
       const t = e as PerformanceResourceTiming & { workerMatchedSourceType?: string };
